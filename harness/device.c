@@ -1,0 +1,114 @@
+/* The backend-neutral device interface: open by spec, bounds and width
+ * checks in one place, so backends only see well-formed requests. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vc/device.h"
+
+const struct vc_backend *const vc_backends[] = {
+	&vc_backend_sim, &vc_backend_dump, &vc_backend_sysfs, NULL,
+};
+
+struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *backend,
+				const char *spec)
+{
+	struct vc_device *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->ops = ops;
+	d->cfg_size = 256;
+	d->timeout_ms = 2000;
+	snprintf(d->backend, sizeof(d->backend), "%s", backend);
+	snprintf(d->spec, sizeof(d->spec), "%s", spec);
+	return d;
+}
+
+int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t errlen)
+{
+	const char *colon = strchr(spec, ':');
+	size_t plen = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	*out = NULL;
+	for (const struct vc_backend *const *b = vc_backends; *b; b++) {
+		if (strlen((*b)->prefix) != plen || strncmp((*b)->prefix, spec, plen) != 0)
+			continue;
+		int rc = (*b)->open(colon ? colon + 1 : "", out, err, errlen);
+		if (rc == 0)
+			snprintf((*out)->spec, sizeof((*out)->spec), "%s", spec);
+		return rc;
+	}
+	int n = snprintf(err, errlen, "unknown device backend in '%s': use one of", spec);
+	for (const struct vc_backend *const *b = vc_backends; *b && n > 0 && (size_t)n < errlen; b++)
+		n += snprintf(err + n, errlen - (size_t)n, " %s", (*b)->usage);
+	return -EINVAL;
+}
+
+void vc_device_close(struct vc_device *d)
+{
+	if (!d)
+		return;
+	if (d->ops->close)
+		d->ops->close(d);
+	free(d);
+}
+
+bool vc_has(const struct vc_device *d, unsigned abilities)
+{
+	return (d->abilities & abilities) == abilities;
+}
+
+static bool width_ok(unsigned width, unsigned max)
+{
+	return width == 1 || width == 2 || width == 4 || (width == 8 && max >= 8);
+}
+
+int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val)
+{
+	if (!width_ok(width, 4) || off % width || (unsigned)off + width > d->cfg_size)
+		return -ERANGE;
+	return d->ops->cfg_read(d, off, width, val);
+}
+
+int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val)
+{
+	if (!(d->abilities & VC_CFG_WRITE) || !d->ops->cfg_write)
+		return -EPERM;
+	if (!width_ok(width, 4) || off % width || (unsigned)off + width > d->cfg_size)
+		return -ERANGE;
+	return d->ops->cfg_write(d, off, width, val);
+}
+
+/* A BAR access must lie inside an implemented BAR; overflow-safe. */
+static int bar_access_ok(const struct vc_device *d, unsigned bar, uint64_t off, unsigned width)
+{
+	if (bar >= VC_NUM_BARS || !width_ok(width, 8))
+		return -ERANGE;
+	if ((d->abilities & VC_BAR_SIZES) &&
+	    (d->bar[bar].size < width || off > d->bar[bar].size - width))
+		return -ERANGE;
+	return 0;
+}
+
+int vc_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val)
+{
+	int rc;
+
+	if (!(d->abilities & VC_BAR_READ) || !d->ops->bar_read)
+		return -EPERM;
+	if ((rc = bar_access_ok(d, bar, off, width)))
+		return rc;
+	return d->ops->bar_read(d, bar, off, width, val);
+}
+
+int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val)
+{
+	int rc;
+
+	if (!(d->abilities & VC_BAR_WRITE) || !d->ops->bar_write)
+		return -EPERM;
+	if ((rc = bar_access_ok(d, bar, off, width)))
+		return rc;
+	return d->ops->bar_write(d, bar, off, width, val);
+}

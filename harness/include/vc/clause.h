@@ -1,0 +1,112 @@
+/* The clause registry: one entry per checkable spec rule, and the context a
+ * clause function runs in. */
+#ifndef VC_CLAUSE_H
+#define VC_CLAUSE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include "device.h"
+#include "virtio_pci.h"
+
+enum vc_keyword { VC_MUST, VC_MUST_NOT, VC_SHOULD, VC_SHOULD_NOT, VC_MAY, VC_RECOMMENDED };
+enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE };
+
+/* WARN: a SHOULD/SHOULD NOT/RECOMMENDED rule that is not met. */
+enum vc_status { VC_PASS, VC_FAIL, VC_WARN, VC_SKIP, VC_ERROR, VC_STATUS_COUNT };
+
+/* What a clause needs beyond config reads (device abilities and facts). */
+enum vc_need {
+	NEED_CFG_WRITE = VC_CFG_WRITE,
+	NEED_BAR_READ = VC_BAR_READ,
+	NEED_BAR_WRITE = VC_BAR_WRITE,
+	NEED_DMA = VC_DMA,
+	NEED_IRQ = VC_IRQ,
+	NEED_BAR_SIZES = VC_BAR_SIZES,
+	NEED_EXT_CFG = 1u << 16,     /* the 4096-byte extended config space */
+	NEED_COMMON = 1u << 17,      /* a usable common configuration structure */
+};
+
+struct vc_ctx;
+
+struct vc_clause {
+	const char *id;          /* stable, glob-friendly: "pci.notify.multiplier" */
+	const char *label;       /* the spec's normative label */
+	enum vc_keyword keyword;
+	enum vc_side side;
+	const char *since;       /* spec version the rule appeared in */
+	unsigned needs;          /* enum vc_need bits */
+	const char *covers;      /* catalog ids, space separated */
+	const char *summary;     /* the rule, in our words */
+	const char *profile;     /* NULL: default; else only with --profile NAME */
+	void (*run)(struct vc_ctx *c);
+};
+
+struct vc_suite {
+	const char *name;
+	const struct vc_clause *clauses;
+	unsigned n;
+};
+#define VC_SUITE(name_, table_) \
+	const struct vc_suite name_ = { #name_, table_, sizeof(table_) / sizeof(table_[0]) }
+
+extern const struct vc_suite *const vc_suites[];
+
+struct vc_result {
+	const struct vc_clause *clause;
+	enum vc_status status;
+	char message[768];
+	char observed[160];
+	char expected[160];
+	uint64_t duration_us;
+};
+
+struct vc_ctx {
+	struct vc_device *dev;
+	struct vc_probe *probe;
+	struct vc_result *r;
+};
+
+/* Verdicts from inside a clause. The first call that lowers the verdict
+ * wins; messages accumulate. */
+void vc_fail(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_skip(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_error(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_note(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_observed(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_expected(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Register access that turns a backend error into an ERROR verdict: returns
+ * false when the clause should stop. */
+bool vc_ctx_common_read(struct vc_ctx *c, unsigned field, unsigned width, uint64_t *val);
+bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint64_t val);
+bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val);
+bool vc_ctx_cfg_read(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t *val);
+bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t val);
+
+/* Registry and selection */
+const char *vc_keyword_str(enum vc_keyword k);
+const char *vc_status_str(enum vc_status s);
+const char *vc_side_str(enum vc_side s);
+bool vc_keyword_is_should(enum vc_keyword k);
+
+struct vc_selection {
+	const char **include; unsigned ninclude;   /* empty: everything */
+	const char **exclude; unsigned nexclude;
+	const char *profile;                       /* NULL: default clauses */
+};
+/* Glob match with '*', '?' and '[...]' (fnmatch semantics, no path rules). */
+bool vc_glob_match(const char *pattern, const char *id);
+bool vc_clause_selected(const struct vc_clause *cl, const struct vc_selection *sel);
+/* Does any clause match this glob? (an unknown clause glob is a usage error) */
+bool vc_glob_matches_any(const char *pattern);
+const struct vc_clause *vc_clause_find(const char *id);
+unsigned vc_clause_count(void);
+/* Iterate over all clauses in registry order. */
+const struct vc_clause *vc_clause_at(unsigned i);
+
+/* Run one clause (needs checked, watchdog armed) into *r. */
+void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
+		   unsigned timeout_ms, struct vc_result *r);
+/* Why a clause cannot run on this device (NULL: it can). */
+const char *vc_unmet_need(const struct vc_clause *cl, const struct vc_device *d, const struct vc_probe *p);
+
+#endif

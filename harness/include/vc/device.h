@@ -1,0 +1,84 @@
+/* The one device-access interface every backend implements.
+ * Suites and the transport layer only ever talk to a device through these. */
+#ifndef VC_DEVICE_H
+#define VC_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a backend can do; clauses declare what they need from this set. */
+enum vc_ability {
+	VC_CFG_WRITE = 1u << 0,  /* config space writes (selectors, PCI cfg window) */
+	VC_BAR_READ  = 1u << 1,  /* read BAR memory (common config, ISR...) */
+	VC_BAR_WRITE = 1u << 2,  /* write BAR memory (selectors, status, doorbells) */
+	VC_DMA       = 1u << 3,  /* memory the device can reach by bus address */
+	VC_IRQ       = 1u << 4,  /* interrupts can be observed */
+	VC_BAR_SIZES = 1u << 5,  /* BAR sizes are known */
+};
+
+#define VC_NUM_BARS 6
+
+struct vc_bar_info {
+	uint64_t size;   /* 0: not implemented */
+	bool is_io;
+	bool is_64;
+};
+
+struct vc_device;
+
+struct vc_backend_ops {
+	/* config space: width 1, 2 or 4; offsets aligned to width */
+	int (*cfg_read)(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
+	int (*cfg_write)(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);
+	/* BAR memory: width 1, 2, 4 or 8 */
+	int (*bar_read)(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val);
+	int (*bar_write)(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
+	/* DMA memory: allocate len bytes (zeroed), reachable by the device at *bus */
+	int (*dma_alloc)(struct vc_device *d, size_t len, uint64_t *bus);
+	int (*dma_read)(struct vc_device *d, uint64_t bus, void *buf, size_t len);
+	int (*dma_write)(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
+	/* wait up to timeout_ms for an interrupt; *vector gets the MSI-X vector
+	 * or -1 for INTx. Returns 0, -ETIMEDOUT or another negative errno. */
+	int (*irq_wait)(struct vc_device *d, int timeout_ms, int *vector);
+	void (*close)(struct vc_device *d);
+};
+
+struct vc_device {
+	const struct vc_backend_ops *ops;
+	void *priv;
+	unsigned abilities;         /* enum vc_ability bits */
+	unsigned cfg_size;          /* readable config space: 64, 256 or 4096 */
+	struct vc_bar_info bar[VC_NUM_BARS];
+	char backend[16];           /* "sim", "dump", "sysfs", "qemu", "vfio" */
+	char spec[512];             /* the --device argument */
+	char location[256];         /* BDF, file, or QEMU device line */
+	char note[256];             /* what the backend wants the user to know (e.g. truncated config) */
+	unsigned timeout_ms;        /* bound for any single backend wait */
+};
+
+/* Open "backend:arg". On failure returns a negative errno and writes a
+ * one-line message (what is wrong and what to do) into err. */
+int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t errlen);
+void vc_device_close(struct vc_device *d);
+bool vc_has(const struct vc_device *d, unsigned abilities);
+
+int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
+int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);
+int vc_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val);
+int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
+
+/* A backend: a prefix of the device spec and how to open it. */
+struct vc_backend {
+	const char *prefix;     /* "sim", "dump", ... */
+	const char *usage;      /* "sim[:FAULT,...]" */
+	int (*open)(const char *arg, struct vc_device **out, char *err, size_t errlen);
+};
+extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs;
+extern const struct vc_backend *const vc_backends[];
+
+/* Helpers for backends. */
+struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *backend,
+				const char *spec);
+
+#endif

@@ -1,0 +1,263 @@
+/* The clause registry: walking the suites' tables, selecting by glob, and
+ * running one clause with its needs checked and a watchdog armed. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include "vc/clause.h"
+
+const char *vc_keyword_str(enum vc_keyword k)
+{
+	static const char *const s[] = { "MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY", "RECOMMENDED" };
+	return s[k];
+}
+
+const char *vc_status_str(enum vc_status s)
+{
+	static const char *const n[] = { "PASS", "FAIL", "WARN", "SKIP", "ERROR" };
+	return n[s];
+}
+
+const char *vc_side_str(enum vc_side s)
+{
+	return s == VC_DEVICE_RULE ? "device" : "driver";
+}
+
+bool vc_keyword_is_should(enum vc_keyword k)
+{
+	return k == VC_SHOULD || k == VC_SHOULD_NOT || k == VC_RECOMMENDED;
+}
+
+unsigned vc_clause_count(void)
+{
+	unsigned n = 0;
+
+	for (const struct vc_suite *const *s = vc_suites; *s; s++)
+		n += (*s)->n;
+	return n;
+}
+
+const struct vc_clause *vc_clause_at(unsigned i)
+{
+	for (const struct vc_suite *const *s = vc_suites; *s; s++) {
+		if (i < (*s)->n)
+			return &(*s)->clauses[i];
+		i -= (*s)->n;
+	}
+	return NULL;
+}
+
+const struct vc_clause *vc_clause_find(const char *id)
+{
+	for (unsigned i = 0; i < vc_clause_count(); i++)
+		if (strcmp(vc_clause_at(i)->id, id) == 0)
+			return vc_clause_at(i);
+	return NULL;
+}
+
+bool vc_glob_match(const char *pattern, const char *id)
+{
+	return fnmatch(pattern, id, 0) == 0;
+}
+
+bool vc_glob_matches_any(const char *pattern)
+{
+	for (unsigned i = 0; i < vc_clause_count(); i++)
+		if (vc_glob_match(pattern, vc_clause_at(i)->id))
+			return true;
+	return false;
+}
+
+bool vc_clause_selected(const struct vc_clause *cl, const struct vc_selection *sel)
+{
+	bool in = sel->ninclude == 0;
+
+	/* Profile clauses run only when their profile is asked for, unless
+	 * named explicitly by a --clause glob. */
+	if (cl->profile && !(sel->profile && strcmp(sel->profile, cl->profile) == 0) && sel->ninclude == 0)
+		return false;
+	for (unsigned i = 0; i < sel->ninclude && !in; i++)
+		in = vc_glob_match(sel->include[i], cl->id);
+	for (unsigned i = 0; i < sel->nexclude && in; i++)
+		in = !vc_glob_match(sel->exclude[i], cl->id);
+	return in;
+}
+
+const char *vc_unmet_need(const struct vc_clause *cl, const struct vc_device *d, const struct vc_probe *p)
+{
+	static const struct { unsigned need; const char *why; } reasons[] = {
+		{ NEED_CFG_WRITE, "needs config space writes; the %s backend is read-only" },
+		{ NEED_BAR_READ, "needs BAR register reads; the %s backend cannot read BARs" },
+		{ NEED_BAR_WRITE, "needs BAR register writes; the %s backend cannot write BARs" },
+		{ NEED_DMA, "needs DMA memory; the %s backend has none" },
+		{ NEED_IRQ, "needs interrupts; the %s backend cannot observe them" },
+		{ NEED_BAR_SIZES, "needs BAR sizes; the %s backend does not know them" },
+	};
+	static char buf[160];
+
+	for (unsigned i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if ((cl->needs & reasons[i].need) && !(d->abilities & reasons[i].need)) {
+			snprintf(buf, sizeof(buf), reasons[i].why, d->backend);
+			return buf;
+		}
+	}
+	if ((cl->needs & NEED_EXT_CFG) && p->cfg_size < PCI_EXT_CFG_SPACE)
+		return "needs the extended (4096-byte) config space, which this device access does not show";
+	if ((cl->needs & NEED_COMMON) && !p->common)
+		return "needs a common configuration capability, and the device has none";
+	if ((cl->needs & NEED_COMMON) && !p->have_common)
+		return "needs the common configuration registers, which could not be read";
+	return NULL;
+}
+
+/* Verdicts */
+
+static void vappend(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t len = strlen(buf);
+
+	if (len && len + 2 < size) {
+		buf[len++] = ';';
+		buf[len++] = ' ';
+		buf[len] = 0;
+	}
+	if (len < size)
+		vsnprintf(buf + len, size - len, fmt, ap);
+}
+
+static void verdict(struct vc_ctx *c, enum vc_status s, const char *fmt, va_list ap)
+{
+	/* FAIL and ERROR outrank SKIP; the first of equal rank keeps its place. */
+	static const int rank[] = { [VC_PASS] = 0, [VC_SKIP] = 1, [VC_WARN] = 2, [VC_FAIL] = 3, [VC_ERROR] = 4 };
+
+	if (rank[s] > rank[c->r->status])
+		c->r->status = s;
+	vappend(c->r->message, sizeof(c->r->message), fmt, ap);
+}
+
+#define VERDICT_FN(name, status)                                        \
+	void name(struct vc_ctx *c, const char *fmt, ...)               \
+	{                                                               \
+		va_list ap;                                             \
+		va_start(ap, fmt);                                      \
+		verdict(c, status, fmt, ap);                            \
+		va_end(ap);                                             \
+	}
+VERDICT_FN(vc_fail, VC_FAIL)
+VERDICT_FN(vc_skip, VC_SKIP)
+VERDICT_FN(vc_error, VC_ERROR)
+VERDICT_FN(vc_note, VC_PASS)
+
+void vc_observed(struct vc_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vappend(c->r->observed, sizeof(c->r->observed), fmt, ap);
+	va_end(ap);
+}
+
+void vc_expected(struct vc_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vappend(c->r->expected, sizeof(c->r->expected), fmt, ap);
+	va_end(ap);
+}
+
+static bool access_ok(struct vc_ctx *c, int rc, const char *what, uint64_t where)
+{
+	if (rc == 0)
+		return true;
+	vc_error(c, "%s at 0x%llx failed: %s", what, (unsigned long long)where, strerror(-rc));
+	return false;
+}
+
+bool vc_ctx_common_read(struct vc_ctx *c, unsigned field, unsigned width, uint64_t *val)
+{
+	return access_ok(c, vc_common_read(c->dev, c->probe, field, width, val), "common config read", field);
+}
+
+bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint64_t val)
+{
+	return access_ok(c, vc_common_write(c->dev, c->probe, field, width, val), "common config write", field);
+}
+
+bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val)
+{
+	return access_ok(c, vc_struct_read(c->dev, cap, off, width, val), "BAR read", cap->offset + off);
+}
+
+bool vc_ctx_cfg_read(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t *val)
+{
+	return access_ok(c, vc_cfg_read(c->dev, off, width, val), "config read", off);
+}
+
+bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t val)
+{
+	return access_ok(c, vc_cfg_write(c->dev, off, width, val), "config write", off);
+}
+
+/* Running. Backends bound every wait by the device timeout; the watchdog is
+ * the last resort for a clause stuck anyway: it jumps out of the clause and
+ * the clause is reported as ERROR. */
+
+static sigjmp_buf watchdog_jmp;
+static volatile sig_atomic_t watchdog_armed;
+
+static void watchdog_fired(int sig)
+{
+	(void)sig;
+	if (watchdog_armed)
+		siglongjmp(watchdog_jmp, 1);
+}
+
+static void arm(unsigned ms)
+{
+	struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
+		   unsigned timeout_ms, struct vc_result *r)
+{
+	struct vc_ctx c = { .dev = d, .probe = p, .r = r };
+	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
+	const char *unmet;
+	uint64_t t0 = now_us();
+
+	memset(r, 0, sizeof(*r));
+	r->clause = cl;
+	r->status = VC_PASS;
+	if ((unmet = vc_unmet_need(cl, d, p))) {
+		r->status = VC_SKIP;
+		snprintf(r->message, sizeof(r->message), "%s", unmet);
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	if (sigsetjmp(watchdog_jmp, 1) == 0) {
+		watchdog_armed = 1;
+		arm(timeout_ms);
+		cl->run(&c);
+	} else {
+		vc_error(&c, "clause did not finish within %u ms (--timeout-ms)", timeout_ms);
+	}
+	watchdog_armed = 0;
+	arm(0);
+	sigaction(SIGALRM, &old, NULL);
+	if (r->status == VC_FAIL && vc_keyword_is_should(cl->keyword))
+		r->status = VC_WARN;
+	r->duration_us = now_us() - t0;
+}

@@ -1,0 +1,316 @@
+/* virtio-conform: the command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "sim.h"
+#include "vc/clause.h"
+#include "vc/device.h"
+#include "vc/report.h"
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DEVICE = 3 };
+
+static const char usage_text[] =
+	"usage: virtio-conform COMMAND [OPTIONS]\n"
+	"\n"
+	"  devices [--format text|json]          virtio-pci devices on this machine (read-only)\n"
+	"  list [--clause GLOB]... [--exclude GLOB]... [--profile NAME] [--format text|json]\n"
+	"  list --faults                          the simulated device's faults and settings\n"
+	"  run --device SPEC [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
+	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
+	"      [--timeout-ms N] [--strict]\n"
+	"\n"
+	"Device SPEC: sim[:FAULT|SETTING,...]  dump:FILE  sysfs:BDF\n"
+	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
+	"--strict, a SHOULD-level rule was not met), 2 usage error, 3 device or harness error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "virtio-conform: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nRun `virtio-conform --help` for usage.\n");
+	return EXIT_USAGE;
+}
+
+struct options {
+	struct vc_selection sel;
+	const char *device;
+	enum vc_format format;
+	bool format_json;        /* list/devices: json instead of text */
+	const char *output;
+	struct { enum vc_format f; const char *path; } reports[8];
+	unsigned nreports;
+	unsigned timeout_ms;
+	bool strict, faults;
+};
+
+static const char *globs_storage[2][64];
+
+static int parse_options(int argc, char **argv, struct options *o, const char *cmd)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, 0, 'd' }, { "clause", required_argument, 0, 'c' },
+		{ "exclude", required_argument, 0, 'x' }, { "profile", required_argument, 0, 'p' },
+		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
+		{ "report", required_argument, 0, 'r' }, { "timeout-ms", required_argument, 0, 't' },
+		{ "strict", no_argument, 0, 's' }, { "faults", no_argument, 0, 'F' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+	};
+	int ch;
+
+	o->sel.include = globs_storage[0];
+	o->sel.exclude = globs_storage[1];
+	o->timeout_ms = 10000;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
+		char *end;
+		switch (ch) {
+		case 'd': o->device = optarg; break;
+		case 'c':
+		case 'x': {
+			unsigned *n = ch == 'c' ? &o->sel.ninclude : &o->sel.nexclude;
+			const char **list = ch == 'c' ? o->sel.include : o->sel.exclude;
+			if (*n == 64)
+				return usage_error("too many --clause/--exclude globs (64 at most): '%s'", optarg);
+			if (!vc_glob_matches_any(optarg))
+				return usage_error("no clause matches '%s': `virtio-conform list` shows the clause ids",
+						   optarg);
+			list[(*n)++] = optarg;
+			break;
+		}
+		case 'p': o->sel.profile = optarg; break;
+		case 'f':
+			if (!strcmp(cmd, "run") ? vc_format_parse(optarg, &o->format) != 0
+						: (strcmp(optarg, "text") && strcmp(optarg, "json")))
+				return usage_error("unknown format '%s'", optarg);
+			o->format_json = !strcmp(optarg, "json");
+			break;
+		case 'o': o->output = optarg; break;
+		case 'r': {
+			char *colon = strchr(optarg, ':');
+			if (!colon || o->nreports == 8)
+				return usage_error("--report takes FORMAT:FILE (at most 8), got '%s'", optarg);
+			*colon = 0;
+			if (vc_format_parse(optarg, &o->reports[o->nreports].f))
+				return usage_error("unknown report format '%s'", optarg);
+			o->reports[o->nreports++].path = colon + 1;
+			break;
+		}
+		case 't':
+			o->timeout_ms = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !*optarg || o->timeout_ms == 0 || o->timeout_ms > 3600000)
+				return usage_error("--timeout-ms takes milliseconds, 1..3600000, got '%s'", optarg);
+			break;
+		case 's': o->strict = true; break;
+		case 'F': o->faults = true; break;
+		case 'h': fputs(usage_text, stdout); exit(EXIT_PASS);
+		default:
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void json_list(FILE *out, const char *s)   /* "a b c" -> ["a","b","c"] */
+{
+	char buf[1024];
+	char *save = NULL;
+	bool first = true;
+
+	snprintf(buf, sizeof(buf), "%s", s ? s : "");
+	fputc('[', out);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		fputs(first ? "" : ",", out);
+		vc_json_string(out, w);
+		first = false;
+	}
+	fputc(']', out);
+}
+
+static const char *needs_str(unsigned needs, char *buf, size_t len)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ NEED_CFG_WRITE, "cfg-write" }, { NEED_BAR_READ, "bar-read" }, { NEED_BAR_WRITE, "bar-write" },
+		{ NEED_DMA, "dma" }, { NEED_IRQ, "irq" }, { NEED_BAR_SIZES, "bar-sizes" },
+		{ NEED_EXT_CFG, "ext-cfg" }, { NEED_COMMON, "common-cfg" },
+	};
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (needs & names[i].bit)
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " " : "",
+						 names[i].name);
+	return buf;
+}
+
+static int cmd_list(const struct options *o)
+{
+	char needs[128], faults[1024];
+	bool first = true;
+
+	if (o->faults) {
+		for (unsigned f = 0; f < SIM_FAULT_COUNT; f++)
+			printf("%-36s %s\n%-36s   fails: %s\n", sim_faults[f].name, sim_faults[f].what, "",
+			       sim_faults[f].breaks);
+		printf("\nsettings:\n");
+		for (const struct sim_setting *s = sim_settings; s->name; s++)
+			printf("%-36s %s\n", s->name, s->what);
+		return EXIT_PASS;
+	}
+	if (o->format_json)
+		printf("[");
+	for (unsigned i = 0; i < vc_clause_count(); i++) {
+		const struct vc_clause *cl = vc_clause_at(i);
+		if (!vc_clause_selected(cl, &o->sel))
+			continue;
+		needs_str(cl->needs, needs, sizeof(needs));
+		sim_faults_breaking(cl->id, faults, sizeof(faults));
+		if (!o->format_json) {
+			printf("%-44s %-11s %s\n", cl->id, vc_keyword_str(cl->keyword), cl->summary);
+			continue;
+		}
+		printf("%s\n {\"id\":", first ? "" : ",");
+		vc_json_string(stdout, cl->id);
+		printf(",\"label\":");
+		vc_json_string(stdout, cl->label);
+		printf(",\"keyword\":\"%s\",\"side\":\"%s\",\"since\":\"%s\",\"profile\":", vc_keyword_str(cl->keyword),
+		       vc_side_str(cl->side), cl->since);
+		if (cl->profile)
+			vc_json_string(stdout, cl->profile);
+		else
+			printf("null");
+		printf(",\"summary\":");
+		vc_json_string(stdout, cl->summary);
+		printf(",\"needs\":");
+		json_list(stdout, needs);
+		printf(",\"covers\":");
+		json_list(stdout, cl->covers);
+		printf(",\"faults\":");
+		json_list(stdout, faults);
+		printf("}");
+		first = false;
+	}
+	if (o->format_json)
+		printf("\n]\n");
+	return EXIT_PASS;
+}
+
+/* Reports go to a temporary file renamed into place: never half-written. */
+static int write_report(const struct vc_report *r, enum vc_format f, const char *path)
+{
+	char tmp[4096];
+	FILE *out;
+	int rc;
+
+	if (!path)
+		return vc_report_write(r, f, stdout);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (!(out = fopen(tmp, "w"))) {
+		fprintf(stderr, "virtio-conform: cannot write report %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	rc = vc_report_write(r, f, out);
+	if (fclose(out) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		fprintf(stderr, "virtio-conform: cannot write report %s: %s\n", path, strerror(-rc));
+	}
+	return rc;
+}
+
+static void join_command(int argc, char **argv, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", argv[i]);
+}
+
+static int cmd_run(const struct options *o, const char *command)
+{
+	char err[512];
+	struct vc_device *dev;
+	struct vc_probe *probe;
+	struct vc_result *results;
+	unsigned n = 0;
+	int rc;
+
+	if (!o->device)
+		return usage_error("run needs --device SPEC (for example --device %s)", "sim");
+	if ((rc = vc_device_open(o->device, &dev, err, sizeof(err)))) {
+		fprintf(stderr, "virtio-conform: %s\n", err);
+		return rc == -EINVAL && !strchr(o->device, ':') ? EXIT_USAGE : EXIT_DEVICE;
+	}
+	dev->timeout_ms = o->timeout_ms;
+	probe = calloc(1, sizeof(*probe));
+	results = calloc(vc_clause_count(), sizeof(*results));
+	if (!probe || !results) {
+		fprintf(stderr, "virtio-conform: out of memory\n");
+		vc_device_close(dev);
+		return EXIT_DEVICE;
+	}
+	if ((rc = vc_probe_device(dev, probe, err, sizeof(err)))) {
+		fprintf(stderr, "virtio-conform: %s\n", err);
+		vc_device_close(dev);
+		free(probe);
+		free(results);
+		return EXIT_DEVICE;
+	}
+	for (unsigned i = 0; i < vc_clause_count(); i++) {
+		const struct vc_clause *cl = vc_clause_at(i);
+		if (vc_clause_selected(cl, &o->sel))
+			vc_run_clause(cl, dev, probe, o->timeout_ms, &results[n++]);
+	}
+
+	struct vc_device_report dr = { .dev = dev, .probe = probe, .results = results, .n = n };
+	vc_report_count(&dr);
+	struct vc_report report = {
+		.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,
+		.command_line = command, .started = time(NULL), .devices = &dr, .ndevices = 1,
+	};
+	rc = write_report(&report, o->format, o->output);
+	for (unsigned i = 0; i < o->nreports && !rc; i++)
+		rc = write_report(&report, o->reports[i].f, o->reports[i].path);
+	vc_device_close(dev);
+	free(probe);
+	free(results);
+	if (rc)
+		return EXIT_DEVICE;
+	if (dr.counts[VC_ERROR])
+		return EXIT_DEVICE;
+	return dr.counts[VC_FAIL] || (o->strict && dr.counts[VC_WARN]) ? EXIT_FAILED : EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	char command[4096];
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int rc;
+
+	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_text, cmd ? stdout : stderr);
+		return cmd ? EXIT_PASS : EXIT_USAGE;
+	}
+	if (strcmp(cmd, "run") && strcmp(cmd, "list") && strcmp(cmd, "devices"))
+		return usage_error("unknown command '%s': use devices, list or run", cmd);
+	join_command(argc, argv, command, sizeof(command));
+	if ((rc = parse_options(argc - 1, argv + 1, &o, cmd)))
+		return rc;
+	if (!strcmp(cmd, "devices"))
+		return vc_devices_list(stdout, o.format_json) ? EXIT_DEVICE : EXIT_PASS;
+	if (!strcmp(cmd, "list"))
+		return cmd_list(&o);
+	return cmd_run(&o, command);
+}

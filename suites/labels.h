@@ -1,0 +1,23 @@
+/* The spec's normative labels (virtio 1.4), as the suites cite them. */
+#ifndef VC_LABELS_H
+#define VC_LABELS_H
+
+#define L_PCI "Virtio Transport Options / Virtio Over PCI Bus"
+#define L_DISCOVERY L_PCI " / PCI Device Discovery"
+#define L_DISCOVERY_LEGACY L_DISCOVERY " / Legacy Interfaces: A Note on PCI Device Discovery"
+#define L_CAPS L_PCI " / Virtio Structure PCI Capabilities"
+#define L_LAYOUT L_PCI " / PCI Device Layout"
+#define L_LAYOUT_LEGACY L_LAYOUT " / Legacy Interfaces: A Note on PCI Device Layout"
+#define L_COMMON L_LAYOUT " / Common configuration structure layout"
+#define L_NOTIFY L_LAYOUT " / Notification capability"
+#define L_ISR L_LAYOUT " / ISR status capability"
+#define L_DEVCFG L_LAYOUT " / Device-specific configuration"
+#define L_SHM L_LAYOUT " / Shared memory capability"
+#define L_VENDOR L_LAYOUT " / Vendor data capability"
+#define L_CFGACC L_LAYOUT " / PCI configuration access capability"
+#define L_MSIX L_PCI " / PCI-specific Initialization And Device Operation / Device Initialization / MSI-X Vector Configuration"
+#define L_FEATURES "Basic Facilities of a Virtio Device / Feature Bits"
+#define L_RFB "Reserved Feature Bits"
+#define L_RFB_LEGACY L_RFB " / Legacy Interface: Reserved Feature Bits"
+
+#endif

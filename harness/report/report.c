@@ -1,0 +1,205 @@
+/* What every report writer shares: format names, counting, time stamps,
+ * stream error checks, and the JSON/XML escaping (one UTF-8 walk for both). */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include "vc/report.h"
+
+static const char *const format_names[VC_FMT_COUNT] = {
+	[VC_FMT_TEXT] = "text", [VC_FMT_TAP] = "tap", [VC_FMT_JUNIT] = "junit", [VC_FMT_JSON] = "json",
+};
+
+int vc_format_parse(const char *name, enum vc_format *out)
+{
+	for (unsigned f = 0; f < VC_FMT_COUNT; f++) {
+		if (name && strcmp(name, format_names[f]) == 0) {
+			*out = (enum vc_format)f;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *vc_format_name(enum vc_format f)
+{
+	return (unsigned)f < VC_FMT_COUNT ? format_names[f] : "?";
+}
+
+void vc_report_tally(const struct vc_device_report *dr, unsigned counts[VC_STATUS_COUNT])
+{
+	memset(counts, 0, VC_STATUS_COUNT * sizeof(counts[0]));
+	for (unsigned i = 0; i < dr->n; i++) {
+		unsigned s = dr->results[i].status;
+		/* a corrupt status is the harness's fault: count it as an error */
+		counts[s < VC_STATUS_COUNT ? s : VC_ERROR]++;
+	}
+}
+
+void vc_report_totals(const struct vc_report *r, unsigned counts[VC_STATUS_COUNT])
+{
+	unsigned c[VC_STATUS_COUNT];
+
+	memset(counts, 0, VC_STATUS_COUNT * sizeof(counts[0]));
+	for (unsigned d = 0; d < r->ndevices; d++) {
+		vc_report_tally(&r->devices[d], c);
+		for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
+			counts[s] += c[s];
+	}
+}
+
+void vc_report_count(struct vc_device_report *dr)
+{
+	vc_report_tally(dr, dr->counts);
+}
+
+void vc_report_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+}
+
+int vc_report_finish(FILE *out)
+{
+	if (fflush(out) != 0)
+		return errno ? -errno : -EIO;
+	return ferror(out) ? -EIO : 0;
+}
+
+int vc_report_write(const struct vc_report *r, enum vc_format f, FILE *out)
+{
+	switch (f) {
+	case VC_FMT_TEXT: return vc_report_text(r, out);
+	case VC_FMT_TAP: return vc_report_tap(r, out);
+	case VC_FMT_JUNIT: return vc_report_junit(r, out);
+	case VC_FMT_JSON: return vc_report_json(r, out);
+	default: return -EINVAL;
+	}
+}
+
+unsigned vc_utf8_seq(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t c = s[0], min;
+	unsigned n;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, c &= 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		n = 3, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (unsigned i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)   /* also stops at the terminating NUL */
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+enum esc { ESC_JSON, ESC_XML_TEXT, ESC_XML_ATTR };
+
+static void escape(FILE *out, const char *s, enum esc mode)
+{
+	while (*s) {
+		uint32_t cp = 0;
+		unsigned n = vc_utf8_seq(s, &cp);
+		const char *rep = NULL;
+		char buf[8];
+
+		if (!n) {
+			/* one bad byte: replace it and resynchronise on the next */
+			fputs(mode == ESC_JSON ? "\\ufffd" : "?", out);
+			s++;
+			continue;
+		}
+		if (mode == ESC_JSON) {
+			switch (cp) {
+			case '"': rep = "\\\""; break;
+			case '\\': rep = "\\\\"; break;
+			case '\n': rep = "\\n"; break;
+			case '\r': rep = "\\r"; break;
+			case '\t': rep = "\\t"; break;
+			default:
+				if (cp < 0x20) {
+					snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
+					rep = buf;
+				}
+			}
+		} else {
+			switch (cp) {
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '>': rep = "&gt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\'': rep = "&apos;"; break;
+			case '\t': if (mode == ESC_XML_ATTR) rep = "&#9;"; break;
+			case '\n': if (mode == ESC_XML_ATTR) rep = "&#10;"; break;
+			case '\r': rep = "&#13;"; break;   /* a raw CR would be normalised away */
+			case 0xfffe: case 0xffff: rep = "?"; break;   /* not XML characters */
+			default:
+				if (cp < 0x20)
+					rep = "?";
+			}
+		}
+		if (rep)
+			fputs(rep, out);
+		else
+			fwrite(s, 1, n, out);
+		s += n;
+	}
+}
+
+void vc_json_string(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	escape(out, s, ESC_JSON);
+	fputc('"', out);
+}
+
+void vc_xml_string(FILE *out, const char *s)
+{
+	if (s)
+		escape(out, s, ESC_XML_TEXT);
+}
+
+void vc_xml_attr(FILE *out, const char *s)
+{
+	if (s)
+		escape(out, s, ESC_XML_ATTR);
+}
+
+void vc_json_words(FILE *out, const char *s)
+{
+	char id[128];
+	const char *sep = "";
+
+	fputc('[', out);
+	while (s && *s) {
+		size_t len = strcspn(s, " \t\n");
+
+		if (len) {
+			snprintf(id, sizeof(id), "%.*s", (int)len, s);
+			fputs(sep, out);
+			vc_json_string(out, id);
+			sep = ", ";
+		}
+		s += len;
+		s += strspn(s, " \t\n");
+	}
+	fputc(']', out);
+}

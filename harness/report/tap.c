@@ -1,0 +1,99 @@
+/* TAP version 14. One test point per clause; SKIP is a directive; FAIL,
+ * ERROR and WARN are "not ok" with a YAML block whose severity tells them
+ * apart (TAP has no warning directive, and a TODO would hide the finding).
+ * Several devices: one commented subtest per device. */
+#include <stdbool.h>
+#include "vc/report.h"
+
+/* Text on a test-point line: one line, '#' and '\' escaped (TAP 14), so a
+ * message can never start a directive. */
+static void line_text(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '#' || *s == '\\')
+			fputc('\\', out);
+		fputc((unsigned char)*s < 0x20 ? ' ' : *s, out);
+	}
+}
+
+/* key: "value" in the YAML block; JSON strings are YAML double-quoted scalars. */
+static void yaml_kv(FILE *out, const char *ind, const char *key, const char *val)
+{
+	if (!val || !*val)
+		return;
+	fprintf(out, "%s  %s: ", ind, key);
+	vc_json_string(out, val);
+	fputc('\n', out);
+}
+
+static void point(FILE *out, const char *ind, unsigned num, const struct vc_result *res)
+{
+	const struct vc_clause *cl = res->clause;
+	const char *severity = res->status == VC_FAIL ? "fail"
+			     : res->status == VC_WARN ? "warning"
+			     : res->status == VC_SKIP || res->status == VC_PASS ? NULL : "error";
+
+	fprintf(out, "%s%sok %u - ", ind, severity ? "not " : "", num);
+	line_text(out, cl->id);
+	if (res->status == VC_SKIP) {
+		fputs(res->message[0] ? " # SKIP " : " # SKIP", out);
+		line_text(out, res->message);
+	}
+	fputc('\n', out);
+	if (!severity)
+		return;
+	fprintf(out, "%s  ---\n%s  severity: %s\n", ind, ind, severity);
+	yaml_kv(out, ind, "keyword", vc_keyword_str(cl->keyword));
+	yaml_kv(out, ind, "label", cl->label);
+	yaml_kv(out, ind, "message", res->message);
+	yaml_kv(out, ind, "observed", res->observed);
+	yaml_kv(out, ind, "expected", res->expected);
+	fprintf(out, "%s  ...\n", ind);
+}
+
+/* Returns whether every clause passed or was skipped. */
+static bool device(FILE *out, const char *ind, const struct vc_device_report *dr)
+{
+	bool ok = true;
+
+	fprintf(out, "%s1..%u\n", ind, dr->n);
+	for (unsigned i = 0; i < dr->n; i++) {
+		point(out, ind, i + 1, &dr->results[i]);
+		ok &= dr->results[i].status == VC_PASS || dr->results[i].status == VC_SKIP;
+	}
+	return ok;
+}
+
+int vc_report_tap(const struct vc_report *r, FILE *out)
+{
+	fprintf(out, "TAP version 14\n# virtio-conform %s, virtio %s", r->tool_version ? r->tool_version : "?",
+		r->spec_version ? r->spec_version : "?");
+	if (r->profile) {
+		fputs(", profile ", out);
+		line_text(out, r->profile);
+	}
+	fputc('\n', out);
+	if (r->ndevices == 1) {
+		const struct vc_device_report *dr = &r->devices[0];
+
+		fputs("# device: ", out);
+		line_text(out, dr->dev ? dr->dev->spec : "?");
+		fputc('\n', out);
+		device(out, "", dr);
+		return vc_report_finish(out);
+	}
+	fprintf(out, "1..%u\n", r->ndevices);
+	for (unsigned d = 0; d < r->ndevices; d++) {
+		const struct vc_device_report *dr = &r->devices[d];
+		const char *spec = dr->dev ? dr->dev->spec : "?";
+
+		fputs("# Subtest: ", out);
+		line_text(out, spec);
+		fputc('\n', out);
+		bool ok = device(out, "    ", dr);
+		fprintf(out, "%sok %u - ", ok ? "" : "not ", d + 1);
+		line_text(out, spec);
+		fputc('\n', out);
+	}
+	return vc_report_finish(out);
+}

@@ -1,0 +1,181 @@
+/* Text report for a terminal: what went wrong first, with the values that
+ * show it, then a compact list of what passed or was skipped, then totals. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "vc/report.h"
+
+struct pen {
+	FILE *out;
+	bool colour;
+};
+
+static const char *const status_colour[VC_STATUS_COUNT] = {
+	[VC_PASS] = "\033[32m", [VC_FAIL] = "\033[1;31m", [VC_WARN] = "\033[33m",
+	[VC_SKIP] = "\033[2m", [VC_ERROR] = "\033[1;35m",
+};
+
+/* Device-supplied or multi-line text: continuation lines indented, and no
+ * control characters (C0, DEL, C1) or broken UTF-8 that could drive or
+ * confuse the terminal. */
+static void put(FILE *out, const char *s, const char *indent)
+{
+	while (s && *s) {
+		uint32_t cp = 0;
+		unsigned n = vc_utf8_seq(s, &cp);
+
+		if (n && cp == '\n')
+			fprintf(out, "\n%s", indent);
+		else if (!n || (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0))
+			fputc('?', out);
+		else
+			fwrite(s, 1, n, out);
+		s += n ? n : 1;
+	}
+}
+
+/* The status tag, coloured, padded to the width of "ERROR". */
+static void tag(const struct pen *p, enum vc_status s)
+{
+	const char *name = vc_status_str(s);
+	bool c = p->colour && (unsigned)s < VC_STATUS_COUNT;
+	int pad = 5 - (int)strlen(name);
+
+	fprintf(p->out, "  %s%s%s%*s ", c ? status_colour[s] : "", name, c ? "\033[0m" : "",
+		pad > 0 ? pad : 0, "");
+}
+
+static void header(const struct pen *p, const struct vc_device_report *dr)
+{
+	const struct vc_device *dev = dr->dev;
+	const struct vc_probe *pr = dr->probe;
+	FILE *out = p->out;
+
+	fputs("\nDevice ", out);
+	put(out, dev ? dev->spec : "(not opened)", "");
+	if (dev) {
+		fprintf(out, " (backend %s", dev->backend);
+		if (dev->location[0]) {
+			fputs(", ", out);
+			put(out, dev->location, "");
+		}
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	if (pr) {
+		const char *name = vc_virtio_type_name(pr->virtio_type);
+
+		fprintf(out, "  %04x:%04x subsystem %04x:%04x rev %02x class %06x, virtio type %u (%s)\n",
+			pr->vendor_id, pr->device_id, pr->subsystem_vendor_id, pr->subsystem_id,
+			pr->revision, (unsigned)pr->class_code & 0xffffff, pr->virtio_type,
+			name ? name : "unknown");
+	} else {
+		fputs("  identity: not probed\n", out);
+	}
+	if (dev && dev->note[0]) {
+		fputs("  note: ", out);
+		put(out, dev->note, "        ");
+		fputc('\n', out);
+	}
+}
+
+/* A finding in full: what rule, what happened, and the values. */
+static void finding(const struct pen *p, const struct vc_result *res)
+{
+	static const char ind[] = "        ";   /* under the id, past the tag */
+	const struct vc_clause *cl = res->clause;
+	FILE *out = p->out;
+
+	tag(p, res->status);
+	fprintf(out, "%s [%s]\n%s", cl->id, vc_keyword_str(cl->keyword), ind);
+	put(out, cl->label, ind);
+	if (res->message[0]) {
+		fprintf(out, "\n%s", ind);
+		put(out, res->message, ind);
+	}
+	if (res->observed[0]) {
+		fprintf(out, "\n%sobserved: ", ind);
+		put(out, res->observed, ind);
+	}
+	if (res->expected[0]) {
+		fprintf(out, "\n%sexpected: ", ind);
+		put(out, res->expected, ind);
+	}
+	fputc('\n', out);
+}
+
+static void totals(const struct pen *p, const char *prefix, const unsigned c[VC_STATUS_COUNT])
+{
+	unsigned total = 0;
+
+	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
+		total += c[s];
+	fprintf(p->out, "%s%s%u clauses: %u passed, %u failed, %u warnings, %u skipped, %u errors%s\n",
+		prefix, p->colour ? "\033[1m" : "", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN],
+		c[VC_SKIP], c[VC_ERROR], p->colour ? "\033[0m" : "");
+}
+
+/* One line: PASS with its id, SKIP with its reason too. */
+static void brief(const struct pen *p, const struct vc_result *res)
+{
+	tag(p, res->status);
+	put(p->out, res->clause->id, "");
+	if (res->status == VC_SKIP && res->message[0]) {
+		fputs(": ", p->out);
+		put(p->out, res->message, "        ");
+	}
+	fputc('\n', p->out);
+}
+
+static void device(const struct pen *p, const struct vc_device_report *dr)
+{
+	/* failures first, worst first; then the short list */
+	static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_PASS, VC_SKIP };
+	unsigned c[VC_STATUS_COUNT];
+	bool listing = false;
+
+	header(p, dr);
+	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		bool full = order[k] != VC_PASS && order[k] != VC_SKIP;
+
+		for (unsigned i = 0; i < dr->n; i++) {
+			if (dr->results[i].status != order[k])
+				continue;
+			/* a blank line before each finding, and one before the short list */
+			if (full || !listing)
+				fputc('\n', p->out);
+			listing |= !full;
+			if (full)
+				finding(p, &dr->results[i]);
+			else
+				brief(p, &dr->results[i]);
+		}
+	}
+	vc_report_tally(dr, c);
+	fputc('\n', p->out);
+	totals(p, "", c);
+}
+
+int vc_report_text(const struct vc_report *r, FILE *out)
+{
+	const struct pen p = { out, isatty(fileno(out)) && !getenv("NO_COLOR") };
+	unsigned c[VC_STATUS_COUNT];
+	char when[32];
+
+	vc_report_time(r->started, when, sizeof(when));
+	fprintf(out, "virtio-conform %s, virtio %s", r->tool_version ? r->tool_version : "?",
+		r->spec_version ? r->spec_version : "?");
+	if (r->profile) {
+		fputs(", profile ", out);
+		put(out, r->profile, "");
+	}
+	fprintf(out, ", started %s\n", when);
+	for (unsigned d = 0; d < r->ndevices; d++)
+		device(&p, &r->devices[d]);
+	if (r->ndevices > 1) {
+		vc_report_totals(r, c);
+		totals(&p, "\nAll devices: ", c);
+	}
+	return vc_report_finish(out);
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* What a backend can do; clauses declare what they need from this set. */
 enum vc_ability {
@@ -80,5 +81,12 @@ extern const struct vc_backend *const vc_backends[];
 /* Helpers for backends. */
 struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *backend,
 				const char *spec);
+
+/* `virtio-conform devices`: list the host's virtio-pci devices (vendor 1af4,
+ * device 0x1000-0x107f) with their driver, IOMMU group and usable backends,
+ * as text or a JSON array. Reads only (libpci on sysfs, no config writes).
+ * Returns 0 (also when there are none) or a negative errno after printing
+ * why to stderr. */
+int vc_devices_list(FILE *out, bool json);
 
 #endif

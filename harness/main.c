@@ -117,22 +117,6 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	return 0;
 }
 
-static void json_list(FILE *out, const char *s)   /* "a b c" -> ["a","b","c"] */
-{
-	char buf[1024];
-	char *save = NULL;
-	bool first = true;
-
-	snprintf(buf, sizeof(buf), "%s", s ? s : "");
-	fputc('[', out);
-	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		fputs(first ? "" : ",", out);
-		vc_json_string(out, w);
-		first = false;
-	}
-	fputc(']', out);
-}
-
 static const char *needs_str(unsigned needs, char *buf, size_t len)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
@@ -189,11 +173,11 @@ static int cmd_list(const struct options *o)
 		printf(",\"summary\":");
 		vc_json_string(stdout, cl->summary);
 		printf(",\"needs\":");
-		json_list(stdout, needs);
+		vc_json_words(stdout, needs);
 		printf(",\"covers\":");
-		json_list(stdout, cl->covers);
+		vc_json_words(stdout, cl->covers);
 		printf(",\"faults\":");
-		json_list(stdout, faults);
+		vc_json_words(stdout, faults);
 		printf("}");
 		first = false;
 	}
@@ -250,7 +234,7 @@ static int cmd_run(const struct options *o, const char *command)
 		return usage_error("run needs --device SPEC (for example --device %s)", "sim");
 	if ((rc = vc_device_open(o->device, &dev, err, sizeof(err)))) {
 		fprintf(stderr, "virtio-conform: %s\n", err);
-		return rc == -EINVAL && !strchr(o->device, ':') ? EXIT_USAGE : EXIT_DEVICE;
+		return rc == -EINVAL ? EXIT_USAGE : EXIT_DEVICE;   /* -EINVAL: the spec itself is wrong */
 	}
 	dev->timeout_ms = o->timeout_ms;
 	probe = calloc(1, sizeof(*probe));

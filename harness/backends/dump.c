@@ -168,7 +168,7 @@ static bool parse_region(const char *s, size_t n, struct vc_bar_info bars[VC_NUM
 	return true;
 }
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EBADMSG; } while (0)
 
 int vc_dump_parse(const char *buf, size_t len, uint8_t cfg[4096], unsigned *cfg_size,
 		  struct vc_bar_info bars[VC_NUM_BARS], bool *have_bar_sizes,

@@ -63,7 +63,7 @@ static void parse_mem(const char *buf, size_t len, struct parsed *p)
 			assert_int_equal(p->cfg[i], 0);
 	} else {
 		/* Every failure says something, on one line. */
-		assert_int_equal(p->rc, -EINVAL);
+		assert_int_equal(p->rc, -EBADMSG);
 		assert_true(strlen(p->err) > 10);
 		assert_null(strchr(p->err, '\n'));
 	}
@@ -173,7 +173,7 @@ static void expect_error(const char *file, const char *needle)
 	struct parsed *p = malloc(sizeof(*p));
 
 	parse_file(file, p);
-	if (p->rc != -EINVAL || !strstr(p->err, needle))
+	if (p->rc != -EBADMSG || !strstr(p->err, needle))
 		fail_msg("%s: rc %d, err '%s', wanted '%s'", file, p->rc, p->err, needle);
 	free(p);
 }
@@ -197,7 +197,7 @@ static void expect_mem_error(const char *text, const char *needle)
 	struct parsed *p = malloc(sizeof(*p));
 
 	parse_mem(text, strlen(text), p);
-	if (p->rc != -EINVAL || !strstr(p->err, needle))
+	if (p->rc != -EBADMSG || !strstr(p->err, needle))
 		fail_msg("rc %d, err '%s', wanted '%s'", p->rc, p->err, needle);
 	free(p);
 }
@@ -306,7 +306,7 @@ static void test_in_memory_cases(void **state)
 	big = malloc(VC_DUMP_MAX_BYTES + 1);
 	memset(big, ' ', VC_DUMP_MAX_BYTES + 1);
 	parse_mem(big, VC_DUMP_MAX_BYTES + 1, p);
-	assert_int_equal(p->rc, -EINVAL);
+	assert_int_equal(p->rc, -EBADMSG);
 	assert_non_null(strstr(p->err, "1 MiB"));
 	free(big);
 
@@ -318,7 +318,7 @@ static void test_in_memory_cases(void **state)
 	parse_mem((const char *)raw, 4096, p);
 	assert_int_equal(p->size, 4096);
 	parse_mem((const char *)raw, 255, p);
-	assert_int_equal(p->rc, -EINVAL);
+	assert_int_equal(p->rc, -EBADMSG);
 	free(p);
 }
 
@@ -397,7 +397,7 @@ static void test_dump_backend(void **state)
 	vc_device_close(d);
 
 	snprintf(spec, sizeof(spec), "dump:%s", fixture_path("bad-two-devices.txt"));
-	assert_int_equal(vc_device_open(spec, &d, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vc_device_open(spec, &d, err, sizeof(err)), -EBADMSG);
 	assert_null(d);
 	assert_non_null(strstr(err, "bad-two-devices.txt"));
 	assert_non_null(strstr(err, "lspci -s BDF -vvv -xxxx"));

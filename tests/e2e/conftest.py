@@ -1,0 +1,61 @@
+"""Shared fixtures: where the binary and the sources are, and a runner."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+SOURCE = pathlib.Path(os.environ.get("VC_SOURCE", pathlib.Path(__file__).resolve().parents[2]))
+BIN = pathlib.Path(os.environ.get("VC_BIN", SOURCE / "build" / "virtio-conform"))
+# Reports that CI keeps (sysfs runs on the host's own devices, and so on).
+ARTIFACTS = pathlib.Path(os.environ.get("VC_ARTIFACTS", SOURCE / "build" / "artifacts"))
+
+
+class Result:
+    def __init__(self, proc):
+        self.rc = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def statuses(self, device=0):
+        return {r["id"]: r["status"] for r in self.json()["devices"][device]["results"]}
+
+    def failing(self, device=0):
+        return {i for i, s in self.statuses(device).items() if s in ("FAIL", "WARN", "ERROR")}
+
+
+def run(*args, timeout=120, env=None):
+    if not BIN.exists():
+        pytest.fail(f"{BIN} is not built: run tools/setup or cmake --build build")
+    proc = subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    return Result(proc)
+
+
+@pytest.fixture(scope="session")
+def vc():
+    return run
+
+
+@pytest.fixture(scope="session")
+def clauses():
+    return run("list", "--format", "json").json()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def have_qemu():
+    return shutil.which(os.environ.get("VC_QEMU", "qemu-system-x86_64")) is not None
+
+
+needs_qemu = pytest.mark.skipif(not have_qemu(), reason="qemu-system-x86_64 is not installed "
+                                "(tools/setup installs qemu-system-x86)")

@@ -1,0 +1,73 @@
+"""The simulated device: conformant variants pass every clause that applies,
+and every fault fails exactly the clauses it declares."""
+import re
+
+import pytest
+
+from conftest import run
+
+CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-data",
+              "type=1", "type=4", "queues=1", "queues=64", "transitional,type=1",
+              "shm,vendor-data,sr-iov,notification-data"]
+
+
+def faults():
+    out = run("list", "--faults").out
+    return re.findall(r"^(\S+) .*\n\s+fails: (.*)$", out, re.M)
+
+
+@pytest.mark.parametrize("settings", CONFORMANT)
+def test_conformant_variant_passes(settings):
+    r = run("run", "--device", f"sim:{settings}" if settings else "sim", "--format", "json")
+    assert r.rc == 0, r.out + r.err
+    assert r.failing() == set()
+
+
+def test_every_clause_passes_somewhere():
+    passed = set()
+    for settings in CONFORMANT:
+        r = run("run", "--device", f"sim:{settings}" if settings else "sim", "--format", "json")
+        passed |= {i for i, s in r.statuses().items() if s == "PASS"}
+    ids = {c["id"] for c in run("list", "--format", "json").json() if c["profile"] is None}
+    assert ids - passed == set()
+
+
+@pytest.mark.parametrize("fault,declared", faults())
+def test_fault_fails_exactly_what_it_declares(fault, declared):
+    r = run("run", "--device", f"sim:{fault}", "--format", "json")
+    assert r.failing() == set(declared.split())
+    hard = {i for i, s in r.statuses().items() if s in ("FAIL", "ERROR")}
+    assert r.rc == (1 if hard else 0), r.err
+
+
+def test_every_device_clause_has_a_fault(clauses):
+    for c in clauses:
+        if c["side"] == "device":
+            assert c["faults"], f"{c['id']} has no simulated-device fault that makes it fail"
+
+
+def test_faults_name_existing_clauses(clauses):
+    ids = {c["id"] for c in clauses}
+    for fault, declared in faults():
+        assert set(declared.split()) <= ids, fault
+
+
+def test_fault_target_comes_first(clauses):
+    """The clause a fault is for is listed first; list --format json agrees."""
+    by_id = {c["id"]: c for c in clauses}
+    for fault, declared in faults():
+        assert fault in by_id[declared.split()[0]]["faults"]
+
+
+def test_should_level_failures_are_warnings():
+    r = run("run", "--device", "sim:revision-zero", "--format", "json")
+    assert r.statuses()["pci.discovery.modern-revision"] == "WARN"
+    assert r.rc == 0          # a SHOULD alone is not a failure...
+    r = run("run", "--device", "sim:revision-zero", "--strict", "--format", "json")
+    assert r.rc == 1          # ...unless asked
+
+
+def test_clause_selection():
+    r = run("run", "--device", "sim", "--clause", "pci.notify.*", "--exclude", "*length*",
+            "--format", "json")
+    assert set(r.statuses()) == {"pci.notify.present", "pci.notify.offset-aligned", "pci.notify.multiplier"}

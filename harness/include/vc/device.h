@@ -56,6 +56,7 @@ struct vc_device {
 	char location[256];         /* BDF, file, or QEMU device line */
 	char note[256];             /* what the backend wants the user to know (e.g. truncated config) */
 	unsigned timeout_ms;        /* bound for any single backend wait */
+	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
 };
 
 /* Open "backend:arg". On failure returns a negative errno and writes a
@@ -75,8 +76,16 @@ struct vc_backend {
 	const char *usage;      /* "sim[:FAULT,...]" */
 	int (*open)(const char *arg, struct vc_device **out, char *err, size_t errlen);
 };
-extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs;
+extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu;
 extern const struct vc_backend *const vc_backends[];
+
+/* MSI-X on the qemu backend: the message address/data a driver programs into
+ * MSI-X table entry `vector` so the device's MSI write lands in a guest-RAM
+ * mailbox that irq_wait watches. -ENOTSUP on other backends, -ERANGE for
+ * vector >= 2048. */
+int vc_msix_mailbox(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
+/* The QEMU process id behind a qemu: device, -1 otherwise or once it is gone. */
+long vc_qemu_pid(const struct vc_device *d);
 
 /* Helpers for backends. */
 struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *backend,

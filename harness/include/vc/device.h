@@ -42,6 +42,12 @@ struct vc_backend_ops {
 	/* wait up to timeout_ms for an interrupt; *vector gets the MSI-X vector
 	 * or -1 for INTx. Returns 0, -ETIMEDOUT or another negative errno. */
 	int (*irq_wait)(struct vc_device *d, int timeout_ms, int *vector);
+	/* MSI-X, where the driver programs the table itself (qemu, sim): the
+	 * message address/data for table entry `vector` that irq_wait will see. */
+	int (*msix_message)(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
+	/* MSI-X, where the platform owns the table (vfio): route `nvectors`
+	 * vectors to irq_wait; 0 returns to INTx. */
+	int (*irq_setup)(struct vc_device *d, unsigned nvectors);
 	void (*close)(struct vc_device *d);
 };
 
@@ -57,10 +63,14 @@ struct vc_device {
 	char note[256];             /* what the backend wants the user to know (e.g. truncated config) */
 	unsigned timeout_ms;        /* bound for any single backend wait */
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
+	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
+	uint64_t dma_base;
+	size_t dma_size, dma_used;
 };
 
 /* Open "backend:arg". On failure returns a negative errno and writes a
- * one-line message (what is wrong and what to do) into err. */
+ * one-line message into err: -EINVAL when the spec itself is malformed (a
+ * usage error), anything else when the device cannot be opened or read. */
 int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t errlen);
 void vc_device_close(struct vc_device *d);
 bool vc_has(const struct vc_device *d, unsigned abilities);
@@ -76,14 +86,10 @@ struct vc_backend {
 	const char *usage;      /* "sim[:FAULT,...]" */
 	int (*open)(const char *arg, struct vc_device **out, char *err, size_t errlen);
 };
-extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu;
+extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu,
+	vc_backend_vfio;
 extern const struct vc_backend *const vc_backends[];
 
-/* MSI-X on the qemu backend: the message address/data a driver programs into
- * MSI-X table entry `vector` so the device's MSI write lands in a guest-RAM
- * mailbox that irq_wait watches. -ENOTSUP on other backends, -ERANGE for
- * vector >= 2048. */
-int vc_msix_mailbox(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
 /* The QEMU process id behind a qemu: device, -1 otherwise or once it is gone. */
 long vc_qemu_pid(const struct vc_device *d);
 

@@ -1,0 +1,418 @@
+/* The harness as a virtio driver (see vc/driver.h). Every wait is bounded. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "vc/driver.h"
+#include "vc/trace.h"
+
+uint64_t vc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Poll fast at first (an in-process device answers at once), then back off
+ * so a slow device does not cost a busy core. */
+void vc_poll_pause(unsigned iteration)
+{
+	if (iteration < 16)
+		return;
+	struct timespec ts = { 0, iteration < 64 ? 100000 : 1000000 };
+	nanosleep(&ts, NULL);
+}
+
+void vc_driver_init(struct vc_driver *drv, struct vc_device *dev, const struct vc_probe *p)
+{
+	memset(drv, 0, sizeof(*drv));
+	drv->dev = dev;
+	drv->p = p;
+}
+
+bool vc_negotiated(const struct vc_driver *drv, unsigned bit)
+{
+	return bit < 32 * VC_FEATURE_WORDS && (drv->features[bit / 32] >> (bit % 32)) & 1;
+}
+
+void vc_features_set(uint32_t words[VC_FEATURE_WORDS], unsigned bit)
+{
+	words[bit / 32] |= 1u << (bit % 32);
+}
+
+int vc_status_read(struct vc_driver *drv, uint8_t *status)
+{
+	uint64_t v;
+	int rc = vc_common_read(drv->dev, drv->p, COMMON_device_status, 1, &v);
+
+	*status = (uint8_t)v;
+	return rc;
+}
+
+int vc_reset(struct vc_driver *drv)
+{
+	uint64_t deadline = vc_now_ms() + drv->dev->timeout_ms;
+	uint8_t status;
+	int rc;
+
+	drv->status = 0;
+	memset(drv->features, 0, sizeof(drv->features));
+	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
+		return rc;
+	for (unsigned i = 0;; i++) {
+		if ((rc = vc_status_read(drv, &status)))
+			return rc;
+		if (status == 0)
+			return 0;
+		if (vc_now_ms() > deadline)
+			return -ETIMEDOUT;
+		vc_poll_pause(i);
+	}
+}
+
+int vc_status_add(struct vc_driver *drv, uint8_t bits)
+{
+	drv->status |= bits;
+	return vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, drv->status);
+}
+
+int vc_negotiate(struct vc_driver *drv, const uint32_t want[VC_FEATURE_WORDS])
+{
+	uint8_t status;
+	int rc;
+
+	if ((rc = vc_status_add(drv, VIRTIO_STATUS_ACKNOWLEDGE)) || (rc = vc_status_add(drv, VIRTIO_STATUS_DRIVER)))
+		return rc;
+	for (unsigned w = 0; w < VC_FEATURE_WORDS; w++) {
+		uint64_t offered;
+		if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_feature_select, 4, w)) ||
+		    (rc = vc_common_read(drv->dev, drv->p, COMMON_device_feature, 4, &offered)))
+			return rc;
+		drv->features[w] = want[w] & (uint32_t)offered;
+		if ((rc = vc_common_write(drv->dev, drv->p, COMMON_driver_feature_select, 4, w)) ||
+		    (rc = vc_common_write(drv->dev, drv->p, COMMON_driver_feature, 4, drv->features[w])))
+			return rc;
+	}
+	if ((rc = vc_status_add(drv, VIRTIO_STATUS_FEATURES_OK)) || (rc = vc_status_read(drv, &status)))
+		return rc;
+	return status & VIRTIO_STATUS_FEATURES_OK ? 0 : -EPROTO;
+}
+
+int vc_start(struct vc_driver *drv, const uint32_t *want)
+{
+	uint32_t v1[VC_FEATURE_WORDS] = { 0 };
+	int rc;
+
+	vc_features_set(v1, VIRTIO_F_VERSION_1);
+	if ((rc = vc_reset(drv)))
+		return rc;
+	return vc_negotiate(drv, want ? want : v1);
+}
+
+/* DMA arena */
+
+#define DMA_ARENA_SIZE (4u << 20)
+
+int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus)
+{
+	int rc;
+
+	if (!d->ops->dma_alloc || !(d->abilities & VC_DMA))
+		return -ENOTSUP;
+	if (!d->dma_size) {
+		if ((rc = d->ops->dma_alloc(d, DMA_ARENA_SIZE, &d->dma_base)))
+			return rc;
+		d->dma_size = DMA_ARENA_SIZE;
+	}
+	if (align < 16)
+		align = 16;
+	size_t start = (d->dma_used + align - 1) & ~(align - 1);
+	if (len > d->dma_size || start > d->dma_size - len)
+		return -ENOMEM;
+	d->dma_used = start + len;
+	*bus = d->dma_base + start;
+	/* the arena is reused: hand out zeroed memory as a fresh allocation would be */
+	static const uint8_t zero[4096];
+	for (size_t off = 0; off < len; off += sizeof(zero)) {
+		size_t n = len - off < sizeof(zero) ? len - off : sizeof(zero);
+		if ((rc = d->ops->dma_write(d, *bus + off, zero, n)))
+			return rc;
+	}
+	return 0;
+}
+
+void vc_dma_reclaim(struct vc_device *d)
+{
+	d->dma_used = 0;
+}
+
+int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)
+{
+	return d->ops->dma_read ? d->ops->dma_read(d, bus, buf, len) : -ENOTSUP;
+}
+
+int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len)
+{
+	return d->ops->dma_write ? d->ops->dma_write(d, bus, buf, len) : -ENOTSUP;
+}
+
+static int dma_put16(struct vc_device *d, uint64_t bus, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	return vc_dma_write(d, bus, b, 2);
+}
+
+static int dma_get16(struct vc_device *d, uint64_t bus, uint16_t *v)
+{
+	uint8_t b[2];
+	int rc = vc_dma_read(d, bus, b, 2);
+	*v = (uint16_t)(b[0] | b[1] << 8);
+	return rc;
+}
+
+/* Virtqueues. Split layout: descriptor table, then the available ring
+ * (flags, idx, ring[size], used_event), then the used ring (flags, idx,
+ * ring[size] of {id, len}, avail_event). Packed: the descriptor ring and
+ * the driver and device event suppression structures. */
+
+enum { DESC_F_NEXT = 1, DESC_F_WRITE = 2, PACKED_F_AVAIL = 1 << 7, PACKED_F_USED = 1 << 15 };
+
+int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_vq *vq)
+{
+	struct vc_device *d = drv->dev;
+	uint64_t max, off, ncd = 0, base;
+	int rc;
+
+	memset(vq, 0, sizeof(*vq));
+	vq->index = index;
+	vq->packed = vc_negotiated(drv, VIRTIO_F_RING_PACKED);
+	vq->avail_wrap = vq->used_wrap = true;
+	if ((rc = vc_common_write(d, drv->p, COMMON_queue_select, 2, index)) ||
+	    (rc = vc_common_read(d, drv->p, COMMON_queue_size, 2, &max)))
+		return rc;
+	if (max == 0)
+		return -ENOENT;
+	vq->size = size && size < max ? size : (uint16_t)max;
+	if (vq->size > sizeof(vq->chain_len) / sizeof(vq->chain_len[0]))
+		vq->size = sizeof(vq->chain_len) / sizeof(vq->chain_len[0]);
+	size_t desc_bytes = 16u * vq->size;
+	size_t driver_bytes = vq->packed ? 4 : 6u + 2u * vq->size;
+	size_t device_bytes = vq->packed ? 4 : 6u + 8u * vq->size;
+	size_t driver_at = (desc_bytes + 3) & ~(size_t)3, device_at = (driver_at + driver_bytes + 3) & ~(size_t)3;
+	if ((rc = vc_dma_alloc(d, device_at + device_bytes, 4096, &base)))
+		return rc;
+	vq->desc = base;
+	vq->driver = base + driver_at;
+	vq->device = base + device_at;
+	if ((rc = vc_common_write(d, drv->p, COMMON_queue_size, 2, vq->size)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_desc, 4, (uint32_t)vq->desc)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_desc + 4, 4, vq->desc >> 32)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_driver, 4, (uint32_t)vq->driver)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_driver + 4, 4, vq->driver >> 32)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_device, 4, (uint32_t)vq->device)) ||
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_device + 4, 4, vq->device >> 32)) ||
+	    (rc = vc_common_read(d, drv->p, COMMON_queue_notify_off, 2, &off)))
+		return rc;
+	vq->notify_off = (uint16_t)off;
+	if (vc_negotiated(drv, VIRTIO_F_NOTIF_CONFIG_DATA) &&
+	    (rc = vc_common_read(d, drv->p, COMMON_queue_notif_config_data, 2, &ncd)))
+		return rc;
+	vq->notif_config_data = (uint16_t)ncd;
+	return 0;
+}
+
+int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq)
+{
+	int rc = vc_common_write(drv->dev, drv->p, COMMON_queue_select, 2, vq->index);
+	return rc ? rc : vc_common_write(drv->dev, drv->p, COMMON_queue_enable, 2, 1);
+}
+
+/* struct virtq_desc (split): addr, len, flags, next.
+ * struct pvirtq_desc (packed): addr, len, id, flags. */
+static int put_desc(struct vc_device *d, uint64_t at, const struct vc_buf *b, uint16_t word12, uint16_t word14)
+{
+	uint8_t e[16];
+
+	for (unsigned i = 0; i < 8; i++)
+		e[i] = (uint8_t)(b->addr >> 8 * i);
+	for (unsigned i = 0; i < 4; i++)
+		e[8 + i] = (uint8_t)(b->len >> 8 * i);
+	e[12] = (uint8_t)word12;
+	e[13] = (uint8_t)(word12 >> 8);
+	e[14] = (uint8_t)word14;
+	e[15] = (uint8_t)(word14 >> 8);
+	return vc_dma_write(d, at, e, sizeof(e));
+}
+
+static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+{
+	uint16_t head = vq->next_desc;
+	int rc;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t slot = (uint16_t)((head + i) % vq->size), next = (uint16_t)((slot + 1) % vq->size);
+		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0));
+		if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], flags, i + 1 < n ? next : 0)))
+			return rc;
+	}
+	vq->next_desc = (uint16_t)((head + n) % vq->size);
+	/* ring entry first, then the index that publishes it */
+	if ((rc = dma_put16(drv->dev, vq->driver + 4 + 2u * (vq->avail_idx % vq->size), head)))
+		return rc;
+	vq->avail_idx++;
+	*id = head;
+	return dma_put16(drv->dev, vq->driver + 2, vq->avail_idx);
+}
+
+/* Packed: every descriptor but the first is written first, and the first's
+ * flags last, so the device never sees a half-made chain. */
+static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+{
+	uint16_t first = vq->next_avail, first_flags = 0, buf_id = vq->next_id;
+	bool wrap = vq->avail_wrap;
+	int rc;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t slot = vq->next_avail;
+		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0) |
+					    (vq->avail_wrap ? PACKED_F_AVAIL : PACKED_F_USED));
+		if (i == 0)
+			first_flags = flags;
+		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], buf_id, flags)))
+			return rc;
+		if (++vq->next_avail == vq->size) {
+			vq->next_avail = 0;
+			vq->avail_wrap = !vq->avail_wrap;
+		}
+	}
+	(void)wrap;
+	vq->chain_len[buf_id] = (uint16_t)n;
+	vq->next_id = (uint16_t)((buf_id + 1) % vq->size);
+	*id = buf_id;
+	return put_desc(drv->dev, vq->desc + 16u * first, &bufs[0], buf_id, first_flags);
+}
+
+int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+{
+	if (n == 0 || n > vq->size)
+		return -EINVAL;
+	return vq->packed ? add_packed(drv, vq, bufs, n, id) : add_split(drv, vq, bufs, n, id);
+}
+
+int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len)
+{
+	uint8_t e[16];
+	int rc;
+
+	if (vq->packed) {
+		if ((rc = vc_dma_read(drv->dev, vq->desc + 16u * vq->next_used, e, 16)))
+			return rc;
+		uint16_t flags = (uint16_t)(e[14] | e[15] << 8);
+		bool avail = flags & PACKED_F_AVAIL, used = flags & PACKED_F_USED;
+		if (avail != used || used != vq->used_wrap)
+			return -EAGAIN;
+		*id = (uint16_t)(e[12] | e[13] << 8);
+		*len = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 | (uint32_t)e[11] << 24;
+		uint16_t step = *id < vq->size && vq->chain_len[*id] ? vq->chain_len[*id] : 1;
+		vq->next_used = (uint16_t)(vq->next_used + step);
+		if (vq->next_used >= vq->size) {
+			vq->next_used = (uint16_t)(vq->next_used - vq->size);
+			vq->used_wrap = !vq->used_wrap;
+		}
+		return 0;
+	}
+	uint16_t idx;
+	if ((rc = dma_get16(drv->dev, vq->device + 2, &idx)))
+		return rc;
+	if (idx == vq->used_idx)
+		return -EAGAIN;
+	if ((rc = vc_dma_read(drv->dev, vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8)))
+		return rc;
+	*id = (uint16_t)(e[0] | e[1] << 8);
+	*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
+	vq->used_idx++;
+	return 0;
+}
+
+int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len)
+{
+	uint64_t deadline = vc_now_ms() + timeout_ms;
+
+	for (unsigned i = 0;; i++) {
+		int rc = vc_vq_get_used(drv, vq, id, len);
+		if (rc != -EAGAIN)
+			return rc;
+		if (vc_now_ms() > deadline)
+			return -ETIMEDOUT;
+		vc_poll_pause(i);
+	}
+}
+
+int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags)
+{
+	return vq->packed ? -ENOTSUP : dma_put16(drv->dev, vq->driver, flags);
+}
+
+int vc_vq_set_used_event(struct vc_driver *drv, struct vc_vq *vq, uint16_t used_event)
+{
+	return vq->packed ? -ENOTSUP : dma_put16(drv->dev, vq->driver + 4 + 2u * vq->size, used_event);
+}
+
+/* Interrupts */
+
+enum { MSIX_CONTROL = 2, MSIX_TABLE = 4, MSIX_ENABLE = 1u << 15, MSIX_FUNCTION_MASK = 1u << 14 };
+
+static int msix_control(struct vc_driver *drv, bool enable)
+{
+	uint32_t ctl;
+	int rc;
+
+	if (!drv->p->msix_pos)
+		return -ENOTSUP;
+	if ((rc = vc_cfg_read(drv->dev, drv->p->msix_pos + MSIX_CONTROL, 2, &ctl)))
+		return rc;
+	ctl = enable ? (ctl | MSIX_ENABLE) & ~MSIX_FUNCTION_MASK : ctl & ~MSIX_ENABLE;
+	return vc_cfg_write(drv->dev, drv->p->msix_pos + MSIX_CONTROL, 2, ctl);
+}
+
+int vc_irq_msix(struct vc_driver *drv, unsigned nvectors)
+{
+	struct vc_device *d = drv->dev;
+	int rc;
+
+	if (!drv->p->msix_pos)
+		return -ENOTSUP;
+	if (d->ops->irq_setup)
+		return d->ops->irq_setup(d, nvectors);
+	if (!d->ops->msix_message)
+		return -ENOTSUP;
+	uint32_t table = vc_le32(drv->p->cfg + drv->p->msix_pos + MSIX_TABLE);
+	for (unsigned v = 0; v < nvectors; v++) {
+		uint64_t addr, at = (table & ~7u) + 16ull * v;
+		uint32_t data;
+		if ((rc = d->ops->msix_message(d, v, &addr, &data)) ||
+		    (rc = vc_bar_write(d, table & 7, at, 4, (uint32_t)addr)) ||
+		    (rc = vc_bar_write(d, table & 7, at + 4, 4, addr >> 32)) ||
+		    (rc = vc_bar_write(d, table & 7, at + 8, 4, data)) ||
+		    (rc = vc_bar_write(d, table & 7, at + 12, 4, 0)))      /* unmasked */
+			return rc;
+	}
+	return msix_control(drv, true);
+}
+
+int vc_irq_intx(struct vc_driver *drv)
+{
+	struct vc_device *d = drv->dev;
+
+	if (d->ops->irq_setup)
+		return d->ops->irq_setup(d, 0);
+	return drv->p->msix_pos ? msix_control(drv, false) : 0;
+}
+
+int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector)
+{
+	if (!drv->dev->ops->irq_wait || !(drv->dev->abilities & VC_IRQ))
+		return -ENOTSUP;
+	return drv->dev->ops->irq_wait(drv->dev, (int)timeout_ms, vector);
+}

@@ -1,0 +1,109 @@
+/* The harness as a virtio driver: status sequence, feature negotiation,
+ * virtqueues in DMA memory, the doorbell, used-buffer polling. Suites use it
+ * to make a device do things; it never knows which backend runs. */
+#ifndef VC_DRIVER_H
+#define VC_DRIVER_H
+
+#include "virtio_pci.h"
+
+struct vc_trace;
+
+/* One driver session on a device (a clause's worth of state). */
+struct vc_driver {
+	struct vc_device *dev;
+	const struct vc_probe *p;
+	uint32_t features[VC_FEATURE_WORDS];   /* accepted by the driver */
+	uint8_t status;                        /* last status the driver wrote */
+	struct vc_trace *trace;                /* NULL: doorbells not recorded */
+	/* The 2020 draft profile: put notify_data in the vqn field when the
+	 * notify capability asks for it (only with --profile draft-notify-cap-data). */
+	bool draft_notify_data;
+};
+
+void vc_driver_init(struct vc_driver *drv, struct vc_device *dev, const struct vc_probe *p);
+bool vc_negotiated(const struct vc_driver *drv, unsigned bit);
+
+/* Write 0 to device_status and wait (bounded by dev->timeout_ms) until it
+ * reads 0. -ETIMEDOUT if it never does. */
+int vc_reset(struct vc_driver *drv);
+int vc_status_read(struct vc_driver *drv, uint8_t *status);
+/* OR bits into the status (the driver never clears a bit) and write it. */
+int vc_status_add(struct vc_driver *drv, uint8_t bits);
+/* ACKNOWLEDGE | DRIVER, accept (want & offered), FEATURES_OK, read back.
+ * Returns 0, -EPROTO when the device drops FEATURES_OK, or an access error. */
+int vc_negotiate(struct vc_driver *drv, const uint32_t want[VC_FEATURE_WORDS]);
+/* reset + negotiate: the usual start of a dynamic clause. want NULL: VERSION_1 only. */
+int vc_start(struct vc_driver *drv, const uint32_t *want);
+void vc_features_set(uint32_t words[VC_FEATURE_WORDS], unsigned bit);
+
+/* A buffer in DMA memory. */
+struct vc_buf {
+	uint64_t addr;
+	uint32_t len;
+	bool writable;           /* device-writable */
+};
+
+/* DMA memory: a per-device arena, handed out in order and reclaimed as a
+ * whole between clauses. */
+int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus);
+void vc_dma_reclaim(struct vc_device *d);
+int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len);
+int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
+
+struct vc_vq {
+	uint16_t index, size;
+	bool packed;
+	uint64_t desc, driver, device;   /* ring areas (split: desc, avail, used) */
+	uint16_t notify_off;
+	uint16_t notif_config_data;      /* with VIRTIO_F_NOTIF_CONFIG_DATA */
+	/* split: free-running avail and last-seen used indexes */
+	uint16_t avail_idx, used_idx, next_desc;
+	/* packed: next slot to fill and to read, with their wrap counters */
+	uint16_t next_avail, next_used;
+	bool avail_wrap, used_wrap;
+	uint16_t next_id;
+	uint16_t chain_len[1024];        /* packed: descriptors per buffer id */
+};
+
+/* Allocate and program queue `index` (size 0: the device's queue_size),
+ * without enabling it. */
+int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_vq *vq);
+int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq);
+/* Make a chain of buffers available (readable ones first). *id names it in
+ * the used ring. Does not notify. */
+int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id);
+/* The one doorbell: an available buffer notification for vq, formatted as
+ * the negotiated features require, recorded in the trace. */
+int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq);
+/* One used buffer if there is one: 0, or -EAGAIN. */
+int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len);
+/* Wait for a used buffer, bounded by timeout_ms: 0 or -ETIMEDOUT. */
+int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len);
+/* Split-ring driver-area fields for notification suppression. */
+int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags);
+int vc_vq_set_used_event(struct vc_driver *drv, struct vc_vq *vq, uint16_t used_event);
+
+/* A request the device type will really consume, for end-to-end checks. */
+struct vc_request {
+	uint16_t queue;
+	struct vc_buf bufs[4];
+	unsigned n;
+	uint32_t writable;          /* bytes the device may write */
+	const char *what;
+};
+/* Build a request for this device type in DMA memory; -ENOTSUP when the
+ * harness has no driver for the type. */
+int vc_request_make(struct vc_driver *drv, struct vc_request *req);
+
+/* Interrupts. MSI-X with `nvectors` vectors (the driver programs the table
+ * where the backend lets it), or INTx. */
+int vc_irq_msix(struct vc_driver *drv, unsigned nvectors);
+int vc_irq_intx(struct vc_driver *drv);
+/* Wait for one interrupt: 0 with *vector (-1 for INTx), or -ETIMEDOUT. */
+int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector);
+
+/* Sleep a little between polls (backends with an asynchronous device). */
+void vc_poll_pause(unsigned iteration);
+uint64_t vc_now_ms(void);
+
+#endif

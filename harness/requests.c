@@ -1,0 +1,91 @@
+/* The smallest requests each device type really consumes, so queue rules
+ * are checked end to end: the device reads what the driver wrote, writes
+ * where it may, and returns the buffer. */
+#include <errno.h>
+#include <string.h>
+#include "vc/driver.h"
+
+/* A buffer of len bytes in DMA memory, holding `data` when given. */
+static int buffer(struct vc_driver *drv, struct vc_request *r, const void *data, uint32_t len, bool writable)
+{
+	struct vc_buf *b = &r->bufs[r->n];
+	int rc;
+
+	if ((rc = vc_dma_alloc(drv->dev, len, 16, &b->addr)))
+		return rc;
+	if (data && (rc = vc_dma_write(drv->dev, b->addr, data, len)))
+		return rc;
+	b->len = len;
+	b->writable = writable;
+	r->writable += writable ? len : 0;
+	r->n++;
+	return 0;
+}
+
+int vc_request_make(struct vc_driver *drv, struct vc_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (drv->p->virtio_type) {
+	case 1: {     /* network: one frame on transmitq 0 (virtio_net_hdr + 60 bytes) */
+		uint8_t frame[12 + 60] = { 0 };
+		memset(frame + 12, 0xff, 6);                      /* broadcast */
+		frame[12 + 12] = 0x88, frame[12 + 13] = 0xb5;     /* local experimental ethertype */
+		r->queue = 1;
+		r->what = "network transmit";
+		return buffer(drv, r, frame, sizeof(frame), false);
+	}
+	case 2: {     /* block: read sector 0 (header, 512 bytes of data, status) */
+		const uint8_t hdr[16] = { 0 };                    /* VIRTIO_BLK_T_IN, sector 0 */
+		int rc;
+		r->queue = 0;
+		r->what = "block read";
+		if ((rc = buffer(drv, r, hdr, sizeof(hdr), false)) || (rc = buffer(drv, r, NULL, 512, true)))
+			return rc;
+		return buffer(drv, r, NULL, 1, true);
+	}
+	case 3: {     /* console: 8 bytes on transmitq 0 (dropped without a port, still used) */
+		r->queue = 1;
+		r->what = "console transmit";
+		return buffer(drv, r, "conform\n", 8, false);
+	}
+	case 4:       /* entropy: 64 bytes */
+		r->queue = 0;
+		r->what = "entropy request";
+		return buffer(drv, r, NULL, 64, true);
+	case 5: {     /* balloon: inflate one page of our own arena */
+		uint64_t page;
+		int rc = vc_dma_alloc(drv->dev, 4096, 4096, &page);
+		uint32_t pfn = (uint32_t)(page >> 12);
+		if (rc)
+			return rc;
+		r->queue = 0;
+		r->what = "balloon inflate";
+		return buffer(drv, r, &pfn, sizeof(pfn), false);
+	}
+	case 8: {     /* SCSI: TEST UNIT READY on requestq 0 (virtio_scsi_cmd_req, 32-byte CDB) */
+		uint8_t req[51] = { 1, 0, 0, 0 };                 /* lun: target 0 */
+		int rc;
+		r->queue = 2;
+		r->what = "SCSI TEST UNIT READY";
+		if ((rc = buffer(drv, r, req, sizeof(req), false)))
+			return rc;
+		return buffer(drv, r, NULL, 108, true);           /* response with 96 sense bytes */
+	}
+	case 16: {    /* GPU: GET_DISPLAY_INFO on controlq */
+		uint8_t hdr[24] = { 0x00, 0x01 };                 /* VIRTIO_GPU_CMD_GET_DISPLAY_INFO */
+		int rc;
+		r->queue = 0;
+		r->what = "GPU get display info";
+		if ((rc = buffer(drv, r, hdr, sizeof(hdr), false)))
+			return rc;
+		return buffer(drv, r, NULL, 24 + 16 * 24, true);
+	}
+	case 18: {    /* input: an LED event on statusq */
+		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
+		r->queue = 1;
+		r->what = "input status event";
+		return buffer(drv, r, ev, sizeof(ev), false);
+	}
+	}
+	return -ENOTSUP;
+}

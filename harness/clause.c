@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include "vc/clause.h"
+#include "vc/driver.h"
+#include "vc/trace.h"
 
 const char *vc_keyword_str(enum vc_keyword k)
 {
@@ -201,6 +203,28 @@ bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t v
 	return access_ok(c, vc_cfg_write(c->dev, off, width, val), "config write", off);
 }
 
+void vc_ctx_driver(struct vc_ctx *c, struct vc_driver *drv)
+{
+	vc_driver_init(drv, c->dev, c->probe);
+	drv->trace = c->trace;
+}
+
+bool vc_ctx_start(struct vc_ctx *c, struct vc_driver *drv, const uint32_t *want)
+{
+	int rc;
+
+	vc_ctx_driver(c, drv);
+	rc = vc_start(drv, want);
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "the device did not complete a reset within %u ms (pci.reset.status-reads-zero "
+			   "reports it)", c->dev->timeout_ms);
+	else if (rc == -EPROTO)
+		vc_skip(c, "the device refused the feature set (pci.features.* report it)");
+	else if (rc)
+		vc_error(c, "could not start the device: %s", strerror(-rc));
+	return rc == 0;
+}
+
 /* Running. Backends bound every wait by the device timeout; the watchdog is
  * the last resort for a clause stuck anyway: it jumps out of the clause and
  * the clause is reported as ERROR. */
@@ -229,10 +253,22 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
-		   unsigned timeout_ms, struct vc_result *r)
+/* A clause that drove the device leaves it reset, so the next one starts
+ * from a known state whatever this one did. */
+static void leave_reset(struct vc_device *d, struct vc_probe *p)
 {
-	struct vc_ctx c = { .dev = d, .probe = p, .r = r };
+	uint64_t status = 0;
+
+	vc_common_write(d, p, COMMON_device_status, 1, 0);
+	for (unsigned i = 0; i < 1000; i++)
+		if (vc_common_read(d, p, COMMON_device_status, 1, &status) || status == 0)
+			break;
+}
+
+void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
+		   unsigned timeout_ms, struct vc_trace *trace, struct vc_result *r)
+{
+	struct vc_ctx c = { .dev = d, .probe = p, .r = r, .trace = trace };
 	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
 	const char *unmet;
 	uint64_t t0 = now_us();
@@ -245,6 +281,9 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		snprintf(r->message, sizeof(r->message), "%s", unmet);
 		return;
 	}
+	if (trace)
+		trace->clause = cl->id;
+	vc_dma_reclaim(d);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	if (sigsetjmp(watchdog_jmp, 1) == 0) {
@@ -257,6 +296,8 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	watchdog_armed = 0;
 	arm(0);
 	sigaction(SIGALRM, &old, NULL);
+	if ((cl->needs & NEED_BAR_WRITE) && p->common)
+		leave_reset(d, p);
 	if (r->status == VC_FAIL && vc_keyword_is_should(cl->keyword))
 		r->status = VC_WARN;
 	r->duration_us = now_us() - t0;

@@ -254,7 +254,7 @@ static int cmd_run(const struct options *o, const char *command)
 	for (unsigned i = 0; i < vc_clause_count(); i++) {
 		const struct vc_clause *cl = vc_clause_at(i);
 		if (vc_clause_selected(cl, &o->sel))
-			vc_run_clause(cl, dev, probe, o->timeout_ms, &results[n++]);
+			vc_run_clause(cl, dev, probe, o->timeout_ms, NULL, &results[n++]);
 	}
 
 	struct vc_device_report dr = { .dev = dev, .probe = probe, .results = results, .n = n };

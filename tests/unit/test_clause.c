@@ -64,15 +64,15 @@ static void verdicts(void **state)
 	const struct vc_clause needy = { "t.needy", "L", VC_MUST, VC_DEVICE_RULE, "1.0", NEED_BAR_READ, "", "s", NULL, should_fail };
 	const struct vc_clause stuck = { "t.stuck", "L", VC_MUST, VC_DEVICE_RULE, "1.0", 0, "", "s", NULL, spins };
 
-	vc_run_clause(&should, &d, &p, 1000, &r);
+	vc_run_clause(&should, &d, &p, 1000, NULL, &r);
 	assert_int_equal(r.status, VC_WARN);
-	vc_run_clause(&err, &d, &p, 1000, &r);
+	vc_run_clause(&err, &d, &p, 1000, NULL, &r);
 	assert_int_equal(r.status, VC_ERROR);
 	assert_string_equal(r.message, "broken; also");
-	vc_run_clause(&needy, &d, &p, 1000, &r);
+	vc_run_clause(&needy, &d, &p, 1000, NULL, &r);
 	assert_int_equal(r.status, VC_SKIP);
 	assert_non_null(strstr(r.message, "dump backend cannot read BARs"));
-	vc_run_clause(&stuck, &d, &p, 50, &r);
+	vc_run_clause(&stuck, &d, &p, 50, NULL, &r);
 	assert_int_equal(r.status, VC_ERROR);
 	assert_non_null(strstr(r.message, "did not finish within 50 ms"));
 }

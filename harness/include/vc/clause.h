@@ -60,10 +60,14 @@ struct vc_result {
 	uint64_t duration_us;
 };
 
+struct vc_trace;
+struct vc_driver;
+
 struct vc_ctx {
 	struct vc_device *dev;
 	struct vc_probe *probe;
 	struct vc_result *r;
+	struct vc_trace *trace;      /* NULL: doorbells are not recorded */
 };
 
 /* Verdicts from inside a clause. The first call that lowers the verdict
@@ -81,6 +85,14 @@ bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint6
 bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val);
 bool vc_ctx_cfg_read(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t *val);
 bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t val);
+
+/* A driver session for this clause (doorbells go to the run's trace). */
+void vc_ctx_driver(struct vc_ctx *c, struct vc_driver *drv);
+/* Reset and negotiate `want` (NULL: VERSION_1 only). On failure the clause
+ * gets a SKIP that names the cause (a reset that never completes or refused
+ * features are the reset and feature clauses' verdicts, not this one's) or
+ * an ERROR for a broken backend; returns false then. */
+bool vc_ctx_start(struct vc_ctx *c, struct vc_driver *drv, const uint32_t *want);
 
 /* Registry and selection */
 const char *vc_keyword_str(enum vc_keyword k);
@@ -105,7 +117,7 @@ const struct vc_clause *vc_clause_at(unsigned i);
 
 /* Run one clause (needs checked, watchdog armed) into *r. */
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
-		   unsigned timeout_ms, struct vc_result *r);
+		   unsigned timeout_ms, struct vc_trace *trace, struct vc_result *r);
 /* Why a clause cannot run on this device (NULL: it can). */
 const char *vc_unmet_need(const struct vc_clause *cl, const struct vc_device *d, const struct vc_probe *p);
 

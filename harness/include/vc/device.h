@@ -48,6 +48,10 @@ struct vc_backend_ops {
 	/* MSI-X, where the platform owns the table (vfio): route `nvectors`
 	 * vectors to irq_wait; 0 returns to INTx. */
 	int (*irq_setup)(struct vc_device *d, unsigned nvectors);
+	/* Make the device change its device-specific configuration, as its
+	 * host side would (a balloon target, a link going down, a resize), so
+	 * configuration-change rules can be checked. NULL: not possible. */
+	int (*config_change)(struct vc_device *d);
 	void (*close)(struct vc_device *d);
 };
 

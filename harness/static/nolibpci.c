@@ -1,0 +1,24 @@
+/* Stand-ins for a build without libpci (-DVC_NO_LIBPCI=ON): Debian ships no
+ * static libpci, and the static harness in the VFIO test guest needs neither
+ * the sysfs: backend nor the `devices` listing. They say so instead. */
+#include <errno.h>
+#include <stdio.h>
+#include "vc/device.h"
+
+static int nolibpci_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
+{
+	(void)arg;
+	*out = NULL;
+	snprintf(err, errlen, "sysfs: this virtio-conform was built without libpci (VC_NO_LIBPCI)");
+	return -ENOTSUP;
+}
+
+const struct vc_backend vc_backend_sysfs = { "sysfs", "sysfs:BDF", nolibpci_open };
+
+int vc_devices_list(FILE *out, bool json)
+{
+	(void)out;
+	(void)json;
+	fprintf(stderr, "virtio-conform: devices: built without libpci (VC_NO_LIBPCI)\n");
+	return -ENOTSUP;
+}

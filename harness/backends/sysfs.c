@@ -99,6 +99,38 @@ void vc_libpci_name(struct pci_access *a, struct pci_dev *p, char *buf, size_t l
 	snprintf(buf, len, "%s", name);
 }
 
+/* One lookup: name is "" unless the database knows it. */
+static void lookup(struct pci_access *a, char *name, size_t len, int flags, unsigned v, unsigned d,
+		   unsigned sv, unsigned sd)
+{
+	jmp_buf jb;
+
+	name[0] = 0;
+	lp_jmp = &jb;
+	if (setjmp(jb) || !pci_lookup_name(a, name, (int)len, flags | PCI_LOOKUP_NO_NUMBERS, v, d, sv, sd))
+		name[0] = 0;
+	lp_jmp = NULL;
+}
+
+void vc_pci_names(uint16_t vendor, uint16_t device, uint16_t sub_vendor, uint16_t sub_device,
+		  char *name, size_t len, char *sub, size_t sublen)
+{
+	/* the ID database only: no bus scan, no DNS, loaded once */
+	static struct pci_access *a;
+
+	if (!a && (a = pci_alloc())) {
+		a->error = lp_on_error;
+		a->warning = lp_on_warning;
+		a->debug = lp_on_debug;
+	}
+	name[0] = sub[0] = 0;
+	if (!a)
+		return;
+	lookup(a, name, len, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor, device, 0, 0);
+	lookup(a, sub, sublen, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, vendor, device,
+	       sub_vendor, sub_device);
+}
+
 /* "0000:00:02.0" or "00:02.0"; the domain may be 1 to 8 hex digits. */
 static bool parse_bdf(const char *s, int *dom, int *bus, int *dev, int *fn)
 {

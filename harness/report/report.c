@@ -1,5 +1,5 @@
 /* What every report writer shares: format names, counting, time stamps,
- * stream error checks, and the JSON/XML escaping (one UTF-8 walk for both). */
+ * stream error checks, and the JSON/XML/HTML escaping (one UTF-8 walk for all). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 
 static const char *const format_names[VC_FMT_COUNT] = {
 	[VC_FMT_TEXT] = "text", [VC_FMT_TAP] = "tap", [VC_FMT_JUNIT] = "junit", [VC_FMT_JSON] = "json",
+	[VC_FMT_HTML] = "html",
 };
 
 int vc_format_parse(const char *name, enum vc_format *out)
@@ -74,6 +75,7 @@ int vc_report_write(const struct vc_report *r, enum vc_format f, FILE *out)
 	case VC_FMT_TAP: return vc_report_tap(r, out);
 	case VC_FMT_JUNIT: return vc_report_junit(r, out);
 	case VC_FMT_JSON: return vc_report_json(r, out);
+	case VC_FMT_HTML: return vc_report_html(r, out);
 	default: return -EINVAL;
 	}
 }
@@ -107,7 +109,7 @@ unsigned vc_utf8_seq(const char *str, uint32_t *cp)
 	return n;
 }
 
-enum esc { ESC_JSON, ESC_XML_TEXT, ESC_XML_ATTR };
+enum esc { ESC_JSON, ESC_XML_TEXT, ESC_XML_ATTR, ESC_HTML };
 
 static void escape(FILE *out, const char *s, enum esc mode)
 {
@@ -119,7 +121,7 @@ static void escape(FILE *out, const char *s, enum esc mode)
 
 		if (!n) {
 			/* one bad byte: replace it and resynchronise on the next */
-			fputs(mode == ESC_JSON ? "\\ufffd" : "?", out);
+			fputs(mode == ESC_JSON ? "\\ufffd" : mode == ESC_HTML ? "\xef\xbf\xbd" : "?", out);
 			s++;
 			continue;
 		}
@@ -135,6 +137,19 @@ static void escape(FILE *out, const char *s, enum esc mode)
 					snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
 					rep = buf;
 				}
+			}
+		} else if (mode == ESC_HTML) {
+			switch (cp) {
+			case '&': rep = "&amp;"; break;
+			case '<': rep = "&lt;"; break;
+			case '>': rep = "&gt;"; break;
+			case '"': rep = "&quot;"; break;
+			case '\'': rep = "&#39;"; break;
+			default:
+				/* what HTML's parser calls control characters or noncharacters */
+				if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7f && cp < 0xa0) ||
+				    (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+					rep = "?";
 			}
 		} else {
 			switch (cp) {
@@ -181,6 +196,12 @@ void vc_xml_attr(FILE *out, const char *s)
 {
 	if (s)
 		escape(out, s, ESC_XML_ATTR);
+}
+
+void vc_html_string(FILE *out, const char *s)
+{
+	if (s)
+		escape(out, s, ESC_HTML);
 }
 
 void vc_json_words(FILE *out, const char *s)

@@ -108,4 +108,10 @@ struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *ba
  * why to stderr. */
 int vc_devices_list(FILE *out, bool json);
 
+/* Names from the PCI ID database through libpci, for reports: the device
+ * ("Red Hat, Inc. Virtio 1.0 network device") and its subsystem. Each is ""
+ * when the database does not know it or the harness has no libpci. */
+void vc_pci_names(uint16_t vendor, uint16_t device, uint16_t sub_vendor, uint16_t sub_device,
+		  char *name, size_t len, char *sub, size_t sublen);
+
 #endif

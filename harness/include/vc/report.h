@@ -1,4 +1,4 @@
-/* Report writers: text, TAP 14, JUnit XML, JSON. */
+/* Report writers: text, TAP 14, JUnit XML, JSON, HTML. */
 #ifndef VC_REPORT_H
 #define VC_REPORT_H
 
@@ -7,7 +7,7 @@
 #include <time.h>
 #include "clause.h"
 
-enum vc_format { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON, VC_FMT_COUNT };
+enum vc_format { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON, VC_FMT_HTML, VC_FMT_COUNT };
 
 /* One device's run. */
 struct vc_device_report {
@@ -16,6 +16,7 @@ struct vc_device_report {
 	struct vc_result *results;
 	unsigned n;
 	unsigned counts[VC_STATUS_COUNT];
+	const struct vc_trace *trace;    /* the run's doorbells; NULL: not traced */
 };
 
 struct vc_report {
@@ -28,7 +29,7 @@ struct vc_report {
 	unsigned ndevices;
 };
 
-/* "text", "tap", "junit", "json": 0, or -EINVAL for anything else. */
+/* "text", "tap", "junit", "json", "html": 0, or -EINVAL for anything else. */
 int vc_format_parse(const char *name, enum vc_format *out);
 const char *vc_format_name(enum vc_format f);
 /* Fill dr->counts from dr->results. */
@@ -41,6 +42,8 @@ int vc_report_text(const struct vc_report *r, FILE *out);
 int vc_report_tap(const struct vc_report *r, FILE *out);
 int vc_report_junit(const struct vc_report *r, FILE *out);
 int vc_report_json(const struct vc_report *r, FILE *out);
+/* One self-contained page (inline CSS and SVG, no scripts, nothing fetched). */
+int vc_report_html(const struct vc_report *r, FILE *out);
 
 /* Helpers shared by the writers. */
 /* Count results by status, for one device or over all devices. */
@@ -66,5 +69,8 @@ void vc_xml_string(FILE *out, const char *s);
 /* XML attribute value (without the quotes): tab/LF/CR as character
  * references so attribute normalisation keeps them. */
 void vc_xml_attr(FILE *out, const char *s);
+/* HTML text or quoted attribute value: markup characters as references,
+ * control characters and noncharacters as '?', invalid UTF-8 as U+FFFD. */
+void vc_html_string(FILE *out, const char *s);
 
 #endif

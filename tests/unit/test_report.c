@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "vc/report.h"
+#include "vc/trace.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -395,6 +396,117 @@ static void test_text(void **state)
 	free(s);
 }
 
+static void test_html_escape(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* markup, kept whitespace, CR and C0/DEL/C1 controls, a stray byte,
+	 * noncharacters U+FFFE and U+FDD0, then valid UTF-8 */
+	s = escaped(vc_html_string, "<a b='c'>&\"\t\n\r\x01\x1b\x7f\xc2\x85\xff\xef\xbf\xbe\xef\xb7\x90\xc3\xa9");
+	assert_string_equal(s, "&lt;a b=&#39;c&#39;&gt;&amp;&quot;\t\n?????\xef\xbf\xbd??\xc3\xa9");
+	free(s);
+	s = escaped(vc_html_string, NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* Ten queues: eight drawn, two summed as "other"; 2 doorbells each. */
+static struct vc_doorbell rings[20];
+static struct vc_trace trace = { .rec = rings, .n = 20, .cap = 20 };
+
+static const char html_check[] =
+	"import sys, html.parser\n"
+	"VOID = {'meta', 'br', 'hr', 'img', 'input', 'link', 'col', 'wbr'}\n"
+	"class P(html.parser.HTMLParser):\n"
+	"    def __init__(self):\n"
+	"        super().__init__()\n"
+	"        self.stack, self.ids, self.text, self.order, self.queues = [], {}, {}, [], []\n"
+	"        self.h4, self.grab = [], None\n"
+	"    def handle_starttag(self, tag, attrs):\n"
+	"        a = dict(attrs)\n"
+	"        assert tag != 'script', (tag, a)\n"
+	"        for k in ('href', 'src'):\n"
+	"            assert k not in a or a[k].startswith('#'), a\n"
+	"        if 'id' in a:\n"
+	"            assert a['id'] not in self.ids, 'duplicate id ' + a['id']\n"
+	"            self.ids[a['id']] = a\n"
+	"            self.order.append(a['id'])\n"
+	"        if tag == 'a':\n"
+	"            self.order.append(a['href'])\n"
+	"        if tag == 'polyline':\n"
+	"            self.queues.append(a['data-queue'])\n"
+	"        self.grab = a.get('id') or ('h4' if tag == 'h4' else self.grab)\n"
+	"        if tag not in VOID:\n"
+	"            self.stack.append(tag)\n"
+	"    def handle_startendtag(self, tag, attrs):\n"
+	"        if tag == 'polyline':\n"
+	"            self.queues.append(dict(attrs)['data-queue'])\n"
+	"    def handle_endtag(self, tag):\n"
+	"        assert self.stack and self.stack[-1] == tag, (self.stack[-3:], tag)\n"
+	"        self.stack.pop()\n"
+	"    def handle_data(self, d):\n"
+	"        if self.grab == 'h4':\n"
+	"            self.h4.append(d)\n"
+	"        elif self.grab:\n"
+	"            self.text[self.grab] = self.text.get(self.grab, '') + d\n"
+	"        self.grab = None\n"
+	"doc = sys.stdin.read()\n"
+	"p = P()\n"
+	"p.feed(doc)\n"
+	"p.close()\n"
+	"assert p.stack == [], p.stack\n"
+	"assert doc.count('http') == 1 and 'url(' not in doc   # only the SVG namespace\n"
+	"t = p.ids['totals']\n"
+	"assert [t['data-' + k] for k in ('total', 'pass', 'fail', 'warn', 'skip', 'error')] == \\\n"
+	"    ['7', '3', '1', '1', '1', '1'], t\n"
+	"assert [p.text['totals-' + k] for k in ('total', 'pass', 'fail')] == ['7', '3', '1'], p.text\n"
+	"assert p.ids['d0-totals']['data-total'] == '6' and p.ids['d1-totals']['data-pass'] == '1'\n"
+	"assert p.text['command'] == 'virtio-conform run --device sim:bad', p.text\n"
+	"assert p.text['spec-version'] == '1.4' and p.text['profile'] == 'default'\n"
+	"# failures first: the summary links, worst first, before any clause row\n"
+	"links = [x for x in p.order if x.startswith('#d0-')]\n"
+	"assert links == ['#d0-pci.common.reset', '#d0-status.failed', '#d0-isr.status-read'], links\n"
+	"rows = [x for x in p.order if x.startswith('d0-') and '.' in x or x == 'd0-noarea']\n"
+	"assert rows[0] == 'd0-pci.common.reset', rows\n"
+	"assert p.order.index('#d0-isr.status-read') < p.order.index('d0-pci.common.reset')\n"
+	"assert set(rows) == {'d0-' + i for i in ('pci.caps.list', 'pci.common.reset', 'isr.status-read',\n"
+	"    'device_cfg.generation', 'status.failed', 'noarea')}, rows\n"
+	"assert p.h4[0] == 'Common configuration / device_status <reset>', p.h4\n"
+	"assert p.h4[:3] == ['Common configuration / device_status <reset>', 'Device status',\n"
+	"    'ISR status capability'], p.h4\n"
+	"assert p.queues == ['0', '1', '2', '3', '4', '5', '6', '7', 'other'], p.queues\n"
+	"assert p.ids['doorbell-chart']\n"
+	"assert 'other queues</td><td>4</td>' in doc\n"
+	"assert doc.count('No doorbells recorded') == 1   # the second device\n"
+	"assert 'quote&quot; back\\\\ nl\\n tab\\t ctl? esc? bad\\ufffd\\ufffd\\ufffd ok\\u00e9 &lt;&amp;&gt;&#39;' in doc\n";
+
+static void test_html(void **state)
+{
+	char *s;
+
+	(void)state;
+	for (unsigned i = 0; i < 20; i++)
+		rings[i] = (struct vc_doorbell){ .t_ns = 5000000000u + 1000000u * i, .queue = (uint16_t)(i % 10) };
+	drs[0].trace = &trace;
+	s = render(&rep, VC_FMT_HTML);
+	drs[0].trace = NULL;
+	assert_memory_equal(s, "<!DOCTYPE html>\n", 16);
+	assert_non_null(strstr(s, "<meta charset=\"utf-8\">"));
+	assert_non_null(strstr(s, "20 doorbells on 9 queues over 19.000 ms"));
+	assert_null(strchr(s, '\x1b'));
+	assert_null(strchr(s, '\x01'));
+	need_python();
+	assert_true(python_ok(html_check, s));
+	free(s);
+	/* one device: its spec in the title, its totals only at the top */
+	s = render(&rep1, VC_FMT_HTML);
+	assert_non_null(strstr(s, "<title>Virtio conformance report: sim:bad&lt;&amp;&gt;&quot;</title>"));
+	assert_null(strstr(s, "d0-totals"));
+	assert_non_null(strstr(s, "id=\"profile\">draft<"));
+	free(s);
+}
+
 /* A full disk must show as an error, not a silently short report. */
 static void test_write_error(void **state)
 {
@@ -423,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_tap_flat),
 		cmocka_unit_test(test_tap_subtests),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_write_error),
 	};
 

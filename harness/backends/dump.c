@@ -360,7 +360,9 @@ static const struct vc_backend_ops dump_ops = {
  * seen without reading a huge file). */
 static int slurp(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking open: a FIFO nobody writes to must not hang the run
+	 * (read then sees end of file); a pipe being written to is read whole. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	size_t cap = 65536, n = 0;
 	char *buf;
@@ -375,6 +377,19 @@ static int slurp(const char *path, char **out, size_t *outlen, char *err, size_t
 		snprintf(err, errlen, "dump file '%s' is a directory: give an lspci dump or raw config space file", path);
 		return -EISDIR;
 	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "dump file '%s' is a device or socket, not a file: give an lspci dump "
+			 "or raw config space file (or a pipe)", path);
+		return -ENODEV;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > (off_t)VC_DUMP_MAX_BYTES) {
+		close(fd);
+		snprintf(err, errlen, "dump file '%s' is %lld bytes, more than 1 MiB, too big for one device's "
+			 "dump: " HOWTO, path, (long long)st.st_size);
+		return -EFBIG;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (!(buf = malloc(cap))) {
 		close(fd);
 		snprintf(err, errlen, "out of memory reading '%s'", path);

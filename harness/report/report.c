@@ -7,7 +7,7 @@
 
 static const char *const format_names[VC_FMT_COUNT] = {
 	[VC_FMT_TEXT] = "text", [VC_FMT_TAP] = "tap", [VC_FMT_JUNIT] = "junit", [VC_FMT_JSON] = "json",
-	[VC_FMT_HTML] = "html",
+	[VC_FMT_HTML] = "html", [VC_FMT_SUMMARY] = "summary",
 };
 
 int vc_format_parse(const char *name, enum vc_format *out)
@@ -76,6 +76,7 @@ int vc_report_write(const struct vc_report *r, enum vc_format f, FILE *out)
 	case VC_FMT_JUNIT: return vc_report_junit(r, out);
 	case VC_FMT_JSON: return vc_report_json(r, out);
 	case VC_FMT_HTML: return vc_report_html(r, out);
+	case VC_FMT_SUMMARY: return vc_report_summary(r, out);
 	default: return -EINVAL;
 	}
 }

@@ -1,5 +1,6 @@
 /* Text report for a terminal: what went wrong first, with the values that
- * show it, then a compact list of what passed or was skipped, then totals. */
+ * show it, then a compact list of what passed or was skipped, then totals.
+ * And the one-screen summary `certify` ends with. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,84 @@ int vc_report_text(const struct vc_report *r, FILE *out)
 	if (r->ndevices > 1) {
 		vc_report_totals(r, c);
 		totals(&p, "\nAll devices: ", c);
+	}
+	return vc_report_finish(out);
+}
+
+/* The first line of s, cut with "..." to at most max characters. */
+static void put_line(FILE *out, const char *s, unsigned max)
+{
+	char line[sizeof(((struct vc_result *)0)->message)];
+	size_t len = strcspn(s, "\n"), at = 0;
+	unsigned chars = 0;
+
+	while (at < len && chars < max) {
+		uint32_t cp;
+		unsigned n = vc_utf8_seq(s + at, &cp);
+		at += n ? n : 1;
+		chars++;
+	}
+	snprintf(line, sizeof(line), "%.*s%s", (int)at, s, at < len ? "..." : "");
+	put(out, line, "");
+}
+
+int vc_report_summary(const struct vc_report *r, FILE *out)
+{
+	enum { MAX_LINES = 12, WIDTH = 100 };   /* one screen */
+	const struct pen p = { out, isatty(fileno(out)) && !getenv("NO_COLOR") };
+	unsigned c[VC_STATUS_COUNT];
+
+	fprintf(out, "virtio-conform %s, virtio %s\n", r->tool_version ? r->tool_version : "?",
+		r->spec_version ? r->spec_version : "?");
+	for (unsigned d = 0; d < r->ndevices; d++) {
+		const struct vc_device_report *dr = &r->devices[d];
+		unsigned shown = 0, more = 0;
+
+		header(&p, dr);
+		for (unsigned k = 0; k < 3; k++) {   /* FAIL, ERROR, WARN */
+			static const enum vc_status worst[] = { VC_FAIL, VC_ERROR, VC_WARN };
+
+			for (unsigned i = 0; i < dr->n; i++) {
+				const struct vc_result *res = &dr->results[i];
+				int used;
+
+				if (res->status != worst[k])
+					continue;
+				if (shown == MAX_LINES) {
+					more++;
+					continue;
+				}
+				tag(&p, res->status);
+				used = 8 + (int)strlen(res->clause->id);
+				put(out, res->clause->id, "");
+				if (res->message[0]) {
+					fputs(": ", out);
+					put_line(out, res->message, used + 10 < WIDTH ? (unsigned)(WIDTH - used - 2) : 8);
+				}
+				fputc('\n', out);
+				shown++;
+			}
+		}
+		if (more)
+			fprintf(out, "  ... and %u more (the full reports have them all)\n", more);
+		vc_report_tally(dr, c);
+		/* the verdict: as the exit status sees it */
+		tag(&p, c[VC_ERROR] ? VC_ERROR : c[VC_FAIL] ? VC_FAIL : VC_PASS);
+		totals(&p, "", c);
+	}
+	if (r->ndevices > 1) {
+		vc_report_totals(r, c);
+		totals(&p, "\nAll devices: ", c);
+	}
+	if (r->folder) {
+		fputs("\nReports in ", out);
+		put(out, r->folder, "");
+		fputs("/:", out);
+		for (const char *const *f = r->files; f && *f; f++) {
+			fputc(' ', out);
+			put(out, *f, "");
+		}
+		fputc('\n', out);
 	}
 	return vc_report_finish(out);
 }

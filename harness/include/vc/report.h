@@ -7,7 +7,8 @@
 #include <time.h>
 #include "clause.h"
 
-enum vc_format { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON, VC_FMT_HTML, VC_FMT_COUNT };
+enum vc_format { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON, VC_FMT_HTML, VC_FMT_SUMMARY,
+		VC_FMT_COUNT };
 
 /* One device's run. */
 struct vc_device_report {
@@ -27,9 +28,12 @@ struct vc_report {
 	time_t started;
 	struct vc_device_report *devices;
 	unsigned ndevices;
+	/* certify: the folder the reports go to, and their names (NULL-ended) */
+	const char *folder;
+	const char *const *files;
 };
 
-/* "text", "tap", "junit", "json", "html": 0, or -EINVAL for anything else. */
+/* "text", "tap", "junit", "json", "html", "summary": 0, or -EINVAL for anything else. */
 int vc_format_parse(const char *name, enum vc_format *out);
 const char *vc_format_name(enum vc_format f);
 /* Fill dr->counts from dr->results. */
@@ -44,6 +48,8 @@ int vc_report_junit(const struct vc_report *r, FILE *out);
 int vc_report_json(const struct vc_report *r, FILE *out);
 /* One self-contained page (inline CSS and SVG, no scripts, nothing fetched). */
 int vc_report_html(const struct vc_report *r, FILE *out);
+/* One screen: verdict, counts, a line per failure, where the files are. */
+int vc_report_summary(const struct vc_report *r, FILE *out);
 
 /* Helpers shared by the writers. */
 /* Count results by status, for one device or over all devices. */

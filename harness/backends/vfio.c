@@ -694,7 +694,25 @@ static const struct vc_backend_ops vfio_ops = {
 
 /* ---- open: refusals first ---- */
 
-static const char *const released_drivers[] = { "vfio-pci", "pci-stub", "pcieport", "" };
+static const char *const released_drivers[] = { "vfio-pci", "pci-stub", "" };
+
+/* A bridge may keep its driver (pcieport, shpchp): VFIO allows any driver on
+ * a device without a normal header. The sysfs class says which it is without
+ * a config access to a device the user did not name. */
+static bool is_bridge(const char *devdir)
+{
+	char path[PATH_MAX + 512], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/class", devdir);
+	if (!(f = fopen(path, "r")))
+		return false;
+	bool got = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	unsigned long cls = got ? strtoul(buf, NULL, 16) : 0;
+	/* PCI-to-PCI (0x0604), CardBus (0x0607), semi-transparent PCI-to-PCI (0x0609) */
+	return (cls >> 8) == 0x0604 || (cls >> 8) == 0x0607 || (cls >> 8) == 0x0609;
+}
 
 /* The device must be vfio-pci's, and nothing else in its group may be held
  * by a host driver: VFIO would refuse the group, and the user should hear
@@ -749,7 +767,8 @@ static int check_binding(const char *bdf, int *groupno, char *err, size_t errlen
 		bool released = false;
 		for (const char *const *r = released_drivers; !released && (*r)[0]; r++)
 			released = strcmp(drv, *r) == 0;
-		if (!drv[0] || released)
+		snprintf(other, sizeof(other), "%s/%s", path, e->d_name);
+		if (!drv[0] || released || is_bridge(other))
 			continue;
 		snprintf(err, errlen, "vfio: IOMMU group %ld of %s also holds %s, bound to %s: VFIO needs every "
 			 "device of the group released; bind it too (`tools/vfio-bind %s`) if it may be taken "

@@ -230,12 +230,17 @@ def test_absent_device_refused():
     assert f"no PCI device {bdf}" in r.err
 
 
-def _fake_sysfs(tmp_path, members):
+# No real IOMMU group has this number, so a fake tree that passes the checks
+# still opens nothing: /dev/vfio/4242424 does not exist.
+FAKE_GROUP = "4242424"
+
+
+def _fake_sysfs(tmp_path, members, classes=None):
     """A sysfs tree with one IOMMU group: members = {bdf: driver or None}."""
     root = tmp_path / "sys"
     devs = root / "bus" / "pci" / "devices"
     drivers = root / "bus" / "pci" / "drivers"
-    group = root / "kernel" / "iommu_groups" / "42"
+    group = root / "kernel" / "iommu_groups" / FAKE_GROUP
     (group / "devices").mkdir(parents=True)
     devs.mkdir(parents=True)
     (drivers / "vfio-pci").mkdir(parents=True)
@@ -244,6 +249,7 @@ def _fake_sysfs(tmp_path, members):
         d = root / "devices" / "pci0000:00" / bdf
         d.mkdir(parents=True)
         (d / "driver_override").write_text("(null)\n")
+        (d / "class").write_text((classes or {}).get(bdf, "0x010000") + "\n")
         if drv:
             (drivers / drv).mkdir(exist_ok=True)
             (drivers / drv / "unbind").write_text("")
@@ -273,7 +279,18 @@ def test_refuses_group_with_a_device_in_use(tmp_path):
     root = _fake_sysfs(tmp_path, {"0000:05:00.0": "vfio-pci", "0000:05:00.1": "nvme"})
     r = run("run", "--device", "vfio:0000:05:00.0", env={**os.environ, "VC_VFIO_SYSFS": str(root)})
     assert r.rc == 3
-    assert "IOMMU group 42" in r.err and "0000:05:00.1, bound to nvme" in r.err
+    assert f"IOMMU group {FAKE_GROUP}" in r.err and "0000:05:00.1, bound to nvme" in r.err
+
+
+def test_bridge_in_group_may_keep_its_driver(tmp_path):
+    # as VFIO itself allows: the group check passes, and opening the group
+    # (which no machine has) is what fails
+    root = _fake_sysfs(tmp_path, {"0000:05:00.0": "vfio-pci", "0000:00:1c.0": "shpchp"},
+                       classes={"0000:00:1c.0": "0x060400"})
+    r = run("run", "--device", "vfio:0000:05:00.0", env={**os.environ, "VC_VFIO_SYSFS": str(root)})
+    assert r.rc == 3
+    assert "also holds" not in r.err
+    assert "/dev/vfio" in r.err
 
 
 def _vfio_bind(root, *args):

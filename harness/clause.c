@@ -190,7 +190,17 @@ bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint6
 
 bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val)
 {
-	return access_ok(c, vc_struct_read(c->dev, cap, off, width, val), "BAR read", cap->offset + off);
+	int rc = vc_struct_read(c->dev, cap, off, width, val);
+	uint64_t size = cap->bar < VC_NUM_BARS ? c->dev->bar[cap->bar].size : 0;
+
+	/* A structure the device placed outside its BAR cannot be read: that is
+	 * pci.caps.structure-in-bar's verdict, not this clause's. */
+	if (rc == -ERANGE && vc_has(c->dev, VC_BAR_SIZES) && (cap->offset > size || cap->length > size - cap->offset)) {
+		vc_skip(c, "the %s structure lies outside BAR %u (pci.caps.structure-in-bar reports it)",
+			vc_cfg_type_name(cap->cfg_type), cap->bar);
+		return false;
+	}
+	return access_ok(c, rc, "BAR read", cap->offset + off);
 }
 
 bool vc_ctx_cfg_read(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t *val)

@@ -1,9 +1,12 @@
 /* virtio-conform: the command line. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "sim.h"
@@ -27,10 +30,15 @@ static const char usage_text[] =
 	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
 	"--strict, a SHOULD-level rule was not met), 2 usage error, 3 device or harness error.\n";
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "virtio-conform: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nRun `virtio-conform --help` for usage.\n");
 	return EXIT_USAGE;
 }
@@ -49,6 +57,75 @@ struct options {
 
 static const char *globs_storage[2][64];
 
+/* A report or trace that cannot be written is found out before the run, not
+ * after it: create (and remove) the temporary file write_file will use. */
+static int check_output(const char *opt, const char *path)
+{
+	char probe[4096];
+	struct stat st;
+	int fd;
+
+	if (!*path)
+		return usage_error("%s needs a file name", opt);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return usage_error("%s '%s' is a directory: name a file in it", opt, path);
+	snprintf(probe, sizeof(probe), "%s.tmp.%d", path, (int)getpid());
+	if ((fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+		return usage_error("%s '%s' cannot be written (%s): name a file in a writable directory",
+				   opt, path, strerror(errno));
+	close(fd);
+	unlink(probe);
+	return 0;
+}
+
+/* "text, tap, ...": the report formats, for messages. */
+static const char *format_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned f = 0; f < VC_FMT_COUNT && used < len; f++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", f ? ", " : "", vc_format_name(f));
+	return buf;
+}
+
+/* A profile is known when some clause belongs to it. */
+static bool profile_known(const char *name, char *known, size_t len)
+{
+	bool found = false;
+	size_t used = 0;
+
+	known[0] = 0;
+
+	for (unsigned i = 0; i < vc_clause_count(); i++) {
+		const char *p = vc_clause_at(i)->profile;
+		if (!p || strstr(known, p))
+			continue;
+		found |= !strcmp(name, p);
+		if (used < len)
+			used += (size_t)snprintf(known + used, len - used, "%s%s", used ? " " : "", p);
+	}
+	if (!used)
+		snprintf(known, len, "none");
+	return found;
+}
+
+/* Options that mean nothing to the command are a mistake, not noise. */
+static const char *misplaced_option(const struct options *o, const char *cmd, bool timeout_given)
+{
+	bool run = !strcmp(cmd, "run") || !strcmp(cmd, "certify"), list = !strcmp(cmd, "list");
+
+	if (!run && o->device) return "--device";
+	if (!run && o->output) return "--output";
+	if (!run && o->nreports) return "--report";
+	if (!run && o->strict) return "--strict";
+	if (!run && timeout_given) return "--timeout-ms";
+	if (!list && o->faults) return "--faults";
+	if (!run && !list && (o->sel.ninclude || o->sel.nexclude || o->sel.profile))
+		return "--clause, --exclude and --profile";
+	return NULL;
+}
+
 static int parse_options(int argc, char **argv, struct options *o, const char *cmd)
 {
 	static const struct option longopts[] = {
@@ -60,6 +137,8 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	int ch;
+	char given[128] = { 0 }, known[256];
+	const char *misplaced;
 
 	o->sel.include = globs_storage[0];
 	o->sel.exclude = globs_storage[1];
@@ -68,6 +147,14 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
 		char *end;
+		/* Single-valued options: a second one would silently win. */
+		if (strchr("dpfot", ch) && given[ch]++) {
+			const struct option *lo = longopts;
+			while (lo->val != ch)
+				lo++;
+			return usage_error("--%s given twice: give it once (more reports: --report FORMAT:FILE)",
+					   lo->name);
+		}
 		switch (ch) {
 		case 'd': o->device = optarg; break;
 		case 'c':
@@ -86,7 +173,8 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		case 'f':
 			if (!strcmp(cmd, "run") ? vc_format_parse(optarg, &o->format) != 0
 						: (strcmp(optarg, "text") && strcmp(optarg, "json")))
-				return usage_error("unknown format '%s'", optarg);
+				return usage_error("unknown format '%s': use %s", optarg,
+						   !strcmp(cmd, "run") ? format_names(known, sizeof(known)) : "text, json");
 			o->format_json = !strcmp(optarg, "json");
 			break;
 		case 'o': o->output = optarg; break;
@@ -96,7 +184,8 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 				return usage_error("--report takes FORMAT:FILE (at most 8), got '%s'", optarg);
 			*colon = 0;
 			if (vc_format_parse(optarg, &o->reports[o->nreports].f))
-				return usage_error("unknown report format '%s'", optarg);
+				return usage_error("unknown report format '%s' in --report: use %s", optarg,
+						   format_names(known, sizeof(known)));
 			o->reports[o->nreports++].path = colon + 1;
 			break;
 		}
@@ -114,6 +203,25 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if ((misplaced = misplaced_option(o, cmd, given['t'])))
+		return usage_error("%s: not an option of `%s`", misplaced, cmd);
+	if (o->sel.profile && !profile_known(o->sel.profile, known, sizeof(known)))
+		return usage_error("unknown profile '%s': known profiles: %s", o->sel.profile, known);
+	const char *paths[10] = { o->output, NULL };   /* [1]: --trace, when it comes */
+	unsigned npaths = 2;
+	for (unsigned i = 0; i < o->nreports; i++)
+		paths[npaths++] = o->reports[i].path;
+	for (unsigned i = 0; i < npaths; i++) {
+		int rc;
+		if (!paths[i])
+			continue;
+		for (unsigned j = 0; j < i; j++)
+			if (paths[j] && !strcmp(paths[i], paths[j]))
+				return usage_error("'%s' is named for two outputs: give each report its own file",
+						   paths[i]);
+		if ((rc = check_output(i == 0 ? "--output" : i == 1 ? "--trace" : "--report", paths[i])))
+			return rc;
+	}
 	return 0;
 }
 
@@ -193,8 +301,14 @@ static int write_report(const struct vc_report *r, enum vc_format f, const char 
 	FILE *out;
 	int rc;
 
-	if (!path)
-		return vc_report_write(r, f, stdout);
+	if (!path) {
+		if (!(rc = vc_report_write(r, f, stdout)) && fflush(stdout))
+			rc = -errno;
+		if (rc)
+			fprintf(stderr, "virtio-conform: cannot write the report to standard output: %s\n",
+				strerror(-rc));
+		return rc;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	if (!(out = fopen(tmp, "w"))) {
 		fprintf(stderr, "virtio-conform: cannot write report %s: %s\n", path, strerror(errno));

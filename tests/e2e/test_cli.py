@@ -2,10 +2,12 @@
 are never half-written."""
 import json
 import os
+import random
+import subprocess
 
 import pytest
 
-from conftest import SOURCE, run
+from conftest import BIN, SOURCE, run
 
 DUMPS = SOURCE / "fixtures" / "dumps"
 
@@ -70,7 +72,7 @@ def test_capability_loop_in_a_dump(tmp_path):
 def test_report_to_unwritable_place_leaves_nothing(tmp_path):
     target = tmp_path / "no-such-dir" / "r.json"
     r = run("run", "--device", "sim", "--format", "json", "--output", target)
-    assert r.rc == 3 and "cannot write report" in r.err
+    assert r.rc == 2 and "cannot be written" in r.err     # found before the run
     assert not target.parent.exists()
 
 
@@ -89,3 +91,114 @@ def test_list_json_is_a_registry(clauses):
     assert c["keyword"] == "MUST" and "PCI-NOTIFY-DEV-6" in c["covers"]
     assert "common-cfg" in c["needs"] and c["faults"]
     assert c["label"].endswith("Notification capability")
+
+
+@pytest.mark.parametrize("args,words", [
+    (["run", "--device", "sim", "--format", "json", "--format", "tap"], "--format given twice"),
+    (["run", "--device", "sim", "--device", "sim:cap-loop"], "--device given twice"),
+    (["run", "--device", "sim", "--report", "yaml:r.yaml"], "unknown report format 'yaml'"),
+    (["run", "--device", "sim", "--report", "json:"], "--report needs a file name"),
+    (["run", "--device", "sim", "--output", ""], "--output needs a file name"),
+    (["run", "--device", "sim", "--output", "/proc/vc-report.json"], "cannot be written"),
+    (["run", "--device", "sim", "--clause", ""], "no clause matches ''"),
+    # A profile nobody defines selects nothing: a typo, so an error.
+    (["run", "--device", "sim", "--profile", "no-such-profile"], "unknown profile"),
+    (["list", "--device", "sim"], "--device: not an option of `list`"),
+    (["list", "--timeout-ms", "5"], "--timeout-ms: not an option of `list`"),
+    (["run", "--device", "sim", "--faults"], "--faults: not an option of `run`"),
+    (["devices", "--clause", "pci.*"], "not an option of `devices`"),
+])
+def test_more_usage_errors(args, words):
+    r = run(*args)
+    assert r.rc == 2, r.err
+    assert words in r.err
+    assert len(r.err.strip().splitlines()) <= 2 and r.out == ""
+
+
+def test_known_profile_is_accepted(clauses):
+    profiles = {c["profile"] for c in clauses} - {None}
+    if not profiles:
+        pytest.skip("no clause belongs to a profile")
+    r = run("run", "--device", "sim", "--profile", profiles.pop(), "--clause", "pci.caps.*")
+    assert r.rc == 0, r.err
+
+
+def unwritable_outputs(tmp_path):
+    (tmp_path / "dir").mkdir()
+    yield "a directory", tmp_path / "dir"
+    yield "two outputs, one file", tmp_path / "same.json"
+    if os.geteuid() != 0:      # root writes into a mode 0555 directory anyway
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        yield "a read-only directory", ro / "r.json"
+
+
+@pytest.mark.parametrize("what", ["a directory", "two outputs, one file", "a read-only directory"])
+def test_unwritable_output_is_refused_before_the_run(tmp_path, what):
+    places = dict(unwritable_outputs(tmp_path))
+    if what not in places:
+        pytest.skip("running as root: permission bits do not stop root")
+    before = sorted(os.listdir(tmp_path))
+    extra = ["--report", f"junit:{places[what]}"] if what.startswith("two") else []
+    r = run("run", "--device", "sim", "--format", "json", "--output", places[what], *extra)
+    assert r.rc == 2 and r.out == "", r.err
+    assert len(r.err.strip().splitlines()) <= 2
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not list(tmp_path.rglob("*.tmp.*"))
+
+
+def test_report_to_a_full_disk():
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([str(BIN), "run", "--device", "sim"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    assert proc.returncode == 3
+    assert "cannot write the report to standard output" in proc.stderr
+
+
+def hostile_dumps(tmp_path):
+    (tmp_path / "a-directory").mkdir()
+    yield "directory", tmp_path / "a-directory", "is a directory"
+    os.mkfifo(tmp_path / "fifo")
+    yield "fifo-nobody-writes", tmp_path / "fifo", "empty"
+    yield "dev-zero", "/dev/zero", "not a file"
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as f:
+        f.truncate(4 << 30)        # sparse: 4 GiB without the disk space
+    yield "huge", huge, "more than 1 MiB"
+    rnd = tmp_path / "random.bin"
+    rnd.write_bytes(random.Random(6).randbytes(4096))
+    yield "random-4096", rnd, "not a virtio device"
+    zero = tmp_path / "zero.bin"
+    zero.write_bytes(bytes(256))
+    yield "all-zero", zero, "no device answers"
+    text = tmp_path / "prose.txt"
+    text.write_text("this is a bug report, not a dump\n" * 100)
+    yield "prose", text, "no hex lines"
+    yield "missing", tmp_path / "nope", "No such file"
+    if os.geteuid() != 0:
+        secret = tmp_path / "secret.txt"
+        secret.write_text("00: f4 1a\n")
+        secret.chmod(0)
+        yield "unreadable", secret, "Permission denied"
+
+
+@pytest.mark.parametrize("name", ["directory", "fifo-nobody-writes", "dev-zero", "huge", "random-4096",
+                                  "all-zero", "prose", "missing", "unreadable"])
+def test_hostile_dump_files(tmp_path, name):
+    dumps = {n: (p, w) for n, p, w in hostile_dumps(tmp_path)}
+    if name not in dumps:
+        pytest.skip("running as root: permission bits do not stop root")
+    path, words = dumps[name]
+    r = run("run", "--device", f"dump:{path}", timeout=30)
+    assert r.rc == 3, r.err
+    assert words in r.err and r.out == ""
+    assert len(r.err.strip().splitlines()) == 1
+
+
+def test_dump_through_a_pipe():
+    dump = (DUMPS / "firecracker-blk-1042.lspci.txt").read_bytes()
+    proc = subprocess.run([str(BIN), "run", "--device", "dump:/dev/stdin", "--format", "json"],
+                          input=dump, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["fail"] == 0

@@ -1,0 +1,87 @@
+"""Hostile devices at the harness level, a slow device against the watchdog,
+valgrind on the simulated device, and QEMU models under the sanitizers
+(tools/test runs this file again with VC_BIN an ASan+UBSan build)."""
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import BIN, needs_qemu, run
+
+SANITIZED = os.environ.get("VC_SANITIZED") == "1"
+
+
+@pytest.mark.parametrize("fault", ["cap-loop", "cap-next-low", "cap-next-unaligned", "device-cfg-end-past-4g",
+                                   "device-cfg-in-empty-bar", "device-cfg-outside-bar"])
+def test_hostile_layout_fails_cleanly(fault):
+    t0 = time.monotonic()
+    r = run("run", "--device", f"sim:{fault}", "--format", "json", timeout=60)
+    assert time.monotonic() - t0 < 30
+    target = {"device-cfg-end-past-4g": "pci.caps.structure-in-bar",
+              "device-cfg-in-empty-bar": "pci.caps.structure-in-bar",
+              "device-cfg-outside-bar": "pci.caps.structure-in-bar"}.get(fault, "pci.caps.list-well-formed")
+    s = r.statuses()
+    assert s[target] == "FAIL"
+    assert r.rc == 1 and r.err == ""
+
+
+def test_structure_end_is_computed_in_64_bits():
+    """offset 0xfffffff0 + length 0x100 wraps to 0xf0 in 32 bits, inside the
+    4 GiB BAR; in 64 bits it ends past it."""
+    r = run("run", "--device", "sim:device-cfg-end-past-4g", "--clause", "pci.caps.structure-in-bar",
+            "--format", "json")
+    res = r.json()["devices"][0]["results"][0]
+    assert res["status"] == "FAIL"
+    assert "0xfffffff0" in res["observed"] and "0x100000000" in res["expected"]
+
+
+def test_watchdog_bounds_a_slow_device():
+    """Every BAR access takes 2 ms: clauses that make many overrun a 40 ms
+    --timeout-ms, end in ERROR, and the run goes on with a valid report."""
+    t0 = time.monotonic()
+    r = run("run", "--device", "sim:latency-us=2000", "--timeout-ms", "40", "--format", "json", timeout=300)
+    elapsed = time.monotonic() - t0
+    report = r.json()                       # valid JSON despite the timeouts
+    results = report["devices"][0]["results"]
+    timed_out = [x for x in results if "did not finish within 40 ms" in x["message"]]
+    assert timed_out, [x["message"] for x in results]
+    assert all(x["status"] == "ERROR" for x in timed_out)
+    assert any(x["status"] == "PASS" for x in results)     # the rest of the run went on
+    assert r.rc == 3
+    # Bounded: each clause by its watchdog, plus the reset after a driving clause.
+    assert elapsed < len(results) * 0.5 + 10
+
+
+def valgrind_bin():
+    if SANITIZED:
+        pytest.skip("valgrind and ASan do not mix: valgrind runs against the plain build")
+    if not shutil.which("valgrind"):
+        pytest.skip("valgrind is not installed (tools/setup installs it)")
+    return "valgrind"
+
+
+@pytest.mark.parametrize("device", ["sim", "sim:packed", "sim:transitional,shm,vendor-data,sr-iov",
+                                    "sim:cap-loop", "sim:device-cfg-end-past-4g", "sim:no-common-cap"])
+def test_valgrind_clean_on_the_simulated_device(device, tmp_path):
+    # 99, not 1: exit status 1 already means "a clause failed".
+    proc = subprocess.run([valgrind_bin(), "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=all",
+                           "-q", str(BIN), "run", "--device", device, "--format", "json",
+                           "--output", tmp_path / "r.json"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1, 3), proc.stderr
+    assert proc.stderr == "", proc.stderr
+    json.loads((tmp_path / "r.json").read_text())
+
+
+@needs_qemu
+@pytest.mark.parametrize("model", ["virtio-rng-pci", "virtio-net-pci,packed=on"])
+def test_qemu_model_runs_clean(model):
+    """Under tools/test's ASan+UBSan build, a sanitizer report makes the exit
+    status 99 and prints to stderr."""
+    r = run("run", "--device", f"qemu:{model}", "--format", "json", timeout=600)
+    assert r.rc in (0, 1, 3), r.err       # verdicts are test_qemu's business; crashes are ours
+    assert "Sanitizer" not in r.err and "runtime error" not in r.err
+    assert r.json()["devices"][0]["results"]

@@ -213,10 +213,24 @@ bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t v
 	return access_ok(c, vc_cfg_write(c->dev, off, width, val), "config write", off);
 }
 
+static const char *run_profile;
+
+void vc_run_profile(const char *profile)
+{
+	run_profile = profile;
+}
+
+static bool is_draft(const char *profile)
+{
+	return profile && !strcmp(profile, VC_PROFILE_DRAFT_NOTIFY);
+}
+
 void vc_ctx_driver(struct vc_ctx *c, struct vc_driver *drv)
 {
 	vc_driver_init(drv, c->dev, c->probe);
 	drv->trace = c->trace;
+	/* the draft profile's own clauses use it even when named by a glob alone */
+	drv->draft_notify_data = is_draft(run_profile) || is_draft(c->r->clause->profile);
 }
 
 bool vc_ctx_start(struct vc_ctx *c, struct vc_driver *drv, const uint32_t *want)

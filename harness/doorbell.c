@@ -7,6 +7,27 @@
 #include "vc/driver.h"
 #include "vc/trace.h"
 
+/* Self-test hook: VC_SELFTEST_DOORBELL_FAULT makes the harness's own
+ * doorbell wrong on purpose, so that tests can show every driver-side
+ * notification clause failing. Never set it for a real run. */
+enum selftest { ST_UNREAD = -1, ST_NONE, ST_WRONG_WIDTH, ST_WRONG_VQN, ST_WRONG_NEXT_OFF, ST_NO_WRAP };
+
+static enum selftest selftest(void)
+{
+	static enum selftest st = ST_UNREAD;
+	static const char *const names[] = { [ST_WRONG_WIDTH] = "wrong-width", [ST_WRONG_VQN] = "wrong-vqn",
+					      [ST_WRONG_NEXT_OFF] = "wrong-next-off", [ST_NO_WRAP] = "no-wrap" };
+
+	if (st == ST_UNREAD) {
+		const char *e = getenv("VC_SELFTEST_DOORBELL_FAULT");
+		st = ST_NONE;
+		for (unsigned i = ST_WRONG_WIDTH; e && i <= ST_NO_WRAP; i++)
+			if (!strcmp(e, names[i]))
+				st = (enum selftest)i;
+	}
+	return st;
+}
+
 /* The notification value ("Available Buffer Notifications"):
  * without VIRTIO_F_NOTIFICATION_DATA a 16-bit vqn; with it 32 bits:
  * vqn | next_off << 16 | next_wrap << 31. vqn is the queue index, or
@@ -29,6 +50,7 @@ int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq)
 {
 	const struct vc_vcap *n = drv->p->notify;
 	struct vc_doorbell db = { 0 };
+	enum selftest st = selftest();
 	int rc;
 
 	if (!n)
@@ -39,13 +61,17 @@ int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq)
 	db.notification_data = vc_negotiated(drv, VIRTIO_F_NOTIFICATION_DATA);
 	db.notif_config_data = vc_negotiated(drv, VIRTIO_F_NOTIF_CONFIG_DATA);
 	db.packed = vq->packed;
-	db.value = vqn(drv, vq, &db.draft);
-	db.width = db.notification_data ? 4 : 2;
+	db.value = (uint16_t)(vqn(drv, vq, &db.draft) + (st == ST_WRONG_VQN));
+	db.width = (db.notification_data ? 4 : 2) ^ (st == ST_WRONG_WIDTH ? 6 : 0);
 	if (db.notification_data) {
-		/* split: next_off is the avail index (15 bits), next_wrap 0;
+		/* split: the avail index, 15 bits plus bit 15 as next_wrap;
 		 * packed: the next slot to fill and its wrap counter */
-		uint32_t next_off = vq->packed ? vq->next_avail : vq->avail_idx & 0x7fffu;
-		uint32_t next_wrap = vq->packed ? vq->avail_wrap : 0;
+		uint32_t next_off = (vq->packed ? vq->next_avail : vq->avail_idx) & 0x7fffu;
+		uint32_t next_wrap = vq->packed ? vq->avail_wrap : vq->avail_idx >> 15;
+		if (st == ST_WRONG_NEXT_OFF)
+			next_off = (next_off + 1) & 0x7fffu;
+		if (st == ST_NO_WRAP)
+			next_wrap = 0;
 		db.value |= next_off << 16 | next_wrap << 31;
 	}
 	if (drv->trace) {

@@ -13,6 +13,7 @@
 #include "vc/clause.h"
 #include "vc/device.h"
 #include "vc/report.h"
+#include "vc/trace.h"
 
 enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DEVICE = 3 };
 
@@ -24,7 +25,8 @@ static const char usage_text[] =
 	"  list --faults                          the simulated device's faults and settings\n"
 	"  run --device SPEC [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
 	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
-	"      [--timeout-ms N] [--strict]\n"
+	"      [--timeout-ms N] [--strict] [--trace FILE]\n"
+	"  trace decode FILE                      a --trace file, one line per doorbell\n"
 	"\n"
 	"Device SPEC: sim[:FAULT|SETTING,...]  dump:FILE  sysfs:BDF\n"
 	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
@@ -53,6 +55,7 @@ struct options {
 	unsigned nreports;
 	unsigned timeout_ms;
 	bool strict, faults;
+	const char *trace;       /* run --trace FILE: the doorbells, as JSON lines */
 };
 
 static const char *globs_storage[2][64];
@@ -134,6 +137,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
 		{ "report", required_argument, 0, 'r' }, { "timeout-ms", required_argument, 0, 't' },
 		{ "strict", no_argument, 0, 's' }, { "faults", no_argument, 0, 'F' },
+		{ "trace", required_argument, 0, 'T' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	int ch;
@@ -196,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 			break;
 		case 's': o->strict = true; break;
 		case 'F': o->faults = true; break;
+		case 'T': o->trace = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_PASS);
 		default:
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -294,36 +299,58 @@ static int cmd_list(const struct options *o)
 	return EXIT_PASS;
 }
 
-/* Reports go to a temporary file renamed into place: never half-written. */
-static int write_report(const struct vc_report *r, enum vc_format f, const char *path)
+/* Reports and traces go to a temporary file renamed into place: never
+ * half-written. */
+static int write_file(const char *path, const char *what, int (*write)(const void *arg, FILE *out),
+		      const void *arg)
 {
 	char tmp[4096];
 	FILE *out;
 	int rc;
 
-	if (!path) {
-		if (!(rc = vc_report_write(r, f, stdout)) && fflush(stdout))
-			rc = -errno;
-		if (rc)
-			fprintf(stderr, "virtio-conform: cannot write the report to standard output: %s\n",
-				strerror(-rc));
-		return rc;
-	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	if (!(out = fopen(tmp, "w"))) {
-		fprintf(stderr, "virtio-conform: cannot write report %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "virtio-conform: cannot write %s %s: %s\n", what, path, strerror(errno));
 		return -errno;
 	}
-	rc = vc_report_write(r, f, out);
+	rc = write(arg, out);
 	if (fclose(out) && !rc)
 		rc = -errno;
 	if (!rc && rename(tmp, path))
 		rc = -errno;
 	if (rc) {
 		unlink(tmp);
-		fprintf(stderr, "virtio-conform: cannot write report %s: %s\n", path, strerror(-rc));
+		fprintf(stderr, "virtio-conform: cannot write %s %s: %s\n", what, path, strerror(-rc));
 	}
 	return rc;
+}
+
+struct report_job { const struct vc_report *r; enum vc_format f; };
+
+static int report_writer(const void *arg, FILE *out)
+{
+	const struct report_job *j = arg;
+	return vc_report_write(j->r, j->f, out);
+}
+
+static int write_report(const struct vc_report *r, enum vc_format f, const char *path)
+{
+	struct report_job j = { r, f };
+
+	int rc;
+
+	if (path)
+		return write_file(path, "report", report_writer, &j);
+	if (!(rc = vc_report_write(r, f, stdout)) && fflush(stdout))
+		rc = -errno;
+	if (rc)
+		fprintf(stderr, "virtio-conform: cannot write the report to standard output: %s\n", strerror(-rc));
+	return rc;
+}
+
+static int trace_writer(const void *arg, FILE *out)
+{
+	return vc_trace_write(arg, out);
 }
 
 static void join_command(int argc, char **argv, char *buf, size_t len)
@@ -341,6 +368,7 @@ static int cmd_run(const struct options *o, const char *command)
 	struct vc_device *dev;
 	struct vc_probe *probe;
 	struct vc_result *results;
+	struct vc_trace trace = { 0 };
 	unsigned n = 0;
 	int rc;
 
@@ -365,13 +393,15 @@ static int cmd_run(const struct options *o, const char *command)
 		free(results);
 		return EXIT_DEVICE;
 	}
+	vc_run_profile(o->sel.profile);
 	for (unsigned i = 0; i < vc_clause_count(); i++) {
 		const struct vc_clause *cl = vc_clause_at(i);
 		if (vc_clause_selected(cl, &o->sel))
-			vc_run_clause(cl, dev, probe, o->timeout_ms, NULL, &results[n++]);
+			vc_run_clause(cl, dev, probe, o->timeout_ms, o->trace ? &trace : NULL, &results[n++]);
 	}
 
-	struct vc_device_report dr = { .dev = dev, .probe = probe, .results = results, .n = n };
+	struct vc_device_report dr = { .dev = dev, .probe = probe, .results = results, .n = n,
+				       .trace = o->trace ? &trace : NULL };
 	vc_report_count(&dr);
 	struct vc_report report = {
 		.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,
@@ -380,6 +410,9 @@ static int cmd_run(const struct options *o, const char *command)
 	rc = write_report(&report, o->format, o->output);
 	for (unsigned i = 0; i < o->nreports && !rc; i++)
 		rc = write_report(&report, o->reports[i].f, o->reports[i].path);
+	if (!rc && o->trace)
+		rc = write_file(o->trace, "trace", trace_writer, &trace);
+	vc_trace_free(&trace);
 	vc_device_close(dev);
 	free(probe);
 	free(results);
@@ -388,6 +421,22 @@ static int cmd_run(const struct options *o, const char *command)
 	if (dr.counts[VC_ERROR])
 		return EXIT_DEVICE;
 	return dr.counts[VC_FAIL] || (o->strict && dr.counts[VC_WARN]) ? EXIT_FAILED : EXIT_PASS;
+}
+
+/* trace decode FILE */
+static int cmd_trace(int argc, char **argv)
+{
+	char err[512];
+
+	if (argc < 2 || strcmp(argv[1], "decode"))
+		return usage_error("trace takes a subcommand: %s", "trace decode FILE");
+	if (argc != 3)
+		return usage_error("trace decode takes one FILE (a `run --trace` output)%s", "");
+	if (vc_trace_decode_file(argv[2], stdout, err, sizeof(err))) {
+		fprintf(stderr, "virtio-conform: %s\n", err);
+		return EXIT_DEVICE;
+	}
+	return EXIT_PASS;
 }
 
 int main(int argc, char **argv)
@@ -401,8 +450,10 @@ int main(int argc, char **argv)
 		fputs(usage_text, cmd ? stdout : stderr);
 		return cmd ? EXIT_PASS : EXIT_USAGE;
 	}
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") && strcmp(cmd, "list") && strcmp(cmd, "devices"))
-		return usage_error("unknown command '%s': use devices, list or run", cmd);
+		return usage_error("unknown command '%s': use devices, list, run or trace", cmd);
 	join_command(argc, argv, command, sizeof(command));
 	if ((rc = parse_options(argc - 1, argv + 1, &o, cmd)))
 		return rc;

@@ -15,6 +15,12 @@
 #define L_SHM L_LAYOUT " / Shared memory capability"
 #define L_VENDOR L_LAYOUT " / Vendor data capability"
 #define L_CFGACC L_LAYOUT " / PCI configuration access capability"
+#define L_AVAILNOTIF L_PCI " / PCI-specific Initialization And Device Operation / Available Buffer Notifications"
+#define L_DRIVER_NOTIF "Basic Facilities of a Virtio Device / Driver notifications"
+/* the driver block's label as the spec spells it (sic) */
+#define L_PACKED_DESC_DRV "Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table"
+/* Never standardised: the January 2020 "flexible driver notification" draft */
+#define L_NOTIFY_DRAFT "Draft (2020): virtio-net: Add support for the flexible driver notification"
 #define L_MSIX L_PCI " / PCI-specific Initialization And Device Operation / Device Initialization / MSI-X Vector Configuration"
 #define L_FEATURES "Basic Facilities of a Virtio Device / Feature Bits"
 #define L_RFB "Reserved Feature Bits"

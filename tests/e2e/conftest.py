@@ -44,7 +44,8 @@ def vc():
 
 @pytest.fixture(scope="session")
 def clauses():
-    return run("list", "--format", "json").json()
+    """Every clause, the profiles' included (named by a glob, they are listed)."""
+    return run("list", "--clause", "*", "--format", "json").json()
 
 
 @pytest.fixture(scope="session")

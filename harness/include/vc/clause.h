@@ -115,6 +115,11 @@ unsigned vc_clause_count(void);
 /* Iterate over all clauses in registry order. */
 const struct vc_clause *vc_clause_at(unsigned i);
 
+/* The run's --profile (NULL: none): driver sessions follow it (the
+ * draft-notify-cap-data profile makes the doorbell use the draft's notify_data). */
+void vc_run_profile(const char *profile);
+#define VC_PROFILE_DRAFT_NOTIFY "draft-notify-cap-data"
+
 /* Run one clause (needs checked, watchdog armed) into *r. */
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
 		   unsigned timeout_ms, struct vc_trace *trace, struct vc_result *r);

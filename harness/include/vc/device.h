@@ -28,6 +28,14 @@ struct vc_bar_info {
 
 struct vc_device;
 
+/* An available-buffer notification as the device itself saw it. */
+struct vc_notify_seen {
+	uint64_t offset;         /* in the notification structure */
+	uint32_t value;
+	uint8_t width;           /* bytes; 0: the device was notified without seeing the write */
+	int queue;               /* the queue it went to; -1: not told */
+};
+
 struct vc_backend_ops {
 	/* config space: width 1, 2 or 4; offsets aligned to width */
 	int (*cfg_read)(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
@@ -52,6 +60,10 @@ struct vc_backend_ops {
 	 * host side would (a balloon target, a link going down, a resize), so
 	 * configuration-change rules can be checked. NULL: not possible. */
 	int (*config_change)(struct vc_device *d);
+	/* The notifications the device received since the last call, from its
+	 * own view (qemu: its notify trace events), into ev (at most max).
+	 * Returns how many, or a negative errno. NULL: not observable. */
+	int (*notify_seen)(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
 	void (*close)(struct vc_device *d);
 };
 

@@ -2,7 +2,9 @@
  *   fuzz-seeds OUTDIR DUMPSDIR
  * writes OUTDIR/config/ (caps, static-clauses: the simulated device in each
  * setting and with each fault, and every dump in DUMPSDIR that parses) and
- * OUTDIR/glob/ (clause ids and globs). The dump target reads DUMPSDIR as is. */
+ * OUTDIR/glob/ (clause ids and globs) and OUTDIR/trace/ (doorbell traces of the
+ * notification clauses on the simulated device, whole and line by line). The
+ * dump target reads DUMPSDIR as is. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "sim.h"
 #include "vc/clause.h"
 #include "vc/dump.h"
+#include "vc/trace.h"
 #include "vc/virtio_pci.h"
 
 static void write_file(const char *dir, const char *name, const void *buf, size_t len)
@@ -120,13 +123,48 @@ static void glob_seeds(const char *dir)
 		write_file(dir, vc_clause_at(i)->id, vc_clause_at(i)->id, strlen(vc_clause_at(i)->id));
 }
 
+static void trace_seeds(const char *dir, const char *setting)
+{
+	static struct vc_probe p;
+	static struct vc_result r;
+	struct vc_trace t = { 0 };
+	struct vc_device *d;
+	char err[512], name[160];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (vc_device_open(setting, &d, err, sizeof(err)) || vc_probe_device(d, &p, err, sizeof(err))) {
+		fprintf(stderr, "fuzz-seeds: %s: %s\n", setting, err);
+		exit(1);
+	}
+	for (unsigned i = 0; i < vc_clause_count(); i++)
+		if (vc_glob_match("pci.notify.*", vc_clause_at(i)->id))
+			vc_run_clause(vc_clause_at(i), d, &p, 2000, &t, &r);
+	if (!(mem = open_memstream(&text, &len)) || vc_trace_write(&t, mem) || fclose(mem))
+		exit(1);
+	snprintf(name, sizeof(name), "%s.trace", setting + 4);
+	write_file(dir, name, text, len);
+	for (size_t i = 0; i < t.n && i < 16; i++) {
+		char *nl = strchr(text, '\n');
+		snprintf(name, sizeof(name), "%s.%zu", setting + 4, i);
+		write_file(dir, name, text, nl ? (size_t)(nl - text) : strlen(text));
+		if (!nl)
+			break;
+		memmove(text, nl + 1, strlen(nl + 1) + 1);
+	}
+	free(text);
+	vc_trace_free(&t);
+	vc_device_close(d);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const settings[] = {
 		"transitional", "shm", "vendor-data", "sr-iov", "notification-data", "type=1", "type=4",
 		"queues=1", "queues=64", "packed",
 	};
-	char config[4096], glob[4096], spec[256];
+	char config[4096], glob[4096], trace[4096], spec[256];
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: fuzz-seeds OUTDIR DUMPSDIR\n");
@@ -137,6 +175,8 @@ int main(int argc, char **argv)
 	mkdir(argv[1], 0777);
 	mkdir(config, 0777);
 	mkdir(glob, 0777);
+	snprintf(trace, sizeof(trace), "%s/trace", argv[1]);
+	mkdir(trace, 0777);
 	sim_seed(config, "sim");
 	for (unsigned i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		snprintf(spec, sizeof(spec), "sim:%s", settings[i]);
@@ -148,5 +188,7 @@ int main(int argc, char **argv)
 	}
 	dump_seeds(config, argv[2]);
 	glob_seeds(glob);
+	trace_seeds(trace, "sim:notification-data");
+	trace_seeds(trace, "sim:packed,notification-data");
 	return 0;
 }

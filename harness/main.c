@@ -121,6 +121,7 @@ static const char *misplaced_option(const struct options *o, const char *cmd, bo
 	if (!run && o->device) return "--device";
 	if (!run && o->output) return "--output";
 	if (!run && o->nreports) return "--report";
+	if (!run && o->trace) return "--trace";
 	if (!run && o->strict) return "--strict";
 	if (!run && timeout_given) return "--timeout-ms";
 	if (!list && o->faults) return "--faults";
@@ -152,7 +153,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
 		char *end;
 		/* Single-valued options: a second one would silently win. */
-		if (strchr("dpfot", ch) && given[ch]++) {
+		if (strchr("dpfotT", ch) && given[ch]++) {
 			const struct option *lo = longopts;
 			while (lo->val != ch)
 				lo++;
@@ -212,7 +213,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		return usage_error("%s: not an option of `%s`", misplaced, cmd);
 	if (o->sel.profile && !profile_known(o->sel.profile, known, sizeof(known)))
 		return usage_error("unknown profile '%s': known profiles: %s", o->sel.profile, known);
-	const char *paths[10] = { o->output, NULL };   /* [1]: --trace, when it comes */
+	const char *paths[10] = { o->output, o->trace };
 	unsigned npaths = 2;
 	for (unsigned i = 0; i < o->nreports; i++)
 		paths[npaths++] = o->reports[i].path;

@@ -105,6 +105,8 @@ def test_list_json_is_a_registry(clauses):
     (["run", "--device", "sim", "--profile", "no-such-profile"], "unknown profile"),
     (["list", "--device", "sim"], "--device: not an option of `list`"),
     (["list", "--timeout-ms", "5"], "--timeout-ms: not an option of `list`"),
+    (["list", "--trace", "t.jsonl"], "--trace: not an option of `list`"),
+    (["run", "--device", "sim", "--trace", "a.jsonl", "--trace", "b.jsonl"], "--trace given twice"),
     (["run", "--device", "sim", "--faults"], "--faults: not an option of `run`"),
     (["devices", "--clause", "pci.*"], "not an option of `devices`"),
 ])

@@ -27,6 +27,9 @@ static const char usage_text[] =
 	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
 	"      [--timeout-ms N] [--strict] [--trace FILE]\n"
 	"  trace decode FILE                      a --trace file, one line per doorbell\n"
+	"  certify --device SPEC [--output DIR] [--timeout-ms N] [--strict]\n"
+	"                                         every clause; every report and the trace in DIR\n"
+	"                                         (default ./certificate), a summary on stdout\n"
 	"\n"
 	"Device SPEC: sim[:FAULT|SETTING,...]  dump:FILE  sysfs:BDF\n"
 	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
@@ -56,6 +59,8 @@ struct options {
 	unsigned timeout_ms;
 	bool strict, faults;
 	const char *trace;       /* run --trace FILE: the doorbells, as JSON lines */
+	const char *folder;      /* certify: the folder and the file names in it */
+	const char *const *files;
 };
 
 static const char *globs_storage[2][64];
@@ -213,7 +218,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		return usage_error("%s: not an option of `%s`", misplaced, cmd);
 	if (o->sel.profile && !profile_known(o->sel.profile, known, sizeof(known)))
 		return usage_error("unknown profile '%s': known profiles: %s", o->sel.profile, known);
-	const char *paths[10] = { o->output, o->trace };
+	const char *paths[10] = { strcmp(cmd, "certify") ? o->output : NULL, o->trace };   /* certify: a folder */
 	unsigned npaths = 2;
 	for (unsigned i = 0; i < o->nreports; i++)
 		paths[npaths++] = o->reports[i].path;
@@ -354,13 +359,24 @@ static int trace_writer(const void *arg, FILE *out)
 	return vc_trace_write(arg, out);
 }
 
+/* The command line as a shell would need it to reproduce the run: words
+ * with anything but safe characters single-quoted ('pci.*' stays a glob). */
 static void join_command(int argc, char **argv, char *buf, size_t len)
 {
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,/:@%";
 	size_t used = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < argc && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", argv[i]);
+	for (int i = 0; i < argc && used < len; i++) {
+		const char *w = argv[i];
+		bool quote = !*w || w[strspn(w, safe)];
+
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", quote ? "'" : "");
+		for (; *w && used < len; w++)
+			used += (size_t)snprintf(buf + used, len - used, "%s", *w == '\'' ? "'\\''" : (char[]){ *w, 0 });
+		if (quote && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "'");
+	}
 }
 
 static int cmd_run(const struct options *o, const char *command)
@@ -379,7 +395,10 @@ static int cmd_run(const struct options *o, const char *command)
 		fprintf(stderr, "virtio-conform: %s\n", err);
 		return rc == -EINVAL ? EXIT_USAGE : EXIT_DEVICE;   /* -EINVAL: the spec itself is wrong */
 	}
-	dev->timeout_ms = o->timeout_ms;
+	/* --timeout-ms is each clause's watchdog; a single wait gets a quarter
+	 * of it, so a clause whose awaited event never comes still ends with its
+	 * own verdict (a SKIP or FAIL that says why) rather than the watchdog's. */
+	dev->timeout_ms = o->timeout_ms / 4 ? o->timeout_ms / 4 : 1;
 	probe = calloc(1, sizeof(*probe));
 	results = calloc(vc_clause_count(), sizeof(*results));
 	if (!probe || !results) {
@@ -407,6 +426,7 @@ static int cmd_run(const struct options *o, const char *command)
 	struct vc_report report = {
 		.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,
 		.command_line = command, .started = time(NULL), .devices = &dr, .ndevices = 1,
+		.folder = o->folder, .files = o->files,
 	};
 	rc = write_report(&report, o->format, o->output);
 	for (unsigned i = 0; i < o->nreports && !rc; i++)
@@ -440,6 +460,45 @@ static int cmd_trace(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/* certify: a command, not a --profile, because it changes what a run
+ * writes, not only what it selects. Every clause: the default ones and each
+ * profile's (a profile clause drives the device with its own profile's
+ * settings, and SKIPs where the device does not have what it checks); every
+ * report format and the doorbell trace into one folder; a summary on stdout. */
+static int cmd_certify(struct options *o, const char *command)
+{
+	static const char *const files[] = { "report.txt", "report.tap", "report.xml", "report.json",
+					     "report.html", "doorbells.jsonl", NULL };
+	static const enum vc_format formats[] = { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON,
+						  VC_FMT_HTML };
+	static char paths[6][4096];
+	const char *dir = o->output ? o->output : "certificate";
+
+	if (o->sel.ninclude || o->sel.nexclude || o->sel.profile || o->nreports || o->trace || o->format_json)
+		return usage_error("certify runs every clause and writes every report and the trace: "
+				   "it takes --device, --output DIR, --timeout-ms and --strict");
+	if (!o->device)
+		return usage_error("certify needs --device SPEC (for example --device %s)", "sim");
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "virtio-conform: cannot create the folder %s: %s\n", dir, strerror(errno));
+		return EXIT_DEVICE;
+	}
+	for (unsigned i = 0; files[i]; i++)
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, files[i]);
+	o->sel.include[o->sel.ninclude++] = "*";
+	o->format = formats[0];
+	o->output = paths[0];
+	for (unsigned i = 1; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		o->reports[o->nreports].f = formats[i];
+		o->reports[o->nreports++].path = paths[i];
+	}
+	o->reports[o->nreports++].f = VC_FMT_SUMMARY;   /* no path: stdout, after the files */
+	o->trace = paths[5];
+	o->folder = dir;
+	o->files = files;
+	return cmd_run(o, command);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -453,8 +512,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc - 1, argv + 1);
-	if (strcmp(cmd, "run") && strcmp(cmd, "list") && strcmp(cmd, "devices"))
-		return usage_error("unknown command '%s': use devices, list, run or trace", cmd);
+	if (strcmp(cmd, "run") && strcmp(cmd, "list") && strcmp(cmd, "devices") && strcmp(cmd, "certify"))
+		return usage_error("unknown command '%s': use devices, list, run, certify or trace", cmd);
 	join_command(argc, argv, command, sizeof(command));
 	if ((rc = parse_options(argc - 1, argv + 1, &o, cmd)))
 		return rc;
@@ -462,5 +521,7 @@ int main(int argc, char **argv)
 		return vc_devices_list(stdout, o.format_json) ? EXIT_DEVICE : EXIT_PASS;
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&o);
+	if (!strcmp(cmd, "certify"))
+		return cmd_certify(&o, command);
 	return cmd_run(&o, command);
 }

@@ -176,7 +176,7 @@ static int dma_get16(struct vc_device *d, uint64_t bus, uint16_t *v)
  * ring[size] of {id, len}, avail_event). Packed: the descriptor ring and
  * the driver and device event suppression structures. */
 
-enum { DESC_F_NEXT = 1, DESC_F_WRITE = 2, PACKED_F_AVAIL = 1 << 7, PACKED_F_USED = 1 << 15 };
+enum { DESC_F_NEXT = 1, DESC_F_WRITE = 2, DESC_F_INDIRECT = 4, PACKED_F_AVAIL = 1 << 7, PACKED_F_USED = 1 << 15 };
 
 int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_vq *vq)
 {
@@ -245,14 +245,16 @@ static int put_desc(struct vc_device *d, uint64_t at, const struct vc_buf *b, ui
 	return vc_dma_write(d, at, e, sizeof(e));
 }
 
-static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+/* last_flags: extra flags on the chain's last descriptor (an indirect one). */
+static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+		     uint16_t last_flags, uint16_t *id)
 {
 	uint16_t head = vq->next_desc;
 	int rc;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t slot = (uint16_t)((head + i) % vq->size), next = (uint16_t)((slot + 1) % vq->size);
-		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0));
+		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : last_flags) | (bufs[i].writable ? DESC_F_WRITE : 0));
 		if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], flags, i + 1 < n ? next : 0)))
 			return rc;
 	}
@@ -297,7 +299,33 @@ int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs
 {
 	if (n == 0 || n > vq->size)
 		return -EINVAL;
-	return vq->packed ? add_packed(drv, vq, bufs, n, id) : add_split(drv, vq, bufs, n, id);
+	return vq->packed ? add_packed(drv, vq, bufs, n, id) : add_split(drv, vq, bufs, n, 0, id);
+}
+
+/* The table is chained with NEXT like a ring chain, indexes relative to it. */
+int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+		       unsigned ndirect, bool write_flag, uint16_t *id)
+{
+	struct vc_buf ring[VC_VQ_MAX_DIRECT + 1];
+	int rc;
+
+	if (vq->packed)
+		return -ENOTSUP;
+	if (ndirect >= n || ndirect > VC_VQ_MAX_DIRECT || ndirect + 1 > vq->size)
+		return -EINVAL;
+	unsigned m = n - ndirect;
+	uint64_t table;
+	if ((rc = vc_dma_alloc(drv->dev, 16u * m, 16, &table)))
+		return rc;
+	for (unsigned i = 0; i < m; i++) {
+		const struct vc_buf *b = &bufs[ndirect + i];
+		uint16_t flags = (uint16_t)((i + 1 < m ? DESC_F_NEXT : 0) | (b->writable ? DESC_F_WRITE : 0));
+		if ((rc = put_desc(drv->dev, table + 16u * i, b, flags, i + 1 < m ? (uint16_t)(i + 1) : 0)))
+			return rc;
+	}
+	memcpy(ring, bufs, ndirect * sizeof(*bufs));
+	ring[ndirect] = (struct vc_buf){ table, 16u * m, write_flag };
+	return add_split(drv, vq, ring, ndirect + 1, DESC_F_INDIRECT, id);
 }
 
 int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len)

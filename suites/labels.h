@@ -25,5 +25,17 @@
 #define L_FEATURES "Basic Facilities of a Virtio Device / Feature Bits"
 #define L_RFB "Reserved Feature Bits"
 #define L_RFB_LEGACY L_RFB " / Legacy Interface: Reserved Feature Bits"
+#define L_BASIC "Basic Facilities of a Virtio Device"
+#define L_FRAMING L_BASIC " / Message Framing"
+#define L_VQ L_BASIC " / Virtqueues"
+#define L_DESC_TABLE L_VQ " / The Virtqueue Descriptor Table"
+#define L_INDIRECT L_DESC_TABLE " / Indirect Descriptors"
+#define L_USED_SUPPRESS L_VQ " / Used Buffer Notification Suppression"
+#define L_USED_RING L_VQ " / The Virtqueue Used Ring"
+#define L_AVAIL_SUPPRESS L_VQ " / Available Buffer Notification Suppression"
+#define L_PACKED L_BASIC " / Packed Virtqueues"
+#define L_PACKED_DESC L_PACKED " / The Virtqueue Descriptor Table"
+#define L_PACKED_SG L_PACKED " / Scatter-Gather Support"
+
 
 #endif

@@ -4,10 +4,11 @@
 extern const struct vc_suite suite_pci_discovery, suite_pci_caps, suite_common_cfg, suite_features,
 	suite_notify, suite_isr, suite_device_cfg, suite_pci_cfg_access, suite_shm, suite_vendor_data,
 	suite_msix;
+extern const struct vc_suite suite_virtqueue_split, suite_virtqueue_packed;
 extern const struct vc_suite suite_notifications;
 
 const struct vc_suite *const vc_suites[] = {
 	&suite_pci_discovery, &suite_pci_caps, &suite_common_cfg, &suite_features, &suite_notify, &suite_notifications,
 	&suite_isr, &suite_device_cfg, &suite_pci_cfg_access, &suite_shm, &suite_vendor_data,
-	&suite_msix, NULL,
+	&suite_msix, &suite_virtqueue_split, &suite_virtqueue_packed, NULL,
 };

@@ -9,7 +9,8 @@ from conftest import run
 CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-data",
               "type=1", "type=4", "queues=1", "queues=64", "transitional,type=1",
               "shm,vendor-data,sr-iov,notification-data", "notification-data,packed",
-              "draft-notify-data"]
+              "draft-notify-data", "packed", "indirect,event-idx,in-order",
+              "type=4,packed,indirect"]
 
 
 def faults():

@@ -16,8 +16,9 @@ static bool have_qemu(void)
 	return system("command -v qemu-system-x86_64 >/dev/null 2>&1") == 0;
 }
 
-/* One request through queue `req.queue`, optionally packed, with MSI-X. */
-static void one_request(const char *spec, bool packed, bool msix)
+/* One request through queue `req.queue`, optionally packed, with MSI-X, or
+ * with all of it in an indirect table. */
+static void one_request(const char *spec, bool packed, bool msix, bool indirect)
 {
 	char err[512];
 	struct vc_device *d;
@@ -41,8 +42,11 @@ static void one_request(const char *spec, bool packed, bool msix)
 	vc_features_set(want, VIRTIO_F_VERSION_1);
 	if (packed)
 		vc_features_set(want, VIRTIO_F_RING_PACKED);
+	if (indirect)
+		vc_features_set(want, VIRTIO_F_INDIRECT_DESC);
 	assert_int_equal(vc_start(&drv, want), 0);
 	assert_int_equal(vc_negotiated(&drv, VIRTIO_F_RING_PACKED), packed);
+	assert_int_equal(vc_negotiated(&drv, VIRTIO_F_INDIRECT_DESC), indirect);
 	assert_int_equal(vc_request_make(&drv, &req), 0);
 	assert_int_equal(vc_vq_setup(&drv, req.queue, 0, vq), 0);
 	if (msix) {
@@ -52,7 +56,10 @@ static void one_request(const char *spec, bool packed, bool msix)
 	}
 	assert_int_equal(vc_vq_enable(&drv, vq), 0);
 	assert_int_equal(vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK), 0);
-	assert_int_equal(vc_vq_add(&drv, vq, req.bufs, req.n, &id), 0);
+	if (indirect)
+		assert_int_equal(vc_vq_add_indirect(&drv, vq, req.bufs, req.n, 0, false, &id), 0);
+	else
+		assert_int_equal(vc_vq_add(&drv, vq, req.bufs, req.n, &id), 0);
 	assert_int_equal(vc_vq_kick(&drv, vq), 0);
 	if (vc_vq_wait_used(&drv, vq, 3000, &id2, &len))
 		fail_msg("%s: %s never came back", spec, req.what);
@@ -71,7 +78,9 @@ static void one_request(const char *spec, bool packed, bool msix)
 }
 
 #define CASE(name, spec, packed, msix) \
-	static void name(void **state) { (void)state; one_request(spec, packed, msix); }
+	static void name(void **state) { (void)state; one_request(spec, packed, msix, false); }
+#define CASE_INDIRECT(name, spec) \
+	static void name(void **state) { (void)state; one_request(spec, false, false, true); }
 CASE(sim_split, "sim", false, false)
 CASE(sim_split_msix, "sim", false, true)
 CASE(sim_packed, "sim:type=4,packed", true, false)
@@ -85,6 +94,8 @@ CASE(qemu_balloon, "qemu:virtio-balloon-pci", false, false)   /* QEMU gives it n
 CASE(qemu_serial, "qemu:virtio-serial-pci", false, true)
 CASE(qemu_gpu, "qemu:virtio-gpu-pci", false, true)
 CASE(qemu_keyboard, "qemu:virtio-keyboard-pci", false, true)
+CASE_INDIRECT(sim_indirect, "sim:indirect")
+CASE_INDIRECT(qemu_blk_indirect, "qemu:virtio-blk-pci")
 
 int main(void)
 {
@@ -93,6 +104,7 @@ int main(void)
 		cmocka_unit_test(qemu_rng), cmocka_unit_test(qemu_rng_intx), cmocka_unit_test(qemu_blk), cmocka_unit_test(qemu_net),
 		cmocka_unit_test(qemu_net_packed), cmocka_unit_test(qemu_scsi), cmocka_unit_test(qemu_balloon),
 		cmocka_unit_test(qemu_serial), cmocka_unit_test(qemu_gpu), cmocka_unit_test(qemu_keyboard),
+		cmocka_unit_test(sim_indirect), cmocka_unit_test(qemu_blk_indirect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

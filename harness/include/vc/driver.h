@@ -72,6 +72,13 @@ int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq);
 /* Make a chain of buffers available (readable ones first). *id names it in
  * the used ring. Does not notify. */
 int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id);
+/* Split ring with VIRTIO_F_INDIRECT_DESC: the first `ndirect` buffers as
+ * ordinary descriptors, then one descriptor pointing at a table holding the
+ * rest. write_flag sets VIRTQ_DESC_F_WRITE on that pointing descriptor
+ * (which the device must ignore). */
+#define VC_VQ_MAX_DIRECT 15
+int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+		       unsigned ndirect, bool write_flag, uint16_t *id);
 /* The one doorbell: an available buffer notification for vq, formatted as
  * the negotiated features require, recorded in the trace. */
 int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq);

@@ -1,0 +1,298 @@
+/* End-to-end virtqueue checks shared by the split and packed suites (ring.h). */
+#include <errno.h>
+#include <string.h>
+#include "ring.h"
+
+static const char *feature_name(unsigned bit)
+{
+	switch (bit) {
+	case VIRTIO_F_INDIRECT_DESC: return "VIRTIO_F_INDIRECT_DESC";
+	case VIRTIO_F_EVENT_IDX: return "VIRTIO_F_EVENT_IDX";
+	case VIRTIO_F_RING_PACKED: return "VIRTIO_F_RING_PACKED";
+	case VIRTIO_F_IN_ORDER: return "VIRTIO_F_IN_ORDER";
+	}
+	return "a feature";
+}
+
+static bool driver_ok(struct vc_ctx *c, int rc, const char *what)
+{
+	if (rc)
+		vc_error(c, "%s: %s", what, strerror(-rc));
+	return rc == 0;
+}
+
+/* MSI-X vector 0 for the queue and none for configuration changes, so every
+ * message is the queue's; INTx where the device has no MSI-X. */
+static bool route_irq(struct ring *r)
+{
+	struct vc_ctx *c = r->c;
+	uint64_t v;
+
+	if (!c->probe->msix_pos)
+		return driver_ok(c, vc_irq_intx(&r->drv), "INTx set-up");
+	if (!driver_ok(c, vc_irq_msix(&r->drv, 1), "MSI-X set-up") ||
+	    !vc_ctx_common_write(c, COMMON_config_msix_vector, 2, 0xffff) ||
+	    !vc_ctx_common_write(c, COMMON_queue_select, 2, r->vq.index) ||
+	    !vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, 0) ||
+	    !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v))
+		return false;
+	if (v != 0)
+		vc_skip(c, "the device did not accept MSI-X vector 0 for queue %u (pci.msix.* report it)", r->vq.index);
+	return v == 0;
+}
+
+bool ring_start(struct vc_ctx *c, struct ring *r, uint64_t features, bool irq, uint16_t size)
+{
+	uint32_t want[VC_FEATURE_WORDS] = { 0 };
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->irq = irq;
+	if (c->probe->common->length < COMMON_CFG_SIZE_BASE) {
+		vc_skip(c, "the common configuration is too short for the queue address registers "
+			   "(pci.common.length reports it)");
+		return false;
+	}
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	for (unsigned bit = 0; bit < 64; bit++)
+		if (features & RING_F(bit))
+			vc_features_set(want, bit);
+	if (!vc_ctx_start(c, &r->drv, want))
+		return false;
+	for (unsigned bit = 0; bit < 64; bit++)
+		if ((features & RING_F(bit)) && !vc_negotiated(&r->drv, bit)) {
+			vc_skip(c, "%s is not offered", feature_name(bit));
+			return false;
+		}
+	rc = vc_request_make(&r->drv, &r->req);
+	if (rc == -ENOTSUP) {
+		vc_skip(c, "the harness has no request for device type %u", c->probe->virtio_type);
+		return false;
+	}
+	if (!driver_ok(c, rc, "request set-up") ||
+	    !driver_ok(c, vc_vq_setup(&r->drv, r->req.queue, size, &r->vq), "queue set-up") ||
+	    (irq && !route_irq(r)) ||
+	    !driver_ok(c, vc_vq_enable(&r->drv, &r->vq), "queue enable") ||
+	    !driver_ok(c, vc_status_add(&r->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
+		return false;
+	return true;
+}
+
+bool ring_another(struct ring *r, struct vc_request *req)
+{
+	return driver_ok(r->c, vc_request_make(&r->drv, req), "request set-up");
+}
+
+unsigned ring_split_pieces(const struct vc_buf *in, unsigned n, struct vc_buf *out)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n && m + 2 <= RING_MAX_BUFS; i++) {
+		out[m] = in[i];
+		if (in[i].len >= 2) {
+			out[m].len = 1;
+			out[++m] = (struct vc_buf){ in[i].addr + 1, in[i].len - 1, in[i].writable };
+		}
+		m++;
+	}
+	return m;
+}
+
+void ring_io_init(struct ring_io *io, const struct vc_buf *bufs, unsigned n)
+{
+	memset(io, 0, sizeof(*io));
+	io->n = n < RING_MAX_BUFS ? n : RING_MAX_BUFS;
+	memcpy(io->bufs, bufs, io->n * sizeof(*bufs));
+}
+
+/* Byte k of the writable bytes, counted in chain order. Its step (31) makes
+ * four equal bytes in a row with zeros, random data or another linear
+ * pattern practically impossible. */
+static uint8_t canary(uint32_t k) { return (uint8_t)(0xc3 + 31 * k); }
+
+/* Walk the buffers of one kind in chain order, at most RING_MAX_BYTES. */
+static bool copy_bufs(struct ring *r, struct ring_io *io, bool writable, uint8_t *bytes, uint32_t *total, bool put)
+{
+	*total = 0;
+	for (unsigned i = 0; i < io->n; i++) {
+		const struct vc_buf *b = &io->bufs[i];
+		if (b->writable != writable)
+			continue;
+		if (*total + b->len > RING_MAX_BYTES) {
+			vc_error(r->c, "request larger than the %u bytes the check keeps", RING_MAX_BYTES);
+			return false;
+		}
+		int rc = put ? vc_dma_write(r->drv.dev, b->addr, bytes + *total, b->len)
+			     : vc_dma_read(r->drv.dev, b->addr, bytes + *total, b->len);
+		if (!driver_ok(r->c, rc, "DMA access"))
+			return false;
+		*total += b->len;
+	}
+	return true;
+}
+
+bool ring_arm(struct ring *r, struct ring_io *io)
+{
+	uint8_t fill[RING_MAX_BYTES];
+	uint32_t total;
+
+	for (uint32_t k = 0; k < sizeof(fill); k++)
+		fill[k] = canary(k);
+	return copy_bufs(r, io, true, fill, &total, true) && copy_bufs(r, io, false, io->readable, &total, false);
+}
+
+bool ring_add(struct ring *r, struct ring_io *io)
+{
+	return ring_arm(r, io) && driver_ok(r->c, vc_vq_add(&r->drv, &r->vq, io->bufs, io->n, &io->id), "vq add");
+}
+
+bool ring_kick(struct ring *r)
+{
+	return driver_ok(r->c, vc_vq_kick(&r->drv, &r->vq), "doorbell");
+}
+
+bool ring_used(struct ring *r, struct ring_io *io)
+{
+	unsigned ms = r->drv.dev->timeout_ms;
+	uint16_t id;
+	uint8_t status = 0;
+
+	io->used_slot = r->vq.next_used;
+	int rc = vc_vq_wait_used(&r->drv, &r->vq, ms, &id, &io->len);
+	if (rc == -ETIMEDOUT) {
+		vc_status_read(&r->drv, &status);
+		vc_fail(r->c, "the %s (%u descriptors) was not used within %u ms%s", r->req.what, io->n, ms,
+			status & VIRTIO_STATUS_DEVICE_NEEDS_RESET ? "; the device set DEVICE_NEEDS_RESET" : "");
+		return false;
+	}
+	if (!driver_ok(r->c, rc, "used ring read"))
+		return false;
+	if (id != io->id) {
+		vc_fail(r->c, "a buffer came back that was not the one in flight");
+		vc_observed(r->c, "used id %u", id);
+		vc_expected(r->c, "id %u", io->id);
+		return false;
+	}
+	return true;
+}
+
+bool ring_send(struct ring *r, struct ring_io *io)
+{
+	return ring_add(r, io) && ring_kick(r) && ring_used(r, io);
+}
+
+void ring_check_written(struct ring *r, struct ring_io *io)
+{
+	uint8_t bytes[RING_MAX_BYTES];
+	uint32_t total, run = 0, worst = 0, worst_end = 0;
+
+	if (!copy_bufs(r, io, true, bytes, &total, false))
+		return;
+	if (io->len > total) {
+		vc_fail(r->c, "used len is larger than the %s's device-writable bytes: the device cannot have "
+			      "written that many", r->req.what);
+		vc_observed(r->c, "used len %u", io->len);
+		vc_expected(r->c, "<= %u (the chain's writable bytes)", total);
+		return;
+	}
+	for (uint32_t k = 0; k < io->len; k++) {
+		run = bytes[k] == canary(k) ? run + 1 : 0;
+		if (run > worst)
+			worst = run, worst_end = k;
+	}
+	if (worst >= 4) {
+		vc_fail(r->c, "the first used-len bytes were not all written: %u bytes in a row still hold the "
+			      "canary the driver put there", worst);
+		vc_observed(r->c, "writable bytes %u..%u unchanged", worst_end + 1 - worst, worst_end);
+		vc_expected(r->c, "bytes 0..%u written (used len %u)", io->len - 1, io->len);
+	}
+}
+
+void ring_check_readable(struct ring *r, struct ring_io *io)
+{
+	uint8_t now[RING_MAX_BYTES];
+	uint32_t total;
+
+	if (!copy_bufs(r, io, false, now, &total, false))
+		return;
+	for (uint32_t k = 0; k < total; k++)
+		if (now[k] != io->readable[k]) {
+			vc_fail(r->c, "the device wrote into a device-readable buffer of the %s", r->req.what);
+			vc_observed(r->c, "readable byte %u is 0x%02x", k, now[k]);
+			vc_expected(r->c, "0x%02x, as the driver wrote it", io->readable[k]);
+			return;
+		}
+}
+
+bool ring_irq(struct ring *r, unsigned timeout_ms, bool *got)
+{
+	int vector, rc = vc_irq_wait(&r->drv, timeout_ms, &vector);
+	uint64_t isr;
+
+	*got = rc == 0;
+	if (rc == -ETIMEDOUT)
+		return true;
+	if (!driver_ok(r->c, rc, "interrupt wait"))
+		return false;
+	/* INTx is a level: reading the ISR lowers it, so the next one is seen */
+	return vector >= 0 || !r->c->probe->isr || vc_ctx_struct_read(r->c, r->c->probe->isr, 0, 1, &isr);
+}
+
+bool ring_irq_drain(struct ring *r)
+{
+	bool got = true;
+
+	while (got)
+		if (!ring_irq(r, 0, &got))
+			return false;
+	return true;
+}
+
+void ring_readable_untouched(struct vc_ctx *c, bool packed)
+{
+	struct ring r;
+	struct ring_io io;
+
+	if (!ring_start(c, &r, packed ? RING_F(VIRTIO_F_RING_PACKED) : 0, false, 0))
+		return;
+	ring_io_init(&io, r.req.bufs, r.req.n);
+	bool any_readable = false;
+	for (unsigned i = 0; i < io.n; i++)
+		any_readable |= !io.bufs[i].writable;
+	if (!any_readable) {
+		vc_skip(c, "the %s has no device-readable buffer", r.req.what);
+		return;
+	}
+	if (ring_send(&r, &io))
+		ring_check_readable(&r, &io);
+}
+
+/* The request as the harness usually makes it, then with every buffer in
+ * two pieces (a 1-byte one first): same outcome expected. */
+void ring_any_arrangement(struct vc_ctx *c, bool packed)
+{
+	struct ring r;
+	struct ring_io whole, pieces;
+	struct vc_buf split[RING_MAX_BUFS];
+
+	if (!ring_start(c, &r, packed ? RING_F(VIRTIO_F_RING_PACKED) : 0, false, 0))
+		return;
+	ring_io_init(&whole, r.req.bufs, r.req.n);
+	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);
+	if (m > r.vq.size) {
+		vc_skip(c, "%u descriptors do not fit a queue of %u", m, r.vq.size);
+		return;
+	}
+	ring_io_init(&pieces, split, m);
+	if (!ring_send(&r, &whole) || !ring_send(&r, &pieces))
+		return;
+	ring_check_written(&r, &pieces);
+	ring_check_readable(&r, &pieces);
+	if (pieces.len != whole.len) {
+		vc_fail(c, "the %s came back with a different used len when split over %u descriptors instead of %u",
+			r.req.what, m, whole.n);
+		vc_observed(c, "used len %u", pieces.len);
+		vc_expected(c, "%u, as with %u descriptors", whole.len, whole.n);
+	}
+}

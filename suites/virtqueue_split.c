@@ -1,0 +1,350 @@
+/* Split virtqueue device rules, checked end to end with the request each
+ * device type really consumes (suites/ring.c): what the device writes and
+ * does not write, descriptor arrangements, indirect tables, used buffer
+ * notification suppression, used->flags, spurious doorbells, in-order use. */
+#include <errno.h>
+#include "vc/clause.h"
+#include "labels.h"
+#include "ring.h"
+
+enum { AVAIL_F_NO_INTERRUPT = 1 };
+
+#define SMALL_QUEUE 8              /* small enough to wrap the ring in a few requests */
+
+static void used_len_written(struct vc_ctx *c)
+{
+	struct ring r;
+	struct ring_io io;
+
+	if (!ring_start(c, &r, 0, false, 0))
+		return;
+	ring_io_init(&io, r.req.bufs, r.req.n);
+	if (ring_send(&r, &io))
+		ring_check_written(&r, &io);
+}
+
+/* More requests than ring entries, one at a time: each comes back in its
+ * turn and used idx counts every one of them. */
+static void used_ring_wraps(struct vc_ctx *c)
+{
+	struct ring r;
+	struct ring_io io;
+	uint8_t idx[2];
+
+	if (!ring_start(c, &r, 0, false, SMALL_QUEUE))
+		return;
+	unsigned rounds = 2u * r.vq.size + 1;
+	for (unsigned i = 0; i < rounds; i++) {
+		ring_io_init(&io, r.req.bufs, r.req.n);
+		if (!ring_send(&r, &io))
+			return;
+		ring_check_written(&r, &io);
+		if (vc_dma_read(c->dev, r.vq.device + 2, idx, 2)) {
+			vc_error(c, "DMA read of used idx failed");
+			return;
+		}
+		uint16_t used_idx = (uint16_t)(idx[0] | idx[1] << 8);
+		if (used_idx != (uint16_t)(i + 1)) {
+			vc_fail(c, "used idx does not count the used buffers across ring wrap-around (queue size %u)",
+				r.vq.size);
+			vc_observed(c, "used idx %u after %u buffers", used_idx, i + 1);
+			vc_expected(c, "%u", i + 1);
+			return;
+		}
+	}
+}
+
+static void readable_untouched(struct vc_ctx *c) { ring_readable_untouched(c, false); }
+
+static bool read_table(struct ring *r, uint8_t *t)
+{
+	int rc = vc_dma_read(r->drv.dev, r->vq.desc, t, 16u * r->vq.size);
+	if (rc)
+		vc_error(r->c, "DMA read of the descriptor table failed");
+	return rc == 0;
+}
+
+static void table_untouched(struct vc_ctx *c)
+{
+	static uint8_t before[16 * 1024], after[16 * 1024];
+	struct ring r;
+	struct ring_io io;
+
+	if (!ring_start(c, &r, 0, false, 0))
+		return;
+	ring_io_init(&io, r.req.bufs, r.req.n);
+	if (!ring_add(&r, &io) || !read_table(&r, before) || !ring_kick(&r) || !ring_used(&r, &io) ||
+	    !read_table(&r, after))
+		return;
+	for (unsigned i = 0; i < 16u * r.vq.size; i++)
+		if (before[i] != after[i]) {
+			vc_fail(c, "the device wrote into the descriptor table");
+			vc_observed(c, "descriptor %u byte %u is 0x%02x", i / 16, i % 16, after[i]);
+			vc_expected(c, "0x%02x, as the driver wrote it", before[i]);
+			return;
+		}
+}
+
+static void any_arrangement(struct vc_ctx *c) { ring_any_arrangement(c, false); }
+
+/* The request through an indirect table: all of it with WRITE set on the
+ * pointing descriptor, or its first piece direct and the rest indirect. */
+static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
+{
+	struct ring r;
+	struct ring_io io;
+	struct vc_buf split[RING_MAX_BUFS];
+
+	if (!ring_start(c, &r, RING_F(VIRTIO_F_INDIRECT_DESC), false, 0))
+		return;
+	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);
+	ring_io_init(&io, split, m);
+	if (!ring_arm(&r, &io))
+		return;
+	if (vc_vq_add_indirect(&r.drv, &r.vq, io.bufs, io.n, ndirect, write_flag, &io.id)) {
+		vc_error(c, "indirect add failed");
+		return;
+	}
+	if (!ring_kick(&r) || !ring_used(&r, &io))
+		return;
+	ring_check_written(&r, &io);
+	ring_check_readable(&r, &io);
+}
+
+static void indirect_write_flag_ignored(struct vc_ctx *c) { indirect(c, 0, true); }
+static void indirect_after_direct(struct vc_ctx *c) { indirect(c, 1, false); }
+
+/* Used buffer notifications: one request with the driver-area fields set,
+ * then whether an interrupt came (must: within the device timeout; must
+ * not: within RING_QUIET_MS). */
+static void notify_case(struct vc_ctx *c, bool event_idx, uint16_t flags, uint16_t used_event, unsigned before,
+			bool must)
+{
+	struct ring r;
+	struct ring_io io;
+	bool got;
+
+	if (!ring_start(c, &r, event_idx ? RING_F(VIRTIO_F_EVENT_IDX) : 0, true, 0))
+		return;
+	if (vc_vq_set_avail_flags(&r.drv, &r.vq, flags) || vc_vq_set_used_event(&r.drv, &r.vq, used_event)) {
+		vc_error(c, "DMA write of the driver area failed");
+		return;
+	}
+	/* `before` requests first: for a "must", what they raise is let go;
+	 * for a "must not", every request counts */
+	if (!ring_irq_drain(&r))
+		return;
+	for (unsigned i = 0; i <= before; i++) {
+		ring_io_init(&io, r.req.bufs, r.req.n);
+		if (!ring_send(&r, &io))
+			return;
+		if (must && i < before && (!ring_irq(&r, RING_QUIET_MS, &got) || !ring_irq_drain(&r)))
+			return;
+	}
+	if (!ring_irq(&r, must ? r.drv.dev->timeout_ms : RING_QUIET_MS, &got))
+		return;
+	if (got != must) {
+		vc_fail(c, "%s used buffer notification for the entries up to used index %u (avail->flags %u, used_event "
+			   "%u, VIRTIO_F_EVENT_IDX %s)", must ? "no" : "a", before, flags, used_event,
+			event_idx ? "negotiated" : "not negotiated");
+		vc_observed(c, must ? "no interrupt within %u ms" : "an interrupt within %u ms",
+			    must ? r.drv.dev->timeout_ms : RING_QUIET_MS);
+		vc_expected(c, must ? "an interrupt" : "none");
+	}
+}
+
+static void no_interrupt_flag(struct vc_ctx *c) { notify_case(c, false, AVAIL_F_NO_INTERRUPT, 0, 0, false); }
+static void interrupt(struct vc_ctx *c) { notify_case(c, false, 0, 0, 0, true); }
+/* used_event far ahead: it would suppress the notification if honoured */
+static void used_event_ignored(struct vc_ctx *c) { notify_case(c, false, 0, 0x8000, 0, true); }
+static void event_idx_flags_ignored(struct vc_ctx *c) { notify_case(c, true, AVAIL_F_NO_INTERRUPT, 0, 0, true); }
+static void event_idx_at_used_event(struct vc_ctx *c) { notify_case(c, true, 0, 1, 1, true); }
+static void event_idx_suppresses(struct vc_ctx *c) { notify_case(c, true, 0, 0x8000, 1, false); }
+
+/* used->flags sampled before and after traffic. */
+static void used_flags(struct vc_ctx *c, bool event_idx)
+{
+	struct ring r;
+	struct ring_io io;
+	uint8_t f[2];
+
+	if (!ring_start(c, &r, event_idx ? RING_F(VIRTIO_F_EVENT_IDX) : 0, false, 0))
+		return;
+	for (unsigned i = 0; i < 3; i++) {
+		if (vc_dma_read(c->dev, r.vq.device, f, 2)) {
+			vc_error(c, "DMA read of used->flags failed");
+			return;
+		}
+		uint16_t flags = (uint16_t)(f[0] | f[1] << 8);
+		if (event_idx ? flags != 0 : flags > 1) {
+			vc_fail(c, "used->flags holds a value the device may not write %s VIRTIO_F_EVENT_IDX",
+				event_idx ? "with" : "without");
+			vc_observed(c, "used->flags 0x%04x after %u buffers", flags, i);
+			vc_expected(c, event_idx ? "0" : "0 or 1");
+			return;
+		}
+		ring_io_init(&io, r.req.bufs, r.req.n);
+		if (i < 2 && !ring_send(&r, &io))
+			return;
+	}
+}
+
+static void used_flags_valid(struct vc_ctx *c) { used_flags(c, false); }
+static void used_flags_event_idx(struct vc_ctx *c) { used_flags(c, true); }
+
+/* Doorbells with nothing new: nothing is used, the device stays usable. */
+static bool spurious_kick(struct ring *r, const char *when)
+{
+	uint16_t id;
+	uint32_t len;
+	uint8_t status = 0;
+
+	if (!ring_kick(r))
+		return false;
+	int rc = vc_vq_wait_used(&r->drv, &r->vq, RING_QUIET_MS, &id, &len);
+	if (rc == 0) {
+		vc_fail(r->c, "a doorbell with no new buffer made the device use a buffer (%s)", when);
+		vc_observed(r->c, "used id %u, len %u", id, len);
+		vc_expected(r->c, "no used entry");
+		return false;
+	}
+	if (rc != -ETIMEDOUT || vc_status_read(&r->drv, &status)) {
+		vc_error(r->c, "used ring or status read failed");
+		return false;
+	}
+	if (status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
+		vc_fail(r->c, "a doorbell with no new buffer set DEVICE_NEEDS_RESET (%s)", when);
+		return false;
+	}
+	return true;
+}
+
+static void spurious(struct vc_ctx *c)
+{
+	struct ring r;
+	struct ring_io io;
+
+	if (!ring_start(c, &r, 0, false, 0) || !spurious_kick(&r, "before any buffer"))
+		return;
+	ring_io_init(&io, r.req.bufs, r.req.n);
+	if (ring_send(&r, &io))
+		spurious_kick(&r, "after a used buffer");
+}
+
+/* Several buffers in flight, one doorbell: used in the order made
+ * available (a batch may be reported by its last buffer only). */
+#define IN_FLIGHT 4
+
+static void in_order(struct vc_ctx *c)
+{
+	struct ring r;
+	struct ring_io io[IN_FLIGHT];
+	struct vc_request more;
+	unsigned n = 0, done = 0;
+
+	if (!ring_start(c, &r, RING_F(VIRTIO_F_IN_ORDER), false, 0))
+		return;
+	for (; n < IN_FLIGHT && (n + 1) * r.req.n <= r.vq.size; n++) {
+		if (n && !ring_another(&r, &more))
+			return;
+		ring_io_init(&io[n], n ? more.bufs : r.req.bufs, r.req.n);
+		if (!ring_add(&r, &io[n]))
+			return;
+	}
+	if (!ring_kick(&r))
+		return;
+	while (done < n) {
+		unsigned at = done;
+		uint16_t id;
+		uint32_t len;
+		if (vc_vq_wait_used(&r.drv, &r.vq, r.drv.dev->timeout_ms, &id, &len)) {
+			vc_fail(c, "%u of %u buffers in flight were not used within %u ms", n - done, n,
+				r.drv.dev->timeout_ms);
+			return;
+		}
+		while (at < n && io[at].id != id)
+			at++;
+		if (at == n) {
+			vc_fail(c, "with VIRTIO_F_IN_ORDER, a buffer was used before one made available earlier");
+			vc_observed(c, "used id %u after %u of %u buffers", id, done, n);
+			vc_expected(c, "id %u (or a later one ending a batch)", io[done].id);
+			return;
+		}
+		done = at + 1;
+	}
+	/* a batch named by its last buffer leaves no entry for the earlier ones */
+	uint16_t id;
+	uint32_t len;
+	if (vc_vq_wait_used(&r.drv, &r.vq, RING_QUIET_MS, &id, &len) == 0) {
+		vc_fail(c, "with VIRTIO_F_IN_ORDER, a buffer was used after one made available later");
+		vc_observed(c, "used id %u after the entry for id %u", id, io[n - 1].id);
+		vc_expected(c, "no further used entry");
+	}
+}
+
+static const struct vc_clause clauses[] = {
+	{ "virtqueue.split.used.len-written", L_USED_RING, VC_MUST, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-USED-DEV-2",
+	  "A used buffer's len is no more than the chain's device-writable bytes, and at least len bytes from the "
+	  "first writable one were written.", NULL, used_len_written },
+	{ "virtqueue.split.used.ring-wraps", L_USED_RING, VC_MUST, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-USED-DEV-2",
+	  "Across used ring wrap-around (a queue of 8, 17 requests), every buffer comes back with its len written "
+	  "and used idx counting each one.", NULL, used_ring_wraps },
+	{ "virtqueue.split.desc.readable-untouched", L_DESC_TABLE, VC_MUST_NOT, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-DESC-DEV-1",
+	  "The device does not write device-readable buffers.", NULL, readable_untouched },
+	{ "virtqueue.split.desc.table-untouched", L_DESC_TABLE, VC_MUST_NOT, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-DESC-DEV-4",
+	  "The device does not write descriptor table entries.", NULL, table_untouched },
+	{ "virtqueue.split.framing.any-arrangement", L_FRAMING, VC_MUST_NOT, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-FRAME-DEV-1",
+	  "The same request with every buffer split in two (a 1-byte piece first) completes as it does whole.",
+	  NULL, any_arrangement },
+	{ "virtqueue.split.indirect.write-flag-ignored", L_INDIRECT, VC_MUST, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-INDIR-DEV-1",
+	  "With VIRTIO_F_INDIRECT_DESC, the WRITE flag on a descriptor pointing at an indirect table is ignored.",
+	  NULL, indirect_write_flag_ignored },
+	{ "virtqueue.split.indirect.after-direct", L_INDIRECT, VC_MUST, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-INDIR-DEV-2",
+	  "With VIRTIO_F_INDIRECT_DESC, a chain of direct descriptors ending in an indirect one is handled.",
+	  NULL, indirect_after_direct },
+	{ "virtqueue.split.used-notify.no-interrupt-flag", L_USED_SUPPRESS, VC_SHOULD_NOT, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-2",
+	  "Without VIRTIO_F_EVENT_IDX, no used buffer notification while avail->flags is 1.", NULL,
+	  no_interrupt_flag },
+	{ "virtqueue.split.used-notify.interrupt", L_USED_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-3",
+	  "Without VIRTIO_F_EVENT_IDX, a used buffer notification while avail->flags is 0.", NULL, interrupt },
+	{ "virtqueue.split.used-notify.used-event-ignored", L_USED_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-1",
+	  "Without VIRTIO_F_EVENT_IDX, used_event is ignored: a far-away value does not suppress the notification.",
+	  NULL, used_event_ignored },
+	{ "virtqueue.split.used-notify.event-idx-flags-ignored", L_USED_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-4",
+	  "With VIRTIO_F_EVENT_IDX, bit 0 of avail->flags is ignored: the entry at used_event is notified anyway.",
+	  NULL, event_idx_flags_ignored },
+	{ "virtqueue.split.used-notify.event-idx-at-used-event", L_USED_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-5",
+	  "With VIRTIO_F_EVENT_IDX, the used entry placed at index used_event (1) is notified.", NULL,
+	  event_idx_at_used_event },
+	{ "virtqueue.split.used-notify.event-idx-suppresses", L_USED_SUPPRESS, VC_SHOULD_NOT, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ, "SPLIT-USEDSUP-DEV-6",
+	  "With VIRTIO_F_EVENT_IDX, used entries at indexes other than used_event are not notified.", NULL,
+	  event_idx_suppresses },
+	{ "virtqueue.split.avail-notify.used-flags", L_AVAIL_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-AVAILSUP-DEV-1",
+	  "Without VIRTIO_F_EVENT_IDX, used->flags stays 0 or 1.", NULL, used_flags_valid },
+	{ "virtqueue.split.avail-notify.used-flags-event-idx", L_AVAIL_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-AVAILSUP-DEV-3",
+	  "With VIRTIO_F_EVENT_IDX, used->flags stays 0.", NULL, used_flags_event_idx },
+	{ "virtqueue.split.avail-notify.spurious", L_AVAIL_SUPPRESS, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "SPLIT-AVAILSUP-DEV-5",
+	  "Doorbells with nothing new available use no buffer and leave the device working.", NULL, spurious },
+	{ "virtqueue.in-order.use-order", L_RFB, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "RFB-DEV-5",
+	  "With VIRTIO_F_IN_ORDER, buffers are used in the order they were made available (split ring).", NULL,
+	  in_order },
+};
+
+VC_SUITE(suite_virtqueue_split, clauses);

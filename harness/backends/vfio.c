@@ -75,6 +75,7 @@ struct vfio_priv {
 	unsigned msix_active;               /* vectors routed while MSI-X is on */
 	int intx_fd;
 	bool intx_on, intx_masked;
+	bool intx_high;                     /* reported, and not yet seen low since */
 	int *msix_fds;
 	bool msix_on;
 	struct pollfd *pfd;                 /* msix_count (at least 1) entries for irq_wait */
@@ -236,7 +237,7 @@ static int intx_enable(struct vfio_priv *p)
 		      1, &p->intx_fd);
 	if (rc == 0) {
 		p->intx_on = true;
-		p->intx_masked = false;
+		p->intx_masked = p->intx_high = false;
 	}
 	return rc;
 }
@@ -249,7 +250,7 @@ static void intx_disable(struct vfio_priv *p)
 		return;
 	set_irqs(p, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL);
 	p->intx_on = false;
-	p->intx_masked = false;
+	p->intx_masked = p->intx_high = false;
 	while (read(p->intx_fd, &junk, sizeof(junk)) == sizeof(junk))
 		;
 }
@@ -298,6 +299,26 @@ static void msix_disable(struct vfio_priv *p)
 	intx_enable(p);
 }
 
+/* INTx as edges, the way the qemu: backend reports it (and the way a
+ * driver's "drain, then read ISR" loop expects): one interrupt per time the
+ * line goes up. VFIO masks INTx when it fires; unmasking while the line is
+ * still up would fire again at once, so the line stays masked until the
+ * PCI Status register's Interrupt Status bit shows it low (the driver read
+ * ISR, or reset the device), and is unmasked then. The bit is sampled after
+ * each BAR access while it matters, so a low phase between two waits is seen. */
+static int intx_line(struct vfio_priv *p)
+{
+	uint32_t status;
+
+	return cfg_pread(p, 0x06, 2, &status) ? -1 : (status & 0x08) != 0;
+}
+
+static void intx_sample(struct vfio_priv *p)
+{
+	if (p->intx_on && p->intx_high && intx_line(p) == 0)
+		p->intx_high = false;
+}
+
 /* ---- config space ops ---- */
 
 static int vfio_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val)
@@ -338,7 +359,7 @@ static volatile uint8_t *bar_ptr(struct vfio_bar *b, uint64_t off, unsigned widt
 	return NULL;
 }
 
-static int vfio_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val)
+static int bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val)
 {
 	struct vfio_priv *p = d->priv;
 	struct vfio_bar *b = &p->bar[bar];
@@ -372,7 +393,7 @@ static bool hits_msix_table(const struct vfio_priv *p, unsigned bar, uint64_t of
 	return p->msix_cap && bar == p->msix_bar && off < end && off + width > start;
 }
 
-static int vfio_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val)
+static int bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val)
 {
 	struct vfio_priv *p = d->priv;
 	struct vfio_bar *b = &p->bar[bar];
@@ -397,6 +418,22 @@ static int vfio_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsig
 	for (unsigned i = 0; i < width; i++)
 		buf[i] = (uint8_t)(val >> (8 * i));
 	return io_rc(pwrite(p->device, buf, width, (off_t)(b->region_off + off)), width);
+}
+
+static int vfio_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val)
+{
+	int rc = bar_read(d, bar, off, width, val);
+
+	intx_sample(d->priv);
+	return rc;
+}
+
+static int vfio_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val)
+{
+	int rc = bar_write(d, bar, off, width, val);
+
+	intx_sample(d->priv);
+	return rc;
 }
 
 /* ---- DMA ---- */
@@ -573,15 +610,6 @@ static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 	}
 	if (!nfds)
 		return -ENOTSUP;
-	/* INTx is level-triggered and VFIO masks it when it fires; unmask now,
-	 * after the driver had its chance to read ISR (a still-pending line
-	 * fires again at once, as a level interrupt does). */
-	if (!p->msix_on && p->intx_masked) {
-		if ((rc = set_irqs(p, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
-				   1, NULL)))
-			return rc;
-		p->intx_masked = false;
-	}
 	if (!pfd)
 		return -ENOTSUP;
 	for (unsigned i = 0; i < nfds; i++) {
@@ -590,7 +618,23 @@ static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 	}
 	for (;;) {
 		int64_t left = deadline - now_ms();
-		int n = poll(pfd, nfds, left > 0 ? (int)left : 0);
+		bool waiting_low = false;
+		/* INTx: unmask only once the last interrupt's level has gone (see intx_line) */
+		if (!p->msix_on && p->intx_masked) {
+			intx_sample(p);
+			if (p->intx_high) {
+				waiting_low = true;     /* the same level as last time: no new edge yet */
+			} else {
+				if ((rc = set_irqs(p, VFIO_PCI_INTX_IRQ_INDEX,
+						   VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, 1, NULL)))
+					break;
+				p->intx_masked = false;     /* up again already: fires now, a new edge */
+			}
+		}
+		int slice = left > 0 ? (int)left : 0;
+		if (waiting_low && slice > 2)
+			slice = 2;                      /* look at the line again soon */
+		int n = poll(pfd, nfds, slice);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -598,6 +642,8 @@ static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 			break;
 		}
 		if (n == 0) {
+			if (left > slice)
+				continue;
 			rc = -ETIMEDOUT;
 			break;
 		}
@@ -609,7 +655,7 @@ static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 			 * interrupt, as an MSI-X mailbox would show it */
 			enqueue(p, p->msix_on ? (int)i : -1);
 			if (!p->msix_on)
-				p->intx_masked = true;
+				p->intx_masked = p->intx_high = true;
 		}
 		if (p->npending) {
 			*vector = p->pending[0];

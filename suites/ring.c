@@ -289,10 +289,15 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 		return;
 	ring_check_written(&r, &pieces);
 	ring_check_readable(&r, &pieces);
-	if (pieces.len != whole.len) {
-		vc_fail(c, "the %s came back with a different used len when split over %u descriptors instead of %u",
-			r.req.what, m, whole.n);
-		vc_observed(c, "used len %u", pieces.len);
-		vc_expected(c, "%u, as with %u descriptors", whole.len, whole.n);
+	ring_check_same_len(&r, &whole, &pieces, "split over more descriptors");
+}
+
+void ring_check_same_len(struct ring *r, const struct ring_io *whole, const struct ring_io *other, const char *how)
+{
+	if (other->len != whole->len) {
+		vc_fail(r->c, "the %s came back with a different used len when made available %s (%u descriptors)",
+			r->req.what, how, other->n);
+		vc_observed(r->c, "used len %u", other->len);
+		vc_expected(r->c, "%u, as made available in %u descriptors", whole->len, whole->n);
 	}
 }

@@ -60,6 +60,8 @@ bool ring_send(struct ring *r, struct ring_io *io);
 void ring_check_written(struct ring *r, struct ring_io *io);
 /* The readable buffers hold what the driver wrote. */
 void ring_check_readable(struct ring *r, struct ring_io *io);
+/* The same request in another arrangement (`how`) reports the same used len. */
+void ring_check_same_len(struct ring *r, const struct ring_io *whole, const struct ring_io *other, const char *how);
 
 /* One interrupt within timeout_ms: *got. False on a backend error. */
 bool ring_irq(struct ring *r, unsigned timeout_ms, bool *got);

@@ -87,18 +87,25 @@ static void table_untouched(struct vc_ctx *c)
 
 static void any_arrangement(struct vc_ctx *c) { ring_any_arrangement(c, false); }
 
-/* The request through an indirect table: all of it with WRITE set on the
- * pointing descriptor, or its first piece direct and the rest indirect. */
+/* The request sent as usual, then again through an indirect table: all of
+ * it, with WRITE set on the pointing descriptor, or its first buffer direct
+ * and the rest indirect (a lone buffer split in two for that). The same
+ * outcome is expected. */
 static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
 {
 	struct ring r;
-	struct ring_io io;
+	struct ring_io whole, io;
 	struct vc_buf split[RING_MAX_BUFS];
 
 	if (!ring_start(c, &r, RING_F(VIRTIO_F_INDIRECT_DESC), false, 0))
 		return;
-	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);
-	ring_io_init(&io, split, m);
+	ring_io_init(&whole, r.req.bufs, r.req.n);
+	if (!ring_send(&r, &whole))
+		return;
+	if (r.req.n > ndirect)
+		ring_io_init(&io, r.req.bufs, r.req.n);
+	else
+		ring_io_init(&io, split, ring_split_pieces(r.req.bufs, r.req.n, split));
 	if (!ring_arm(&r, &io))
 		return;
 	if (vc_vq_add_indirect(&r.drv, &r.vq, io.bufs, io.n, ndirect, write_flag, &io.id)) {
@@ -109,6 +116,7 @@ static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
 		return;
 	ring_check_written(&r, &io);
 	ring_check_readable(&r, &io);
+	ring_check_same_len(&r, &whole, &io, ndirect ? "with its tail in an indirect table" : "through an indirect table");
 }
 
 static void indirect_write_flag_ignored(struct vc_ctx *c) { indirect(c, 0, true); }

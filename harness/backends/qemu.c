@@ -1332,7 +1332,9 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	ARG("-serial"); ARG("none"); ARG("-monitor"); ARG("none");
 	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("/dev/null");
 	if (is_blk) {
-		ARG("-blockdev"); ARG("driver=null-co,node-name=vcdisk,size=1048576");
+		/* read-zeroes: without it null-co leaves read buffers untouched,
+		 * yet the device reports them written (the used-len rule) */
+		ARG("-blockdev"); ARG("driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on");
 	}
 	if (is_net) {
 		/* Two ports on a hub, no host network: the second port has no

@@ -13,6 +13,7 @@
 #include "vc/clause.h"
 #include "vc/device.h"
 #include "vc/report.h"
+#include "vc/run.h"
 #include "vc/trace.h"
 
 enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DEVICE = 3 };
@@ -23,7 +24,7 @@ static const char usage_text[] =
 	"  devices [--format text|json]          virtio-pci devices on this machine (read-only)\n"
 	"  list [--clause GLOB]... [--exclude GLOB]... [--profile NAME] [--format text|json]\n"
 	"  list --faults                          the simulated device's faults and settings\n"
-	"  run --device SPEC [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
+	"  run --device SPEC... [--devices FILE] [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
 	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
 	"      [--timeout-ms N] [--strict] [--trace FILE]\n"
 	"  trace decode FILE                      a --trace file, one line per doorbell\n"
@@ -50,7 +51,9 @@ static int usage_error(const char *fmt, ...)
 
 struct options {
 	struct vc_selection sel;
-	const char *device;
+	const char *devices[VC_MAX_DEVICES];   /* --device, repeatable, and --devices FILE */
+	unsigned ndevices;
+	const char *device;                    /* the first one (certify, messages) */
 	enum vc_format format;
 	bool format_json;        /* list/devices: json instead of text */
 	const char *output;
@@ -135,10 +138,46 @@ static const char *misplaced_option(const struct options *o, const char *cmd, bo
 	return NULL;
 }
 
+/* --devices FILE: one device spec a line; blank lines and # comments skipped. */
+static int read_device_list(const char *path, struct options *o)
+{
+	static char text[64 * 1024];
+	FILE *f = fopen(path, "r");
+	size_t len;
+	char *save = NULL;
+
+	if (!f) {
+		fprintf(stderr, "virtio-conform: cannot read the device list %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	len = fread(text, 1, sizeof(text) - 1, f);
+	bool too_big = !feof(f);
+	fclose(f);
+	if (too_big)
+		return usage_error("the device list %s is over 64 KiB: it holds at most " VC_MAX_DEVICES_STR
+				   " devices", path);
+	text[len] = 0;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		line[strcspn(line, "#")] = 0;
+		for (size_t end = strlen(line); end && strchr(" \t\r", line[end - 1]); end--)
+			line[end - 1] = 0;
+		if (!*line)
+			continue;
+		if (o->ndevices == VC_MAX_DEVICES)
+			return usage_error("too many devices in %s (" VC_MAX_DEVICES_STR " at most)", path);
+		o->devices[o->ndevices++] = line;
+	}
+	if (!o->ndevices)
+		return usage_error("the device list %s names no device", path);
+	o->device = o->devices[0];
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o, const char *cmd)
 {
 	static const struct option longopts[] = {
-		{ "device", required_argument, 0, 'd' }, { "clause", required_argument, 0, 'c' },
+		{ "device", required_argument, 0, 'd' }, { "devices", required_argument, 0, 'D' }, { "clause", required_argument, 0, 'c' },
 		{ "exclude", required_argument, 0, 'x' }, { "profile", required_argument, 0, 'p' },
 		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
 		{ "report", required_argument, 0, 'r' }, { "timeout-ms", required_argument, 0, 't' },
@@ -146,7 +185,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		{ "trace", required_argument, 0, 'T' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
-	int ch;
+	int ch, rc;
 	char given[128] = { 0 }, known[256];
 	const char *misplaced;
 
@@ -158,7 +197,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
 		char *end;
 		/* Single-valued options: a second one would silently win. */
-		if (strchr("dpfotT", ch) && given[ch]++) {
+		if (strchr("pfotTD", ch) && given[ch]++) {
 			const struct option *lo = longopts;
 			while (lo->val != ch)
 				lo++;
@@ -166,7 +205,16 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 					   lo->name);
 		}
 		switch (ch) {
-		case 'd': o->device = optarg; break;
+		case 'd':
+			if (o->ndevices == VC_MAX_DEVICES)
+				return usage_error("too many devices (%s at most in one run)", VC_MAX_DEVICES_STR);
+			o->devices[o->ndevices++] = optarg;
+			o->device = o->devices[0];
+			break;
+		case 'D':
+			if ((rc = read_device_list(optarg, o)))
+				return rc;
+			break;
 		case 'c':
 		case 'x': {
 			unsigned *n = ch == 'c' ? &o->sel.ninclude : &o->sel.nexclude;
@@ -223,7 +271,6 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	for (unsigned i = 0; i < o->nreports; i++)
 		paths[npaths++] = o->reports[i].path;
 	for (unsigned i = 0; i < npaths; i++) {
-		int rc;
 		if (!paths[i])
 			continue;
 		for (unsigned j = 0; j < i; j++)
@@ -354,9 +401,20 @@ static int write_report(const struct vc_report *r, enum vc_format f, const char 
 	return rc;
 }
 
+struct traces {
+	const struct vc_device_run *runs;
+	unsigned n;
+};
+
+/* The doorbells of every device, device after device. */
 static int trace_writer(const void *arg, FILE *out)
 {
-	return vc_trace_write(arg, out);
+	const struct traces *t = arg;
+	int rc = 0;
+
+	for (unsigned i = 0; i < t->n && !rc; i++)
+		rc = vc_trace_write(&t->runs[i].trace, out);
+	return rc;
 }
 
 /* The command line as a shell would need it to reproduce the run: words
@@ -381,67 +439,63 @@ static void join_command(int argc, char **argv, char *buf, size_t len)
 
 static int cmd_run(const struct options *o, const char *command)
 {
-	char err[512];
-	struct vc_device *dev;
-	struct vc_probe *probe;
-	struct vc_result *results;
-	struct vc_trace trace = { 0 };
-	unsigned n = 0;
-	int rc;
+	struct vc_device_run *runs;
+	struct vc_device_report dr[VC_MAX_DEVICES] = { 0 };
+	unsigned opened = 0;
+	int rc, status = EXIT_PASS;
 
-	if (!o->device)
+	if (!o->ndevices)
 		return usage_error("run needs --device SPEC (for example --device %s)", "sim");
-	if ((rc = vc_device_open(o->device, &dev, err, sizeof(err)))) {
-		fprintf(stderr, "virtio-conform: %s\n", err);
-		return rc == -EINVAL ? EXIT_USAGE : EXIT_DEVICE;   /* -EINVAL: the spec itself is wrong */
-	}
-	/* --timeout-ms is each clause's watchdog; a single wait gets a quarter
-	 * of it, so a clause whose awaited event never comes still ends with its
-	 * own verdict (a SKIP or FAIL that says why) rather than the watchdog's. */
-	dev->timeout_ms = o->timeout_ms / 4 ? o->timeout_ms / 4 : 1;
-	probe = calloc(1, sizeof(*probe));
-	results = calloc(vc_clause_count(), sizeof(*results));
-	if (!probe || !results) {
+	if (!(runs = calloc(o->ndevices, sizeof(*runs)))) {
 		fprintf(stderr, "virtio-conform: out of memory\n");
-		vc_device_close(dev);
-		return EXIT_DEVICE;
-	}
-	if ((rc = vc_probe_device(dev, probe, err, sizeof(err)))) {
-		fprintf(stderr, "virtio-conform: %s\n", err);
-		vc_device_close(dev);
-		free(probe);
-		free(results);
 		return EXIT_DEVICE;
 	}
 	vc_run_profile(o->sel.profile);
-	for (unsigned i = 0; i < vc_clause_count(); i++) {
-		const struct vc_clause *cl = vc_clause_at(i);
-		if (vc_clause_selected(cl, &o->sel))
-			vc_run_clause(cl, dev, probe, o->timeout_ms, o->trace ? &trace : NULL, &results[n++]);
+	struct vc_run_request rq = { .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = o->trace != NULL };
+	if ((rc = vc_run_devices(o->devices, o->ndevices, &rq, runs))) {
+		fprintf(stderr, "virtio-conform: could not run the devices: %s\n", strerror(-rc));
+		free(runs);
+		return EXIT_DEVICE;
 	}
-
-	struct vc_device_report dr = { .dev = dev, .probe = probe, .results = results, .n = n,
-				       .trace = o->trace ? &trace : NULL };
-	vc_report_count(&dr);
-	struct vc_report report = {
-		.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,
-		.command_line = command, .started = time(NULL), .devices = &dr, .ndevices = 1,
-		.folder = o->folder, .files = o->files,
-	};
-	rc = write_report(&report, o->format, o->output);
-	for (unsigned i = 0; i < o->nreports && !rc; i++)
-		rc = write_report(&report, o->reports[i].f, o->reports[i].path);
-	if (!rc && o->trace)
-		rc = write_file(o->trace, "trace", trace_writer, &trace);
-	vc_trace_free(&trace);
-	vc_device_close(dev);
-	free(probe);
-	free(results);
-	if (rc)
-		return EXIT_DEVICE;
-	if (dr.counts[VC_ERROR])
-		return EXIT_DEVICE;
-	return dr.counts[VC_FAIL] || (o->strict && dr.counts[VC_WARN]) ? EXIT_FAILED : EXIT_PASS;
+	for (unsigned i = 0; i < o->ndevices; i++) {
+		struct vc_device_run *r = &runs[i];
+		if (!r->opened) {
+			fprintf(stderr, "virtio-conform: %s\n", r->err);
+			/* -EINVAL: the spec itself is wrong */
+			status = r->open_rc == -EINVAL && status != EXIT_DEVICE ? EXIT_USAGE : EXIT_DEVICE;
+			if (!r->err[0] || o->ndevices == 1)
+				continue;
+			snprintf(r->dev.note, sizeof(r->dev.note), "not run: %.240s", r->err);
+		}
+		dr[opened] = (struct vc_device_report){ .dev = &r->dev, .probe = r->opened ? &r->probe : NULL,
+						       .results = r->results, .n = r->n,
+						       .trace = o->trace ? &r->trace : NULL };
+		vc_report_count(&dr[opened++]);
+	}
+	/* One device that could not be opened: no report, only the message. */
+	rc = 0;
+	if (opened) {
+		struct vc_report report = {
+			.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,
+			.command_line = command, .started = time(NULL), .devices = dr, .ndevices = opened,
+			.folder = o->folder, .files = o->files,
+		};
+		rc = write_report(&report, o->format, o->output);
+		for (unsigned i = 0; i < o->nreports && !rc; i++)
+			rc = write_report(&report, o->reports[i].f, o->reports[i].path);
+		if (!rc && o->trace)
+			rc = write_file(o->trace, "trace", trace_writer, &(struct traces){ runs, o->ndevices });
+	}
+	for (unsigned i = 0; i < opened; i++) {
+		if (dr[i].counts[VC_ERROR])
+			status = EXIT_DEVICE;
+		else if ((dr[i].counts[VC_FAIL] || (o->strict && dr[i].counts[VC_WARN])) && status == EXIT_PASS)
+			status = EXIT_FAILED;
+	}
+	for (unsigned i = 0; i < o->ndevices; i++)
+		vc_device_run_free(&runs[i]);
+	free(runs);
+	return rc ? EXIT_DEVICE : status;
 }
 
 /* trace decode FILE */

@@ -95,7 +95,7 @@ def test_list_json_is_a_registry(clauses):
 
 @pytest.mark.parametrize("args,words", [
     (["run", "--device", "sim", "--format", "json", "--format", "tap"], "--format given twice"),
-    (["run", "--device", "sim", "--device", "sim:cap-loop"], "--device given twice"),
+    (["run", "--devices", str(DUMPS.parent / "qemu" / "matrix.txt"), "--devices", str(DUMPS.parent / "qemu" / "matrix.txt")], "--devices given twice"),
     (["run", "--device", "sim", "--report", "yaml:r.yaml"], "unknown report format 'yaml'"),
     (["run", "--device", "sim", "--report", "json:"], "--report needs a file name"),
     (["run", "--device", "sim", "--output", ""], "--output needs a file name"),

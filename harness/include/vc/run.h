@@ -1,0 +1,39 @@
+/* Running the selected clauses on one or several devices. Several devices
+ * run in parallel, one process each, so a host with many functions takes
+ * about the time of one. */
+#ifndef VC_RUN_H
+#define VC_RUN_H
+
+#include "clause.h"
+#include "trace.h"
+
+#define VC_MAX_DEVICES 64
+#define VC_MAX_DEVICES_STR "64"
+
+struct vc_run_request {
+	const struct vc_selection *sel;
+	unsigned timeout_ms;          /* each clause's watchdog */
+	bool trace;                   /* record doorbells */
+};
+
+/* One device's run, self-contained: what the reports need survives the
+ * device (and the process that drove it). */
+struct vc_device_run {
+	struct vc_device dev;         /* a copy for the reports: no backend behind it */
+	struct vc_probe probe;
+	bool opened;                  /* false: err says why (open_rc) */
+	int open_rc;
+	char err[512];
+	struct vc_result *results;
+	unsigned n;
+	struct vc_trace trace;
+};
+
+/* Run on each spec; runs[i] gets spec i's results. Returns 0, or -errno when
+ * the harness itself could not run (a device that cannot be opened is not
+ * that: its run says so). */
+int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_request *rq,
+		   struct vc_device_run *runs);
+void vc_device_run_free(struct vc_device_run *r);
+
+#endif

@@ -1,0 +1,203 @@
+/* Running clauses on devices. One device runs in this process; several run
+ * in child processes at once, each sending its results back through a pipe.
+ * The children are forks of this program, so pointers to static data (clause
+ * table entries, clause ids in trace records) mean the same in the parent;
+ * only the probe's pointers into itself need moving. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "vc/run.h"
+
+static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r)
+{
+	struct vc_device *dev;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dev.spec, sizeof(r->dev.spec), "%s", spec);
+	if ((r->open_rc = vc_device_open(spec, &dev, r->err, sizeof(r->err))))
+		return;
+	/* a single wait gets a quarter of the clause's watchdog, so a clause
+	 * whose awaited event never comes still ends with its own verdict */
+	dev->timeout_ms = rq->timeout_ms / 4 ? rq->timeout_ms / 4 : 1;
+	if ((r->open_rc = vc_probe_device(dev, &r->probe, r->err, sizeof(r->err)))) {
+		vc_device_close(dev);
+		return;
+	}
+	r->opened = true;
+	r->results = calloc(vc_clause_count(), sizeof(*r->results));
+	for (unsigned i = 0; r->results && i < vc_clause_count(); i++) {
+		const struct vc_clause *cl = vc_clause_at(i);
+		if (vc_clause_selected(cl, rq->sel))
+			vc_run_clause(cl, dev, &r->probe, rq->timeout_ms, rq->trace ? &r->trace : NULL,
+				      &r->results[r->n++]);
+	}
+	r->dev = *dev;
+	r->dev.ops = NULL;
+	r->dev.priv = NULL;
+	vc_device_close(dev);
+}
+
+void vc_device_run_free(struct vc_device_run *r)
+{
+	free(r->results);
+	vc_trace_free(&r->trace);
+	r->results = NULL;
+	r->n = 0;
+}
+
+/* The wire format between a child and the parent: the run struct, then its
+ * results, then its doorbells. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	for (const char *p = buf; len;) {
+		ssize_t k = write(fd, p, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -EIO;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+static void child(int fd, const char *spec, const struct vc_run_request *rq)
+{
+	struct vc_device_run *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r)
+		_exit(3);
+	run_one(spec, rq, r);
+	const struct vc_device_run *self = r;
+	rc = write_all(fd, &self, sizeof(self));
+	if (!rc)
+		rc = write_all(fd, r, sizeof(*r));
+	if (!rc && r->n)
+		rc = write_all(fd, r->results, r->n * sizeof(*r->results));
+	if (!rc && r->trace.n)
+		rc = write_all(fd, r->trace.rec, r->trace.n * sizeof(*r->trace.rec));
+	close(fd);
+	exit(rc ? 3 : 0);     /* exit, not _exit: backends clean up (QEMU) at exit */
+}
+
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+static int buf_read(int fd, struct buf *b)
+{
+	if (b->cap - b->len < 65536) {
+		size_t cap = b->cap ? 2 * b->cap : 1 << 20;
+		char *d = realloc(b->data, cap);
+		if (!d)
+			return -ENOMEM;
+		b->data = d;
+		b->cap = cap;
+	}
+	ssize_t k = read(fd, b->data + b->len, b->cap - b->len);
+	if (k < 0)
+		return errno == EINTR ? 1 : -errno;
+	b->len += (size_t)k;
+	return k > 0;         /* 0: end of file */
+}
+
+/* Rebuild a run from the child's bytes; false if they are short. */
+static bool unpack(const struct buf *b, struct vc_device_run *r)
+{
+	const struct vc_device_run *theirs;
+	size_t at = sizeof(theirs) + sizeof(*r);
+
+	if (b->len < at)
+		return false;
+	memcpy(&theirs, b->data, sizeof(theirs));
+	memcpy(r, b->data + sizeof(theirs), sizeof(*r));
+	size_t results = r->n * sizeof(*r->results), doorbells = r->trace.n * sizeof(*r->trace.rec);
+	if (b->len != at + results + doorbells)
+		return false;
+	r->results = calloc(r->n ? r->n : 1, sizeof(*r->results));
+	r->trace.rec = r->trace.n ? malloc(doorbells) : NULL;
+	r->trace.cap = r->trace.n;
+	if (!r->results || (r->trace.n && !r->trace.rec))
+		return false;
+	memcpy(r->results, b->data + at, results);
+	if (r->trace.n)
+		memcpy(r->trace.rec, b->data + at + results, doorbells);
+	/* the probe's "first structure of each type" point into its own array */
+	const struct vc_vcap **slots[] = { &r->probe.common, &r->probe.notify, &r->probe.isr,
+					   &r->probe.device_cfg, &r->probe.pci_cfg };
+	for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+		if (*slots[i])
+			*slots[i] = r->probe.vcap + (*slots[i] - theirs->probe.vcap);
+	return true;
+}
+
+int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_request *rq,
+		   struct vc_device_run *runs)
+{
+	struct pollfd pfd[VC_MAX_DEVICES];
+	struct buf bufs[VC_MAX_DEVICES] = { 0 };
+	pid_t pids[VC_MAX_DEVICES];
+	unsigned open = 0;
+	int rc = 0;
+
+	if (n == 1) {
+		run_one(specs[0], rq, &runs[0]);
+		return 0;
+	}
+	if (n > VC_MAX_DEVICES)
+		return -E2BIG;
+	fflush(NULL);         /* nothing buffered may be written twice */
+	for (unsigned i = 0; i < n; i++) {
+		int p[2];
+		if (pipe(p))
+			return -errno;
+		if ((pids[i] = fork()) < 0)
+			return -errno;
+		if (pids[i] == 0) {
+			for (unsigned j = 0; j < i; j++)
+				close(pfd[j].fd);
+			close(p[0]);
+			child(p[1], specs[i], rq);
+		}
+		close(p[1]);
+		pfd[i] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+		open++;
+	}
+	/* Every clause of a child is bounded by its watchdog, so the children
+	 * end; their pipes are read as they go so none blocks on a full pipe. */
+	while (open) {
+		if (poll(pfd, n, -1) < 0 && errno != EINTR)
+			return -errno;
+		for (unsigned i = 0; i < n; i++) {
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			int k = buf_read(pfd[i].fd, &bufs[i]);
+			if (k <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				open--;
+				if (k < 0)
+					rc = k;
+			}
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int status;
+		waitpid(pids[i], &status, 0);
+		if (!unpack(&bufs[i], &runs[i])) {
+			memset(&runs[i], 0, sizeof(runs[i]));
+			snprintf(runs[i].dev.spec, sizeof(runs[i].dev.spec), "%s", specs[i]);
+			runs[i].open_rc = -EIO;
+			snprintf(runs[i].err, sizeof(runs[i].err), "the process running %s ended without its results "
+				 "(status 0x%x)", specs[i], (unsigned)status);
+		}
+		free(bufs[i].data);
+	}
+	return rc;
+}

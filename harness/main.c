@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"                                         every clause; every report and the trace in DIR\n"
 	"                                         (default ./certificate), a summary on stdout\n"
 	"\n"
-	"Device SPEC: sim[:FAULT|SETTING,...]  dump:FILE  sysfs:BDF\n"
+	"Device SPEC: qemu:DEVICE[,props]  vfio:BDF  sim[:FAULT|SETTING,...]  sysfs:BDF  dump:FILE\n"
 	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
 	"--strict, a SHOULD-level rule was not met), 2 usage error, 3 device or harness error.\n";
 

@@ -1,6 +1,9 @@
 /* Offered feature bits, read through device_feature (selector writes only). */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include "vc/clause.h"
+#include "vc/driver.h"
 #include "labels.h"
 
 static void version_1(struct vc_ctx *c)
@@ -132,6 +135,223 @@ static void transitional_any_layout(struct vc_ctx *c)
 	}
 }
 
+/* Negotiation. Every set tried is one a driver may accept: offered bits
+ * only, each with the bits it requires, always with VERSION_1 and the
+ * platform bits a device may refuse to work without (Reserved Feature Bits). */
+
+#define MAX_SETS (2 + 32 * VC_FEATURE_WORDS)
+
+struct feature_set {
+	uint32_t w[VC_FEATURE_WORDS];
+	char name[48];
+};
+
+static void add_with_requirements(const struct vc_probe *p, uint32_t w[VC_FEATURE_WORDS], unsigned bit)
+{
+	if (!vc_offers(p, bit) || ((w[bit / 32] >> (bit % 32)) & 1))
+		return;
+	vc_features_set(w, bit);
+	for (unsigned i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
+		for (unsigned b = 0; deps[i].type == p->virtio_type && deps[i].bit == bit && b < 64; b++)
+			if ((deps[i].any_of >> b) & 1)
+				add_with_requirements(p, w, b);
+}
+
+/* The base set alone, everything offered, and the base with each other
+ * offered bit. Returns how many. */
+static unsigned valid_sets(const struct vc_probe *p, struct feature_set *sets)
+{
+	static const unsigned base[] = { VIRTIO_F_VERSION_1, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_ORDER_PLATFORM };
+	unsigned n = 2;
+
+	memset(sets, 0, 2 * sizeof(*sets));
+	for (unsigned i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		add_with_requirements(p, sets[0].w, base[i]);
+	snprintf(sets[0].name, sizeof(sets[0].name), "VERSION_1 (and platform bits)");
+	memcpy(sets[1].w, p->device_feature, sizeof(sets[1].w));
+	snprintf(sets[1].name, sizeof(sets[1].name), "every offered bit");
+	for (unsigned bit = 0; bit < 32 * VC_FEATURE_WORDS; bit++) {
+		if (!vc_offers(p, bit) || ((sets[0].w[bit / 32] >> (bit % 32)) & 1))
+			continue;
+		sets[n] = sets[0];
+		add_with_requirements(p, sets[n].w, bit);
+		snprintf(sets[n].name, sizeof(sets[n].name), "VERSION_1 + bit %u", bit);
+		n++;
+	}
+	return n;
+}
+
+static void set_string(const uint32_t w[VC_FEATURE_WORDS], char *buf, size_t len)
+{
+	snprintf(buf, len, "0x%08x_%08x_%08x_%08x", w[3], w[2], w[1], w[0]);
+}
+
+/* Reset and negotiate: 0 (FEATURES_OK kept), -EPROTO (dropped), or another
+ * error after a SKIP or ERROR verdict. */
+static int try_set(struct vc_ctx *c, struct vc_driver *drv, const uint32_t w[VC_FEATURE_WORDS])
+{
+	int rc = vc_start(drv, w);
+
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "the device did not complete a reset (pci.reset.status-reads-zero reports it)");
+	else if (rc && rc != -EPROTO)
+		vc_error(c, "negotiation failed: %s", strerror(-rc));
+	return rc;
+}
+
+static bool need_version_1(struct vc_ctx *c)
+{
+	if (!vc_offers(c->probe, VIRTIO_F_VERSION_1))
+		vc_skip(c, "VIRTIO_F_VERSION_1 is not offered (pci.features.version-1 reports it)");
+	return vc_offers(c->probe, VIRTIO_F_VERSION_1);
+}
+
+static void accept_valid_subsets(struct vc_ctx *c)
+{
+	static struct feature_set sets[MAX_SETS];
+	struct vc_driver drv;
+	unsigned n, refused = 0, first = 0;
+	char buf[48];
+
+	if (!need_version_1(c))
+		return;
+	vc_ctx_driver(c, &drv);
+	n = valid_sets(c->probe, sets);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = try_set(c, &drv, sets[i].w);
+		if (rc && rc != -EPROTO)
+			return;
+		if (rc && refused++ == 0)
+			first = i;
+	}
+	if (refused) {
+		set_string(sets[first].w, buf, sizeof(buf));
+		vc_fail(c, "the device cleared FEATURES_OK for %u of %u valid feature sets (first: %s)", refused, n,
+			sets[first].name);
+		vc_observed(c, "FEATURES_OK clear after accepting %s", buf);
+		vc_expected(c, "FEATURES_OK kept");
+	}
+}
+
+static bool read_driver_features(struct vc_ctx *c, uint32_t w[VC_FEATURE_WORDS])
+{
+	uint64_t v;
+
+	for (unsigned i = 0; i < VC_FEATURE_WORDS; i++) {
+		if (!vc_ctx_common_write(c, COMMON_driver_feature_select, 4, i) ||
+		    !vc_ctx_common_read(c, COMMON_driver_feature, 4, &v))
+			return false;
+		w[i] = (uint32_t)v;
+	}
+	return true;
+}
+
+/* FEATURES_OK kept means the set was accepted as written: driver_feature
+ * still shows it and the device is not asking for a reset. Also tried: a
+ * set without VERSION_1 (against a driver rule, on purpose), the set a
+ * device is most likely to refuse. */
+static void features_ok_means_accepted(struct vc_ctx *c)
+{
+	static struct feature_set sets[MAX_SETS + 1];
+	struct vc_driver drv;
+	uint32_t shown[VC_FEATURE_WORDS];
+	uint8_t status;
+	char buf[48];
+	unsigned n;
+
+	if (!need_version_1(c))
+		return;
+	vc_ctx_driver(c, &drv);
+	n = valid_sets(c->probe, sets);
+	sets[n] = sets[1];
+	sets[n].w[VIRTIO_F_VERSION_1 / 32] &= ~(1u << (VIRTIO_F_VERSION_1 % 32));
+	snprintf(sets[n++].name, sizeof(sets[0].name), "every offered bit but VERSION_1");
+	for (unsigned i = 0; i < n; i++) {
+		int rc = try_set(c, &drv, sets[i].w);
+		if (rc == -EPROTO)
+			continue;
+		if (rc || !read_driver_features(c, shown))
+			return;
+		if ((rc = vc_status_read(&drv, &status))) {
+			vc_error(c, "device_status read failed: %s", strerror(-rc));
+			return;
+		}
+		if (memcmp(shown, drv.features, sizeof(shown)) || (status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)) {
+			set_string(drv.features, buf, sizeof(buf));
+			vc_fail(c, "FEATURES_OK was kept for %s, yet the device %s", sets[i].name,
+				status & VIRTIO_STATUS_DEVICE_NEEDS_RESET ? "set DEVICE_NEEDS_RESET"
+				: "shows other bits in driver_feature");
+			vc_observed(c, "driver_feature 0x%08x_%08x_%08x_%08x, device_status 0x%02x", shown[3], shown[2],
+				    shown[1], shown[0], status);
+			vc_expected(c, "driver_feature %s and no DEVICE_NEEDS_RESET, or FEATURES_OK cleared", buf);
+			return;
+		}
+	}
+}
+
+static void renegotiation(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	int rc;
+
+	if (!need_version_1(c))
+		return;
+	vc_ctx_driver(c, &drv);
+	rc = try_set(c, &drv, c->probe->device_feature);
+	if (rc == -EPROTO)
+		vc_skip(c, "the device refused every offered bit the first time (pci.features.accept-valid-subsets "
+			   "reports it)");
+	for (unsigned again = 1; rc == 0 && again <= 3; again++) {
+		rc = try_set(c, &drv, c->probe->device_feature);
+		if (rc == -EPROTO) {
+			vc_fail(c, "after a reset the device refused the feature set it had accepted (renegotiation %u)",
+				again);
+			vc_observed(c, "FEATURES_OK clear");
+			vc_expected(c, "FEATURES_OK kept, as the first time");
+		}
+	}
+}
+
+/* Two patterns, each written to every window before any is read back, so
+ * a window that shows another's bits is seen. */
+static void driver_feature_readback(struct vc_ctx *c)
+{
+	uint32_t patterns[2][VC_FEATURE_WORDS] = { { 0 } }, shown[VC_FEATURE_WORDS];
+	struct vc_driver drv;
+	int rc;
+
+	if (!need_version_1(c))      /* offered bits that make no sense: nothing valid to write */
+		return;
+	memcpy(patterns[0], c->probe->device_feature, sizeof(patterns[0]));
+	vc_features_set(patterns[1], VIRTIO_F_VERSION_1);
+	vc_ctx_driver(c, &drv);
+	if ((rc = vc_reset(&drv)) || (rc = vc_status_add(&drv, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER))) {
+		if (rc == -ETIMEDOUT)
+			vc_skip(c, "the device did not complete a reset (pci.reset.status-reads-zero reports it)");
+		else
+			vc_error(c, "device_status access failed: %s", strerror(-rc));
+		return;
+	}
+	for (unsigned p = 0; p < 2; p++) {
+		for (unsigned i = 0; i < VC_FEATURE_WORDS; i++)
+			if (!vc_ctx_common_write(c, COMMON_driver_feature_select, 4, i) ||
+			    !vc_ctx_common_write(c, COMMON_driver_feature, 4, patterns[p][i]))
+				return;
+		if (!read_driver_features(c, shown))
+			return;
+		for (unsigned i = 0; i < VC_FEATURE_WORDS; i++) {
+			if (shown[i] == patterns[p][i])
+				continue;
+			vc_fail(c, "driver_feature window %u does not read back the offered bits written to it", i);
+			vc_observed(c, "0x%08x", shown[i]);
+			vc_expected(c, "0x%08x", patterns[p][i]);
+			return;
+		}
+	}
+}
+
+#define DRIVES (NEED_BAR_WRITE | NEED_COMMON)
+
 static const struct vc_clause clauses[] = {
 	{ "pci.features.version-1", L_RFB, VC_MUST, VC_DEVICE_RULE, "1.0", NEED_COMMON, "RFB-DEV-1",
 	  "The device offers VIRTIO_F_VERSION_1.", NULL, version_1 },
@@ -146,5 +366,16 @@ static const struct vc_clause clauses[] = {
 	  "A device without an SR-IOV capability does not offer VIRTIO_F_SR_IOV.", NULL, sr_iov_needs_capability },
 	{ "pci.features.transitional-any-layout", L_RFB_LEGACY, VC_MUST, VC_DEVICE_RULE, "1.0", NEED_BAR_READ,
 	  "RFB-LEG-DEV-3", "A transitional device offers VIRTIO_F_ANY_LAYOUT.", NULL, transitional_any_layout },
+	{ "pci.features.accept-valid-subsets", L_FEATURES, VC_SHOULD, VC_DEVICE_RULE, "1.0", DRIVES, "FEAT-DEV-2",
+	  "The device keeps FEATURES_OK for valid feature sets: VERSION_1 alone, everything offered, VERSION_1 "
+	  "with each offered bit.", NULL, accept_valid_subsets },
+	{ "pci.features.features-ok-means-accepted", L_FEATURES, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES, "FEAT-DEV-3",
+	  "A device that does not accept the features written clears FEATURES_OK: when it keeps it, driver_feature "
+	  "shows the set and DEVICE_NEEDS_RESET is clear.", NULL, features_ok_means_accepted },
+	{ "pci.features.renegotiation", L_FEATURES, VC_SHOULD_NOT, VC_DEVICE_RULE, "1.0", DRIVES, "FEAT-DEV-5",
+	  "After a reset the device accepts again a feature set it accepted before.", NULL, renegotiation },
+	{ "pci.common.driver-feature-readback", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES, "PCI-COMMON-DEV-4",
+	  "driver_feature reads back the offered bits written to it, in every window.", NULL,
+	  driver_feature_readback },
 };
 VC_SUITE(suite_features, clauses);

@@ -74,6 +74,13 @@ struct qemu_priv {
 	int pending[MAX_PENDING];   /* interrupts seen, not yet returned */
 	unsigned npending;
 	unsigned intx_level;        /* bit n: ioapic pin 16+n high */
+	/* Host-side configuration changes through QMP (see qemu_config_change). */
+	enum config_trigger { TRIGGER_NONE, TRIGGER_BALLOON, TRIGGER_LINK } trigger;
+	int qmp;                    /* QMP connection, -1 without a trigger */
+	bool qmp_ready;             /* greeting read, capabilities negotiated */
+	unsigned changes;           /* made so far: each one undoes the one before */
+	char qmp_buf[8192];
+	size_t qmp_len;
 };
 
 static const struct vc_backend_ops qemu_ops;
@@ -90,7 +97,7 @@ static struct sigaction old_int, old_term;
 
 static void remove_dir(const char *dir)
 {
-	static const char *const files[] = { "hlt.bin", "qtest.sock", "stderr", "notify.log" };
+	static const char *const files[] = { "hlt.bin", "qtest.sock", "qmp.sock", "stderr", "notify.log" };
 	char path[192];
 
 	if (!dir[0])
@@ -835,6 +842,94 @@ static int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 	}
 }
 
+/* ---- host-side configuration changes, over QMP ---- */
+
+/* One line from QMP into line[], waiting until deadline. 0, -ETIMEDOUT, -EIO. */
+static int qmp_line(struct qemu_priv *p, int64_t deadline, char *line, size_t len)
+{
+	for (;;) {
+		char *nl = memchr(p->qmp_buf, '\n', p->qmp_len);
+		if (nl) {
+			size_t n = (size_t)(nl - p->qmp_buf) + 1;
+			snprintf(line, len, "%.*s", (int)(n - 1), p->qmp_buf);
+			memmove(p->qmp_buf, p->qmp_buf + n, p->qmp_len - n);
+			p->qmp_len -= n;
+			return 0;
+		}
+		if (p->qmp_len == sizeof(p->qmp_buf))
+			p->qmp_len = 0;          /* a line longer than we care for: drop it */
+		struct pollfd pfd = { .fd = p->qmp, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		int n = poll(&pfd, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n ? -EIO : -ETIMEDOUT;
+		ssize_t r = recv(p->qmp, p->qmp_buf + p->qmp_len, sizeof(p->qmp_buf) - p->qmp_len, 0);
+		if (r <= 0)
+			return -EIO;
+		p->qmp_len += (size_t)r;
+	}
+}
+
+/* Send one command and wait for its answer, skipping events. */
+static int qmp_execute(struct vc_device *d, const char *json)
+{
+	struct qemu_priv *p = d->priv;
+	int64_t deadline = now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
+	char line[1024];
+	size_t len = strlen(json);
+	int rc;
+
+	if (send(p->qmp, json, len, MSG_NOSIGNAL) != (ssize_t)len || send(p->qmp, "\n", 1, MSG_NOSIGNAL) != 1)
+		return -EIO;
+	while ((rc = qmp_line(p, deadline, line, sizeof(line))) == 0) {
+		if (strstr(line, "\"return\""))
+			return 0;
+		if (strstr(line, "\"error\"")) {
+			snprintf(d->note, sizeof(d->note), "QMP: %.200s", line);
+			return -EIO;
+		}
+	}
+	return rc;
+}
+
+/* What the device's host side would do: a balloon target, a link going
+ * down or up. Each call undoes the one before, so the device ends where it
+ * started after an even number. (block_resize would change a disk's
+ * capacity, but QEMU 7.2's null-co driver cannot be resized.) */
+static int qemu_config_change(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+	int64_t deadline = now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
+	bool odd = p->changes % 2;
+	char cmd[200], line[1024];
+	int rc;
+
+	if (p->trigger == TRIGGER_NONE || p->qmp < 0)
+		return -ENOTSUP;
+	if (p->dead)
+		return -EIO;
+	if (!p->qmp_ready) {
+		if ((rc = qmp_line(p, deadline, line, sizeof(line))) ||
+		    (rc = qmp_execute(d, "{\"execute\": \"qmp_capabilities\"}")))
+			return rc;
+		p->qmp_ready = true;
+	}
+	if (p->trigger == TRIGGER_BALLOON)     /* a target below the RAM size: num_pages changes */
+		snprintf(cmd, sizeof(cmd), "{\"execute\": \"balloon\", \"arguments\": {\"value\": %llu}}",
+			 (unsigned long long)(odd ? RAM_SIZE : RAM_SIZE / 2));
+	else                                   /* status: VIRTIO_NET_S_LINK_UP */
+		snprintf(cmd, sizeof(cmd), "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", "
+			 "\"up\": %s}}", odd ? "true" : "false");
+	if ((rc = qmp_execute(d, cmd)))
+		return rc;
+	p->changes++;
+	return 0;
+}
+
 /* ---- close ---- */
 
 static void qemu_close(struct vc_device *d)
@@ -845,6 +940,8 @@ static void qemu_close(struct vc_device *d)
 		return;
 	if (p->sock >= 0)
 		close(p->sock);
+	if (p->qmp >= 0)
+		close(p->qmp);
 	if (p->pid > 0) {
 		kill_qemu(p->pid);
 		live_del(p->pid);
@@ -917,6 +1014,7 @@ static const struct vc_backend_ops qemu_ops = {
 	.irq_wait = qemu_irq_wait,
 	.msix_message = qemu_msix_message,
 	.notify_seen = qemu_notify_seen,
+	.config_change = qemu_config_change,
 	.close = qemu_close,
 };
 
@@ -1188,16 +1286,35 @@ static void enable_ecam(struct vc_device *d)
 	p->ecam = id_ecam == id_cf8;
 }
 
+/* A unix socket listening at path, for QEMU to connect to. */
+static int listen_at(const char *path, int *fd, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "qemu: socket path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	*fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(*fd, 1)) {
+		int e = errno;
+		snprintf(err, errlen, "qemu: socket %s: %s", path, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
 {
 	const char *qemu_name = getenv("VC_QEMU");
 	char bin[PATH_MAX], devline[640], name[128], addrbuf[32], busbuf[64];
-	char hltpath[192], sockpath[192];
+	char hltpath[192], sockpath[192], qmppath[192], qmp_arg[240];
 	const char *props;
 	struct qemu_cmdline cl = { .argc = 0 };
 	struct vc_device *d = NULL;
 	struct qemu_priv *p = NULL;
-	int lsock = -1, rc;
+	int lsock = -1, qmp_lsock = -1, rc;
 
 	*out = NULL;
 	if (!qemu_name || !*qemu_name)
@@ -1266,6 +1383,7 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	}
 	d->priv = p;
 	p->sock = -1;
+	p->qmp = -1;
 	p->errfd = -1;
 	p->notify_fd = -1;
 	p->bdf = (uint16_t)(slot << 3 | fn);
@@ -1296,19 +1414,18 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 			goto fail;
 		}
 	}
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(sockpath) >= sizeof(sa.sun_path)) {
-		rc = -ENAMETOOLONG;
-		snprintf(err, errlen, "qemu: socket path %s is too long", sockpath);
+	if ((rc = listen_at(sockpath, &lsock, err, errlen)))
 		goto fail;
-	}
-	memcpy(sa.sun_path, sockpath, strlen(sockpath) + 1);
-	lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lsock < 0 || bind(lsock, (struct sockaddr *)&sa, sizeof(sa)) || listen(lsock, 1)) {
-		rc = -errno;
-		snprintf(err, errlen, "qemu: qtest socket %s: %s", sockpath, strerror(errno));
+	/* A QMP connection for host-side configuration changes, where the model
+	 * has one the harness knows (a network device on the netdev the harness
+	 * named itself). QEMU connects to it as it does to the qtest socket. */
+	p->trigger = strncmp(name, "virtio-balloon-pci", 18) == 0 ? TRIGGER_BALLOON
+		     : is_net ? TRIGGER_LINK : TRIGGER_NONE;
+	snprintf(qmppath, sizeof(qmppath), "%s/qmp.sock", p->dir);
+	snprintf(qmp_arg, sizeof(qmp_arg), "socket,id=vcqmp,path=%s", qmppath);
+	if (p->trigger != TRIGGER_NONE && (rc = listen_at(qmppath, &qmp_lsock, err, errlen)))
 		goto fail;
-	}
+
 
 	/* TCG by default: under KVM, QEMU hands MSI-X messages to KVM irqfds
 	 * that go straight to the (halted) vCPU, so they never reach the RAM
@@ -1331,6 +1448,9 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	ARG("-nodefaults"); ARG("-display"); ARG("none");
 	ARG("-serial"); ARG("none"); ARG("-monitor"); ARG("none");
 	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("/dev/null");
+	if (qmp_lsock >= 0) {
+		ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
+	}
 	if (is_blk) {
 		/* read-zeroes: without it null-co leaves read buffers untouched,
 		 * yet the device reports them written (the used-len rule) */
@@ -1386,6 +1506,20 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	unlink(sockpath);
 	if (rc)
 		goto fail;
+	if (qmp_lsock >= 0) {
+		/* QEMU connected while it started, before the qtest socket */
+		struct pollfd pfd = { .fd = qmp_lsock, .events = POLLIN };
+		if (poll(&pfd, 1, START_TIMEOUT_MS) > 0)
+			p->qmp = accept4(qmp_lsock, NULL, NULL, SOCK_CLOEXEC);
+		close(qmp_lsock);
+		qmp_lsock = -1;
+		unlink(qmppath);
+		if (p->qmp < 0) {
+			rc = -EIO;
+			snprintf(err, errlen, "qemu: QEMU did not connect to the QMP socket");
+			goto fail;
+		}
+	}
 	p->opening = true;
 
 	/* INTx: have QEMU report ioapic input changes as "IRQ raise/lower N". */
@@ -1443,6 +1577,8 @@ fail:
 	}
 	if (lsock >= 0)
 		close(lsock);
+	if (qmp_lsock >= 0)
+		close(qmp_lsock);
 	free(cl.split);
 	if (d) {
 		if (p)

@@ -1,0 +1,253 @@
+/* Device reset: after 0 is written to device_status the device reads 0,
+ * has every queue disabled and every MSI-X vector unmapped, and leaves the
+ * old rings alone. */
+#include <errno.h>
+#include <string.h>
+#include "drive.h"
+#include "labels.h"
+
+#define MAX_CHECKED_QUEUES 64     /* queues set up per clause: enough to see a pattern, little DMA */
+
+static void status_string(uint8_t s, char *buf, size_t len)
+{
+	snprintf(buf, len, "0x%02x%s%s%s%s", s, s & VIRTIO_STATUS_ACKNOWLEDGE ? " ACKNOWLEDGE" : "",
+		 s & VIRTIO_STATUS_DRIVER ? " DRIVER" : "", s & VIRTIO_STATUS_FEATURES_OK ? " FEATURES_OK" : "",
+		 s & VIRTIO_STATUS_DRIVER_OK ? " DRIVER_OK" : "");
+}
+
+/* From a device that is initialized and running (DRIVER_OK), not only
+ * from one already at 0. */
+static void status_reads_zero(struct vc_ctx *c)
+{
+	uint32_t v1[VC_FEATURE_WORDS] = { 0 };
+	struct vc_driver drv;
+	uint8_t before = 0, after;
+	char from[80];
+	int rc;
+
+	vc_features_set(v1, VIRTIO_F_VERSION_1);
+	vc_ctx_driver(c, &drv);
+	for (unsigned pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			rc = vc_negotiate(&drv, v1);
+			if (rc == 0)
+				rc = vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK);
+			if ((rc && rc != -EPROTO) || (rc = vc_status_read(&drv, &before))) {
+				vc_error(c, "could not initialize the device: %s", strerror(-rc));
+				return;
+			}
+		}
+		rc = vc_reset(&drv);
+		if (rc == -ETIMEDOUT && vc_status_read(&drv, &after) == 0) {
+			status_string(before, from, sizeof(from));
+			vc_fail(c, "0 was written to device_status (which read %s) and it did not read 0 within %u ms",
+				from, c->dev->timeout_ms);
+			vc_observed(c, "device_status 0x%02x", after);
+			vc_expected(c, "0");
+			return;
+		}
+		if (rc) {
+			vc_error(c, "device_status access failed: %s", strerror(-rc));
+			return;
+		}
+	}
+}
+
+static bool reset_done(struct vc_ctx *c, struct vc_driver *drv)
+{
+	int rc = vc_reset(drv);
+
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "the reset did not complete (pci.reset.status-reads-zero reports it)");
+	else if (rc)
+		vc_error(c, "reset failed: %s", strerror(-rc));
+	return rc == 0;
+}
+
+/* Queues that exist (queue_size not 0), up to MAX_CHECKED_QUEUES. */
+static unsigned checked_queues(const struct vc_ctx *c)
+{
+	return c->probe->num_queues < MAX_CHECKED_QUEUES ? c->probe->num_queues : MAX_CHECKED_QUEUES;
+}
+
+static void queue_enable_cleared(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	struct vc_vq vq;
+	unsigned enabled = 0, still = 0, first = 0;
+	uint64_t v;
+	int rc;
+
+	if (!vc_ctx_start(c, &drv, NULL))
+		return;
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		rc = vc_vq_setup(&drv, q, 16, &vq);
+		if (rc == -ENOENT)
+			continue;
+		if (rc || (rc = vc_vq_enable(&drv, &vq))) {
+			vc_error(c, "could not enable queue %u: %s", q, strerror(-rc));
+			return;
+		}
+		enabled++;
+	}
+	if (!enabled) {
+		vc_skip(c, "no queue could be set up");
+		return;
+	}
+	if ((rc = vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK))) {
+		vc_error(c, "DRIVER_OK write failed: %s", strerror(-rc));
+		return;
+	}
+	if (!reset_done(c, &drv))
+		return;
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		    !vc_ctx_common_read(c, COMMON_queue_enable, 2, &v))
+			return;
+		if (v && still++ == 0)
+			first = q;
+	}
+	if (still) {
+		vc_fail(c, "%u of %u queues enabled before the reset still read queue_enable 1 after it (first: "
+			   "queue %u)", still, enabled, first);
+		vc_observed(c, "queue_enable 1");
+		vc_expected(c, "0 on every queue");
+	}
+}
+
+static void msix_vectors_unmapped(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	unsigned mapped = 0, still = 0;
+	uint64_t v, size;
+
+	if (!c->probe->msix_pos) {
+		vc_skip(c, "no MSI-X capability");
+		return;
+	}
+	if (!vc_ctx_start(c, &drv, NULL))
+		return;
+	if (!drive_msix(c, &drv, 2))
+		return;
+	if (!vc_ctx_common_write(c, COMMON_config_msix_vector, 2, DRIVE_CONFIG_VECTOR) ||
+	    !vc_ctx_common_read(c, COMMON_config_msix_vector, 2, &v))
+		return;
+	mapped += v != 0xffff;
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
+			return;
+		if (size && (!vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, DRIVE_QUEUE_VECTOR) ||
+			     !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v)))
+			return;
+		mapped += size && v != 0xffff;
+	}
+	if (!mapped) {
+		vc_skip(c, "the device mapped no vector, so a reset has nothing to unmap (pci.msix.* report it)");
+		return;
+	}
+	if (!reset_done(c, &drv) || !vc_ctx_common_read(c, COMMON_config_msix_vector, 2, &v))
+		return;
+	if (v != 0xffff) {
+		vc_fail(c, "config_msix_vector still maps vector %llu after the reset", (unsigned long long)v);
+		vc_observed(c, "config_msix_vector 0x%04llx", (unsigned long long)v);
+	}
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		    !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v))
+			return;
+		if (v != 0xffff && still++ == 0) {
+			vc_fail(c, "queue %u's queue_msix_vector still maps vector %llu after the reset", q,
+				(unsigned long long)v);
+			vc_observed(c, "queue %u: 0x%04llx", q, (unsigned long long)v);
+		}
+	}
+	if (c->r->status == VC_FAIL)
+		vc_expected(c, "NO_VECTOR (0xffff) everywhere after a reset");
+}
+
+/* The used ring and the request's buffers, as the driver sees them. */
+struct ring_view {
+	uint8_t used[6 + 8 * 1024];
+	uint8_t data[1024];
+	size_t used_len, data_len;
+};
+
+static bool view_rings(struct vc_ctx *c, const struct vc_vq *vq, const struct vc_request *req, struct ring_view *v)
+{
+	int rc;
+
+	v->used_len = 6u + 8u * vq->size;
+	v->data_len = 0;
+	rc = vc_dma_read(c->dev, vq->device, v->used, v->used_len);
+	for (unsigned i = 0; !rc && i < req->n; i++) {
+		size_t n = req->bufs[i].len;
+		if (n > sizeof(v->data) - v->data_len)
+			n = sizeof(v->data) - v->data_len;
+		rc = vc_dma_read(c->dev, req->bufs[i].addr, v->data + v->data_len, n);
+		v->data_len += n;
+	}
+	if (rc)
+		vc_error(c, "DMA read failed: %s", strerror(-rc));
+	return rc == 0;
+}
+
+/* A request in flight when the reset starts; once device_status reads 0 the
+ * old ring and buffers stay as they are and no interrupt comes. */
+static void queues_quiet_after_reset(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	struct vc_vq vq;
+	struct vc_request req;
+	static struct ring_view before, after;
+	uint16_t id;
+	int rc, vector;
+
+	if (!drive_request_ready(c, &drv, NULL, DRIVE_INTX, true, &vq, &req, &id))
+		return;
+	if ((rc = vc_vq_kick(&drv, &vq))) {
+		vc_error(c, "doorbell write failed: %s", strerror(-rc));
+		return;
+	}
+	if (!reset_done(c, &drv) || !view_rings(c, &vq, &req, &before))
+		return;
+	drive_drain_irqs(c, &drv);       /* raised before the reset completed: allowed */
+	rc = vc_irq_wait(&drv, DRIVE_QUIET_MS, &vector);
+	if (rc == 0) {
+		vc_fail(c, "an interrupt arrived after the reset completed");
+		vc_observed(c, "INTx");
+		vc_expected(c, "no interrupt until the driver initializes the device again");
+	} else if (rc != -ETIMEDOUT) {
+		vc_error(c, "waiting for an interrupt failed: %s", strerror(-rc));
+		return;
+	}
+	if (!view_rings(c, &vq, &req, &after))
+		return;
+	if (memcmp(before.used, after.used, before.used_len) || memcmp(before.data, after.data, before.data_len)) {
+		uint16_t idx0 = (uint16_t)(before.used[2] | before.used[3] << 8);
+		uint16_t idx1 = (uint16_t)(after.used[2] | after.used[3] << 8);
+		vc_fail(c, "the device wrote to the old %s after the reset completed",
+			memcmp(before.used, after.used, before.used_len) ? "used ring" : "request buffers");
+		vc_observed(c, "used idx %u -> %u", idx0, idx1);
+		vc_expected(c, "the old rings untouched");
+	}
+}
+
+#define DRIVES (NEED_BAR_WRITE | NEED_COMMON)
+
+static const struct vc_clause clauses[] = {
+	{ "pci.reset.status-reads-zero", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES,
+	  "PCI-COMMON-DEV-7 RESET-DEV-1",
+	  "Writing 0 to device_status resets the device, and device_status reads 0 once the reset is done.", NULL,
+	  status_reads_zero },
+	{ "pci.reset.queue-enable-cleared", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA,
+	  "PCI-COMMON-DEV-8", "After a reset every queue reads queue_enable 0.", NULL, queue_enable_cleared },
+	{ "pci.reset.msix-vectors-unmapped", L_MSIX, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_IRQ,
+	  "PCI-MSIX-DEV-7", "After a reset config_msix_vector and every queue_msix_vector read NO_VECTOR.", NULL,
+	  msix_vectors_unmapped },
+	{ "pci.reset.queues-quiet-after-reset", L_RESET, VC_MUST_NOT, VC_DEVICE_RULE, "1.2",
+	  DRIVES | NEED_DMA | NEED_IRQ, "RESET-DEV-2",
+	  "Once device_status reads 0 after a reset, the device neither writes the old rings nor interrupts.", NULL,
+	  queues_quiet_after_reset },
+};
+VC_SUITE(suite_reset, clauses);

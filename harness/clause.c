@@ -20,13 +20,13 @@ const char *vc_keyword_str(enum vc_keyword k)
 
 const char *vc_status_str(enum vc_status s)
 {
-	static const char *const n[] = { "PASS", "FAIL", "WARN", "SKIP", "ERROR" };
-	return n[s];
+	static const char *const n[VC_STATUS_COUNT] = { "PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS" };
+	return (unsigned)s < VC_STATUS_COUNT ? n[s] : "ERROR";
 }
 
 const char *vc_side_str(enum vc_side s)
 {
-	return s == VC_DEVICE_RULE ? "device" : "driver";
+	return s == VC_DEVICE_RULE ? "device" : s == VC_DRIVER_RULE ? "driver" : "robustness";
 }
 
 bool vc_keyword_is_should(enum vc_keyword k)
@@ -113,6 +113,8 @@ const char *vc_unmet_need(const struct vc_clause *cl, const struct vc_device *d,
 		return "needs a common configuration capability, and the device has none";
 	if ((cl->needs & NEED_COMMON) && !p->have_common)
 		return "needs the common configuration registers, which could not be read";
+	if ((cl->needs & (NEED_COMMON | NEED_DMA)) == (NEED_COMMON | NEED_DMA) && !p->notify)
+		return "drives queues, which needs a notification capability, and the device has none";
 	return NULL;
 }
 
@@ -278,15 +280,20 @@ static uint64_t now_us(void)
 }
 
 /* A clause that drove the device leaves it reset, so the next one starts
- * from a known state whatever this one did. */
+ * from a known state whatever this one did: interrupts it left unanswered
+ * (a used buffer's INTx nobody acknowledged) are dropped too. */
 static void leave_reset(struct vc_device *d, struct vc_probe *p)
 {
 	uint64_t status = 0;
+	int vector;
 
 	vc_common_write(d, p, COMMON_device_status, 1, 0);
 	for (unsigned i = 0; i < 1000; i++)
 		if (vc_common_read(d, p, COMMON_device_status, 1, &status) || status == 0)
 			break;
+	if (d->ops->irq_wait && (d->abilities & VC_IRQ))
+		for (unsigned i = 0; i < 4096 && d->ops->irq_wait(d, 0, &vector) == 0; i++)
+			;
 }
 
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
@@ -295,7 +302,7 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	struct vc_ctx c = { .dev = d, .probe = p, .r = r, .trace = trace };
 	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
 	const char *unmet;
-	uint64_t t0 = now_us();
+	uint64_t t0 = now_us(), trips0 = d->round_trips;
 
 	memset(r, 0, sizeof(*r));
 	r->clause = cl;
@@ -325,4 +332,5 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	if (r->status == VC_FAIL && vc_keyword_is_should(cl->keyword))
 		r->status = VC_WARN;
 	r->duration_us = now_us() - t0;
+	r->round_trips = d->round_trips - trips0;
 }

@@ -12,6 +12,7 @@
 #include "sim.h"
 #include "vc/clause.h"
 #include "vc/device.h"
+#include "vc/expect.h"
 #include "vc/report.h"
 #include "vc/run.h"
 #include "vc/trace.h"
@@ -26,15 +27,18 @@ static const char usage_text[] =
 	"  list --faults                          the simulated device's faults and settings\n"
 	"  run --device SPEC... [--devices FILE] [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
 	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
-	"      [--timeout-ms N] [--strict] [--trace FILE]\n"
+	"      [--timeout-ms N] [--strict] [--trace FILE] [--expect FILE]\n"
 	"  trace decode FILE                      a --trace file, one line per doorbell\n"
-	"  certify --device SPEC [--output DIR] [--timeout-ms N] [--strict]\n"
+	"  certify --device SPEC [--output DIR] [--timeout-ms N] [--strict] [--expect FILE]\n"
 	"                                         every clause; every report and the trace in DIR\n"
 	"                                         (default ./certificate), a summary on stdout\n"
 	"\n"
 	"Device SPEC: qemu:DEVICE[,props]  vfio:BDF  sim[:FAULT|SETTING,...]  sysfs:BDF  dump:FILE\n"
+	"--expect FILE: known failures, one a line: CLAUSE-GLOB [device=GLOB]  # reason; a listed\n"
+	"failure is XFAIL (not a failure), a listed clause that passes is XPASS.\n"
 	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
-	"--strict, a SHOULD-level rule was not met), 2 usage error, 3 device or harness error.\n";
+	"--strict, a SHOULD-level rule was not met or an expected failure passed), 2 usage error,\n"
+	"3 device or harness error.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -62,6 +66,8 @@ struct options {
 	unsigned timeout_ms;
 	bool strict, faults;
 	const char *trace;       /* run --trace FILE: the doorbells, as JSON lines */
+	struct vc_expectations expect;   /* --expect FILE (n == 0: none) */
+	const char *expect_path;
 	const char *folder;      /* certify: the folder and the file names in it */
 	const char *const *files;
 };
@@ -131,6 +137,7 @@ static const char *misplaced_option(const struct options *o, const char *cmd, bo
 	if (!run && o->nreports) return "--report";
 	if (!run && o->trace) return "--trace";
 	if (!run && o->strict) return "--strict";
+	if (!run && o->expect_path) return "--expect";
 	if (!run && timeout_given) return "--timeout-ms";
 	if (!list && o->faults) return "--faults";
 	if (!run && !list && (o->sel.ninclude || o->sel.nexclude || o->sel.profile))
@@ -182,7 +189,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
 		{ "report", required_argument, 0, 'r' }, { "timeout-ms", required_argument, 0, 't' },
 		{ "strict", no_argument, 0, 's' }, { "faults", no_argument, 0, 'F' },
-		{ "trace", required_argument, 0, 'T' },
+		{ "trace", required_argument, 0, 'T' }, { "expect", required_argument, 0, 'E' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	int ch, rc;
@@ -197,7 +204,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
 		char *end;
 		/* Single-valued options: a second one would silently win. */
-		if (strchr("pfotTD", ch) && given[ch]++) {
+		if (strchr("pfotTDE", ch) && given[ch]++) {
 			const struct option *lo = longopts;
 			while (lo->val != ch)
 				lo++;
@@ -255,6 +262,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		case 's': o->strict = true; break;
 		case 'F': o->faults = true; break;
 		case 'T': o->trace = optarg; break;
+		case 'E': o->expect_path = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_PASS);
 		default:
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -266,6 +274,11 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 		return usage_error("%s: not an option of `%s`", misplaced, cmd);
 	if (o->sel.profile && !profile_known(o->sel.profile, known, sizeof(known)))
 		return usage_error("unknown profile '%s': known profiles: %s", o->sel.profile, known);
+	if (o->expect_path) {
+		char err[512];
+		if (vc_expect_load(o->expect_path, &o->expect, err, sizeof(err)))
+			return usage_error("%s", err);
+	}
 	const char *paths[10] = { strcmp(cmd, "certify") ? o->output : NULL, o->trace };   /* certify: a folder */
 	unsigned npaths = 2;
 	for (unsigned i = 0; i < o->nreports; i++)
@@ -467,6 +480,7 @@ static int cmd_run(const struct options *o, const char *command)
 				continue;
 			snprintf(r->dev.note, sizeof(r->dev.note), "not run: %.240s", r->err);
 		}
+		vc_expect_apply(&o->expect, r->dev.spec, r->results, r->n);
 		dr[opened] = (struct vc_device_report){ .dev = &r->dev, .probe = r->opened ? &r->probe : NULL,
 						       .results = r->results, .n = r->n,
 						       .trace = o->trace ? &r->trace : NULL };
@@ -489,7 +503,8 @@ static int cmd_run(const struct options *o, const char *command)
 	for (unsigned i = 0; i < opened; i++) {
 		if (dr[i].counts[VC_ERROR])
 			status = EXIT_DEVICE;
-		else if ((dr[i].counts[VC_FAIL] || (o->strict && dr[i].counts[VC_WARN])) && status == EXIT_PASS)
+		else if ((dr[i].counts[VC_FAIL] || (o->strict && (dr[i].counts[VC_WARN] || dr[i].counts[VC_XPASS]))) &&
+			 status == EXIT_PASS)
 			status = EXIT_FAILED;
 	}
 	for (unsigned i = 0; i < o->ndevices; i++)
@@ -530,7 +545,7 @@ static int cmd_certify(struct options *o, const char *command)
 
 	if (o->sel.ninclude || o->sel.nexclude || o->sel.profile || o->nreports || o->trace || o->format_json)
 		return usage_error("certify runs every clause and writes every report and the trace: "
-				   "it takes --device, --output DIR, --timeout-ms and --strict");
+				   "it takes --device, --output DIR, --timeout-ms, --strict and --expect");
 	if (!o->device)
 		return usage_error("certify needs --device SPEC (for example --device %s)", "sim");
 	if (mkdir(dir, 0777) && errno != EEXIST) {

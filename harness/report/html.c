@@ -10,8 +10,9 @@
 
 #define esc vc_html_string
 
-/* Failures first, worst first (as in the text report). */
-static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_PASS, VC_SKIP };
+/* Failures first, worst first (as in the text report); a stale expectation
+ * (XPASS) is listed with them, a known failure (XFAIL) is not. */
+static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_PASS, VC_XFAIL, VC_SKIP };
 #define NORDER (sizeof(order) / sizeof(order[0]))
 
 static unsigned rank(enum vc_status s)
@@ -26,6 +27,7 @@ static const char *status_class(enum vc_status s)
 {
 	static const char *const names[VC_STATUS_COUNT] = {
 		[VC_PASS] = "pass", [VC_FAIL] = "fail", [VC_WARN] = "warn", [VC_SKIP] = "skip", [VC_ERROR] = "error",
+		[VC_XFAIL] = "xfail", [VC_XPASS] = "xpass",
 	};
 	return (unsigned)s < VC_STATUS_COUNT ? names[s] : "error";
 }
@@ -47,6 +49,9 @@ static const char style[] =
 	".st-warn{color:#7a5200}.badge.st-warn{background:#fbecc5}\n"
 	".st-skip{color:#666}.badge.st-skip{background:#eee}\n"
 	".st-error{color:#6d1280}.badge.st-error,.verdict.st-error{background:#f0daf5}\n"
+	".st-xfail{color:#0c5a66}.badge.st-xfail{background:#d5eef2}\n"
+	".st-xpass{color:#0c4a8a}.badge.st-xpass{background:#d8e6fa}\n"
+	".linux{margin-top:.3em;color:#5a3b00}\n"
 	"table.clauses{table-layout:fixed}table.clauses th:nth-child(1){width:30%}\n"
 	"table.clauses th:nth-child(2),table.clauses th:nth-child(3){width:8%}\n"
 	"table.clauses th:nth-child(4),table.clauses th:nth-child(5){width:14%}td{overflow-wrap:anywhere}\n"
@@ -69,6 +74,7 @@ static void totals(FILE *out, const char *prefix, const unsigned c[VC_STATUS_COU
 	static const struct { const char *key, *title; enum vc_status s; } cols[] = {
 		{ "pass", "Passed", VC_PASS }, { "fail", "Failed", VC_FAIL }, { "warn", "Warnings", VC_WARN },
 		{ "skip", "Skipped", VC_SKIP }, { "error", "Errors", VC_ERROR },
+		{ "xfail", "Expected failures", VC_XFAIL }, { "xpass", "Unexpected passes", VC_XPASS },
 	};
 	unsigned n = sizeof(cols) / sizeof(cols[0]);
 
@@ -93,6 +99,11 @@ static void verdict(FILE *out, const unsigned c[VC_STATUS_COUNT])
 	else if (c[VC_FAIL])
 		fprintf(out, "<p class=\"verdict st-fail\">FAIL: %u clause%s not met</p>\n", c[VC_FAIL],
 			c[VC_FAIL] == 1 ? "" : "s");
+	else if (c[VC_XFAIL] || c[VC_XPASS])
+		fprintf(out, "<p class=\"verdict st-pass\">PASS: no new failure (%u passed, %u warning%s, %u skipped, "
+			"%u expected failure%s, %u unexpected pass%s)</p>\n", c[VC_PASS], c[VC_WARN],
+			c[VC_WARN] == 1 ? "" : "s", c[VC_SKIP], c[VC_XFAIL], c[VC_XFAIL] == 1 ? "" : "s", c[VC_XPASS],
+			c[VC_XPASS] == 1 ? "" : "es");
 	else
 		fprintf(out, "<p class=\"verdict st-pass\">PASS: no clause failed (%u passed, %u warning%s, %u skipped)</p>\n",
 			c[VC_PASS], c[VC_WARN], c[VC_WARN] == 1 ? "" : "s", c[VC_SKIP]);
@@ -319,6 +330,11 @@ static void row(FILE *out, const struct vc_result *res, unsigned d)
 	esc(out, res->expected);
 	fputs("</td><td class=\"msg\">", out);
 	esc(out, res->message);
+	if (res->linux_note[0]) {
+		fputs("<div class=\"linux\"><b>Linux:</b> ", out);
+		esc(out, res->linux_note);
+		fputs("</div>", out);
+	}
 	fputs("</td></tr>\n", out);
 }
 
@@ -420,6 +436,9 @@ int vc_report_html(const struct vc_report *r, FILE *out)
 	fputs("<footer class=\"small\"><p>PASS: the rule was met. FAIL: a MUST-level rule was not met. "
 	      "WARN: a SHOULD-level rule was not met. SKIP: the rule does not apply to this device or cannot "
 	      "be checked through this backend (the reason is given). ERROR: the harness could not run the "
-	      "check.</p></footer>\n</body>\n</html>\n", out);
+	      "check. XFAIL: a failure an expectations file (--expect) lists, with its reason. XPASS: a listed "
+	      "clause that passed (the expectation is stale). A robustness rule (probe.*) is not the spec's: the "
+	      "harness broke a driver rule on purpose and checked the device stayed sane. Linux: what Linux's "
+	      "virtio_pci_modern driver would do with the structure a clause checks.</p></footer>\n</body>\n</html>\n", out);
 	return vc_report_finish(out);
 }

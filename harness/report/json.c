@@ -15,8 +15,9 @@ static void summary(FILE *out, const unsigned c[VC_STATUS_COUNT])
 
 	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
 		total += c[s];
-	fprintf(out, "{\"total\": %u, \"pass\": %u, \"fail\": %u, \"warn\": %u, \"skip\": %u, \"error\": %u}",
-		total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP], c[VC_ERROR]);
+	fprintf(out, "{\"total\": %u, \"pass\": %u, \"fail\": %u, \"warn\": %u, \"skip\": %u, \"error\": %u, "
+		"\"xfail\": %u, \"xpass\": %u}", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP], c[VC_ERROR],
+		c[VC_XFAIL], c[VC_XPASS]);
 }
 
 static void identity(FILE *out, const struct vc_probe *p)
@@ -58,7 +59,10 @@ static void result(FILE *out, const struct vc_result *res)
 	opt_string(out, res->observed);
 	fputs(", \"expected\": ", out);
 	opt_string(out, res->expected);
-	fprintf(out, ", \"duration_us\": %" PRIu64 "}", res->duration_us);
+	fputs(", \"linux\": ", out);
+	opt_string(out, res->linux_note);
+	fprintf(out, ", \"duration_us\": %" PRIu64 ", \"round_trips\": %" PRIu64 "}", res->duration_us,
+		res->round_trips);
 }
 
 static void device(FILE *out, const struct vc_device_report *dr)
@@ -74,6 +78,8 @@ static void device(FILE *out, const struct vc_device_report *dr)
 	opt_string(out, dev ? dev->location : NULL);
 	fputs(",\n      \"note\": ", out);
 	opt_string(out, dev ? dev->note : NULL);
+	if (dev)        /* the whole session's, opening and probing included */
+		fprintf(out, ",\n      \"round_trips\": %" PRIu64, dev->round_trips);
 	fputs(",\n      \"identity\": ", out);
 	identity(out, dr->probe);
 	fputs(",\n      \"results\": [", out);

@@ -1,6 +1,9 @@
 /* JUnit XML, the dialect CI systems (Jenkins, GitLab, GitHub actions) read:
  * one <testsuite> per device, one <testcase> per clause. WARN is a failure
- * of type WARN so CI shows it; the type attribute tells it from FAIL. */
+ * of type WARN so CI shows it; the type attribute tells it from FAIL. An
+ * expected failure (XFAIL) is skipped with the expectation as its message,
+ * so CI stays green; an unexpected pass (XPASS) passes with a note in
+ * system-out, as the exit status treats it (red only with --strict). */
 #include <inttypes.h>
 #include <string.h>
 #include "vc/report.h"
@@ -35,16 +38,16 @@ static void testcase(FILE *out, const struct vc_result *res)
 	vc_xml_attr(out, cl->id);
 	fputs("\" time=\"", out);
 	seconds(out, res->duration_us);
-	if (res->status == VC_PASS) {
+	if (res->status == VC_PASS && !res->linux_note[0]) {
 		fputs("\"/>\n", out);
 		return;
 	}
 	fputs("\">\n", out);
-	if (res->status == VC_SKIP) {
+	if (res->status == VC_SKIP || res->status == VC_XFAIL) {
 		fputs("      <skipped message=\"", out);
 		vc_xml_attr(out, res->message);
 		fputs("\"/>\n", out);
-	} else {
+	} else if (res->status != VC_PASS && res->status != VC_XPASS) {
 		fprintf(out, "      <%s message=\"", elem);
 		vc_xml_attr(out, res->message);
 		fprintf(out, "\" type=\"%s\">", vc_status_str(res->status));
@@ -62,6 +65,16 @@ static void testcase(FILE *out, const struct vc_result *res)
 		}
 		fprintf(out, "</%s>\n", elem);
 	}
+	if (res->status == VC_XPASS || res->linux_note[0]) {
+		fputs("      <system-out>", out);
+		if (res->status == VC_XPASS)
+			vc_xml_string(out, res->message);
+		if (res->linux_note[0]) {
+			fputs(res->status == VC_XPASS ? "\nlinux: " : "linux: ", out);
+			vc_xml_string(out, res->linux_note);
+		}
+		fputs("</system-out>\n", out);
+	}
 	fputs("    </testcase>\n", out);
 }
 
@@ -73,7 +86,7 @@ static void counts(FILE *out, const unsigned c[VC_STATUS_COUNT], uint64_t us)
 	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
 		total += c[s];
 	fprintf(out, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"", total,
-		c[VC_FAIL] + c[VC_WARN], c[VC_ERROR], c[VC_SKIP]);
+		c[VC_FAIL] + c[VC_WARN], c[VC_ERROR], c[VC_SKIP] + c[VC_XFAIL]);
 	seconds(out, us);
 	fputc('"', out);
 }

@@ -1,7 +1,9 @@
 /* TAP version 14. One test point per clause; SKIP is a directive; FAIL,
  * ERROR and WARN are "not ok" with a YAML block whose severity tells them
  * apart (TAP has no warning directive, and a TODO would hide the finding).
- * Several devices: one commented subtest per device. */
+ * An expected failure (--expect) is what TODO means: XFAIL is "not ok #
+ * TODO reason", XPASS "ok # TODO reason", which harnesses report as an
+ * unexpected success. Several devices: one commented subtest per device. */
 #include <stdbool.h>
 #include "vc/report.h"
 
@@ -29,25 +31,29 @@ static void yaml_kv(FILE *out, const char *ind, const char *key, const char *val
 static void point(FILE *out, const char *ind, unsigned num, const struct vc_result *res)
 {
 	const struct vc_clause *cl = res->clause;
-	const char *severity = res->status == VC_FAIL ? "fail"
-			     : res->status == VC_WARN ? "warning"
-			     : res->status == VC_SKIP || res->status == VC_PASS ? NULL : "error";
+	enum vc_status s = res->status;
+	const char *severity = s == VC_FAIL ? "fail" : s == VC_WARN ? "warning" : s == VC_XFAIL ? "expected-fail"
+			     : s == VC_SKIP || s == VC_PASS || s == VC_XPASS ? NULL : "error";
+	const char *directive = s == VC_SKIP ? "SKIP" : s == VC_XFAIL || s == VC_XPASS ? "TODO" : NULL;
 
 	fprintf(out, "%s%sok %u - ", ind, severity ? "not " : "", num);
 	line_text(out, cl->id);
-	if (res->status == VC_SKIP) {
-		fputs(res->message[0] ? " # SKIP " : " # SKIP", out);
+	if (directive) {
+		fprintf(out, res->message[0] ? " # %s " : " # %s", directive);
 		line_text(out, res->message);
 	}
 	fputc('\n', out);
-	if (!severity)
+	if (!severity && !res->linux_note[0])
 		return;
-	fprintf(out, "%s  ---\n%s  severity: %s\n", ind, ind, severity);
+	fprintf(out, "%s  ---\n", ind);
+	if (severity)
+		fprintf(out, "%s  severity: %s\n", ind, severity);
 	yaml_kv(out, ind, "keyword", vc_keyword_str(cl->keyword));
 	yaml_kv(out, ind, "label", cl->label);
 	yaml_kv(out, ind, "message", res->message);
 	yaml_kv(out, ind, "observed", res->observed);
 	yaml_kv(out, ind, "expected", res->expected);
+	yaml_kv(out, ind, "linux", res->linux_note);
 	fprintf(out, "%s  ...\n", ind);
 }
 
@@ -59,7 +65,8 @@ static bool device(FILE *out, const char *ind, const struct vc_device_report *dr
 	fprintf(out, "%s1..%u\n", ind, dr->n);
 	for (unsigned i = 0; i < dr->n; i++) {
 		point(out, ind, i + 1, &dr->results[i]);
-		ok &= dr->results[i].status == VC_PASS || dr->results[i].status == VC_SKIP;
+		ok &= dr->results[i].status == VC_PASS || dr->results[i].status == VC_SKIP ||
+		      dr->results[i].status == VC_XFAIL || dr->results[i].status == VC_XPASS;
 	}
 	return ok;
 }

@@ -14,7 +14,7 @@ struct pen {
 
 static const char *const status_colour[VC_STATUS_COUNT] = {
 	[VC_PASS] = "\033[32m", [VC_FAIL] = "\033[1;31m", [VC_WARN] = "\033[33m",
-	[VC_SKIP] = "\033[2m", [VC_ERROR] = "\033[1;35m",
+	[VC_SKIP] = "\033[2m", [VC_ERROR] = "\033[1;35m", [VC_XFAIL] = "\033[36m", [VC_XPASS] = "\033[1;36m",
 };
 
 /* Device-supplied or multi-line text: continuation lines indented, and no
@@ -81,6 +81,16 @@ static void header(const struct pen *p, const struct vc_device_report *dr)
 	}
 }
 
+/* "Would Linux bind?": under any status, since a spec PASS can still be refused. */
+static void linux_note(const struct pen *p, const struct vc_result *res)
+{
+	if (!res->linux_note[0])
+		return;
+	fputs("        linux: ", p->out);
+	put(p->out, res->linux_note, "        ");
+	fputc('\n', p->out);
+}
+
 /* A finding in full: what rule, what happened, and the values. */
 static void finding(const struct pen *p, const struct vc_result *res)
 {
@@ -104,6 +114,7 @@ static void finding(const struct pen *p, const struct vc_result *res)
 		put(out, res->expected, ind);
 	}
 	fputc('\n', out);
+	linux_note(p, res);
 }
 
 static void totals(const struct pen *p, const char *prefix, const unsigned c[VC_STATUS_COUNT])
@@ -112,33 +123,37 @@ static void totals(const struct pen *p, const char *prefix, const unsigned c[VC_
 
 	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
 		total += c[s];
-	fprintf(p->out, "%s%s%u clauses: %u passed, %u failed, %u warnings, %u skipped, %u errors%s\n",
-		prefix, p->colour ? "\033[1m" : "", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN],
-		c[VC_SKIP], c[VC_ERROR], p->colour ? "\033[0m" : "");
+	fprintf(p->out, "%s%s%u clauses: %u passed, %u failed, %u warnings, %u skipped, %u errors", prefix,
+		p->colour ? "\033[1m" : "", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP], c[VC_ERROR]);
+	/* only with an --expect file: the usual line stays as it was */
+	if (c[VC_XFAIL] || c[VC_XPASS])
+		fprintf(p->out, ", %u expected failures, %u unexpected passes", c[VC_XFAIL], c[VC_XPASS]);
+	fprintf(p->out, "%s\n", p->colour ? "\033[0m" : "");
 }
 
-/* One line: PASS with its id, SKIP with its reason too. */
+/* One line: PASS with its id, SKIP and XFAIL with their reason too. */
 static void brief(const struct pen *p, const struct vc_result *res)
 {
 	tag(p, res->status);
 	put(p->out, res->clause->id, "");
-	if (res->status == VC_SKIP && res->message[0]) {
+	if ((res->status == VC_SKIP || res->status == VC_XFAIL) && res->message[0]) {
 		fputs(": ", p->out);
 		put(p->out, res->message, "        ");
 	}
 	fputc('\n', p->out);
+	linux_note(p, res);
 }
 
 static void device(const struct pen *p, const struct vc_device_report *dr)
 {
 	/* failures first, worst first; then the short list */
-	static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_PASS, VC_SKIP };
+	static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_XFAIL, VC_PASS, VC_SKIP };
 	unsigned c[VC_STATUS_COUNT];
 	bool listing = false;
 
 	header(p, dr);
 	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		bool full = order[k] != VC_PASS && order[k] != VC_SKIP;
+		bool full = order[k] != VC_PASS && order[k] != VC_SKIP && order[k] != VC_XFAIL;
 
 		for (unsigned i = 0; i < dr->n; i++) {
 			if (dr->results[i].status != order[k])
@@ -211,8 +226,8 @@ int vc_report_summary(const struct vc_report *r, FILE *out)
 		unsigned shown = 0, more = 0;
 
 		header(&p, dr);
-		for (unsigned k = 0; k < 3; k++) {   /* FAIL, ERROR, WARN */
-			static const enum vc_status worst[] = { VC_FAIL, VC_ERROR, VC_WARN };
+		for (unsigned k = 0; k < 4; k++) {   /* FAIL, ERROR, WARN, and a stale expectation */
+			static const enum vc_status worst[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS };
 
 			for (unsigned i = 0; i < dr->n; i++) {
 				const struct vc_result *res = &dr->results[i];

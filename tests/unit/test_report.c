@@ -253,10 +253,10 @@ static const char json_check[] =
 	"assert r[0]['covers'] == ['PCI-CAP-1'] and r[3]['covers'] == []\n"
 	"assert r[0]['observed'] is None and r[0]['message'] == '' and r[3]['since'] is None\n"
 	"assert r[3]['message'] == 'no DMA # here'\n"
-	"assert a['summary'] == {'total': 6, 'pass': 2, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1}\n"
+	"assert a['summary'] == {'total': 6, 'pass': 2, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0}\n"
 	"assert b['identity'] is None and b['note'] is None and b['location'] is None\n"
 	"assert b['summary']['total'] == 1 and b['summary']['pass'] == 1\n"
-	"assert d['summary'] == {'total': 7, 'pass': 3, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1}\n";
+	"assert d['summary'] == {'total': 7, 'pass': 3, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0}\n";
 
 static void test_json(void **state)
 {
@@ -508,6 +508,76 @@ static void test_html(void **state)
 }
 
 /* A full disk must show as an error, not a silently short report. */
+/* --expect's statuses and the Linux note, in every format: a run of their own
+ * so the counts above stay as they are. */
+static struct vc_result xres[3];
+static struct vc_device_report xdr;
+static struct vc_report xrep;
+
+static int setup_expect(void **state)
+{
+	(void)state;
+	set(&xres[0], &clauses[0], VC_XFAIL, "expected FAIL (known # bug, q.expect:3): cap list broken", "1", "0", 5);
+	set(&xres[1], &clauses[1], VC_XPASS, "passed, but q.expect:4 expects it to fail (old): stale", "", "", 5);
+	set(&xres[2], &clauses[2], VC_PASS, "", "", "", 5);
+	snprintf(xres[2].linux_note, sizeof(xres[2].linux_note), "Linux would refuse to bind: <notify> too short");
+	xdr = (struct vc_device_report){ .dev = &dev2, .results = xres, .n = 3 };
+	xrep = (struct vc_report){ .tool_version = "9.9.9", .spec_version = "1.4", .devices = &xdr, .ndevices = 1 };
+	return 0;
+}
+
+static void test_expect_and_linux(void **state)
+{
+	unsigned c[VC_STATUS_COUNT];
+	char *s;
+
+	(void)state;
+	vc_report_totals(&xrep, c);
+	assert_int_equal(c[VC_XFAIL], 1);
+	assert_int_equal(c[VC_XPASS], 1);
+	assert_string_equal(vc_status_str(VC_XFAIL), "XFAIL");
+	assert_string_equal(vc_status_str(VC_XPASS), "XPASS");
+	s = render(&xrep, VC_FMT_TAP);
+	assert_non_null(strstr(s, "\nnot ok 1 - pci.caps.list # TODO expected FAIL (known \\# bug, q.expect:3)"));
+	assert_non_null(strstr(s, "\nok 2 - pci.common.reset # TODO passed, but q.expect:4"));
+	assert_non_null(strstr(s, "\nok 3 - isr.status-read\n  ---\n  keyword: \"SHOULD\"\n"));
+	assert_non_null(strstr(s, "\n  linux: \"Linux would refuse to bind: <notify> too short\"\n  ...\n"));
+	free(s);
+	s = render(&xrep, VC_FMT_TEXT);
+	assert_non_null(strstr(s, "  XFAIL pci.caps.list: expected FAIL (known # bug"));
+	assert_non_null(strstr(s, "  XPASS pci.common.reset [MUST]\n"));
+	assert_non_null(strstr(s, "  PASS  isr.status-read\n        linux: Linux would refuse to bind"));
+	assert_non_null(strstr(s, "3 clauses: 1 passed, 0 failed, 0 warnings, 0 skipped, 0 errors, "
+				  "1 expected failures, 1 unexpected passes\n"));
+	free(s);
+	s = render(&xrep, VC_FMT_SUMMARY);
+	assert_non_null(strstr(s, "XPASS pci.common.reset"));
+	assert_null(strstr(s, "XFAIL"));
+	free(s);
+	s = render(&xrep, VC_FMT_HTML);
+	assert_non_null(strstr(s, "data-xfail=\"1\" data-xpass=\"1\""));
+	assert_non_null(strstr(s, "<div class=\"linux\"><b>Linux:</b> Linux would refuse to bind: &lt;notify&gt;"));
+	assert_non_null(strstr(s, "badge st-xfail\">XFAIL<"));
+	free(s);
+	need_python();
+	s = render(&xrep, VC_FMT_JSON);
+	assert_true(python_ok("import json, sys\nd = json.load(sys.stdin)\n"
+			      "r = d['devices'][0]['results']\n"
+			      "assert [x['status'] for x in r] == ['XFAIL', 'XPASS', 'PASS']\n"
+			      "assert r[0]['linux'] is None and r[2]['linux'].startswith('Linux would refuse')\n"
+			      "assert d['summary']['xfail'] == 1 and d['summary']['xpass'] == 1\n", s));
+	free(s);
+	s = render(&xrep, VC_FMT_JUNIT);
+	assert_true(python_ok("import sys, xml.etree.ElementTree as ET\n"
+			      "s = ET.parse(sys.stdin.buffer).getroot().find('testsuite')\n"
+			      "assert (s.get('failures'), s.get('skipped')) == ('0', '1'), s.attrib\n"
+			      "c = s.findall('testcase')\n"
+			      "assert c[0].find('skipped').get('message').startswith('expected FAIL (known # bug')\n"
+			      "assert c[1].find('failure') is None and 'stale' in c[1].find('system-out').text\n"
+			      "assert c[2].find('system-out').text.startswith('linux: Linux would refuse')\n", s));
+	free(s);
+}
+
 static void test_write_error(void **state)
 {
 	(void)state;
@@ -538,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_html_escape),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test_setup(test_expect_and_linux, setup_expect),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

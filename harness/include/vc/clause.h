@@ -9,10 +9,13 @@
 #include "virtio_pci.h"
 
 enum vc_keyword { VC_MUST, VC_MUST_NOT, VC_SHOULD, VC_SHOULD_NOT, VC_MAY, VC_RECOMMENDED };
-enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE };
+/* VC_ROBUSTNESS: not a spec rule but a hostile-driver probe (probe.*): the
+ * harness breaks a driver rule on purpose and checks the device stays sane. */
+enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE, VC_ROBUSTNESS };
 
-/* WARN: a SHOULD/SHOULD NOT/RECOMMENDED rule that is not met. */
-enum vc_status { VC_PASS, VC_FAIL, VC_WARN, VC_SKIP, VC_ERROR, VC_STATUS_COUNT };
+/* WARN: a SHOULD/SHOULD NOT/RECOMMENDED rule that is not met. XFAIL: a FAIL
+ * or WARN an --expect file lists; XPASS: a listed clause that passed. */
+enum vc_status { VC_PASS, VC_FAIL, VC_WARN, VC_SKIP, VC_ERROR, VC_XFAIL, VC_XPASS, VC_STATUS_COUNT };
 
 /* What a clause needs beyond config reads (device abilities and facts). */
 enum vc_need {
@@ -57,7 +60,11 @@ struct vc_result {
 	char message[768];
 	char observed[160];
 	char expected[160];
+	/* "Would Linux bind?": what Linux's virtio_pci_modern probe would say
+	 * about the structure this clause checks ("" when it has nothing to say) */
+	char linux_note[256];
 	uint64_t duration_us;
+	uint64_t round_trips;         /* backend round trips (qemu: qtest commands) */
 };
 
 struct vc_trace;

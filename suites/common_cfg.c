@@ -1,6 +1,7 @@
 /* The common configuration structure: presence, placement, size, and the
  * registers that can be read with selector writes only. */
 #include "vc/clause.h"
+#include "vc/driver.h"
 #include "labels.h"
 
 static void present(struct vc_ctx *c)
@@ -140,26 +141,46 @@ static void queue_size_unavailable(struct vc_ctx *c)
 	vc_ctx_common_write(c, COMMON_queue_select, 2, 0);
 }
 
-static void queue_size_power_of_2(struct vc_ctx *c)
+static void queue_sizes_power_of_2(struct vc_ctx *c, const char *when)
 {
 	uint64_t size;
 
-	if (vc_offers(c->probe, VIRTIO_F_RING_PACKED)) {
-		vc_skip(c, "VIRTIO_F_RING_PACKED is offered: the rule applies once negotiated without it "
-			   "(the dynamic suite checks that)");
-		return;
-	}
 	for (uint16_t q = 0; q < c->probe->num_queues; q++) {
 		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
 		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
 			return;
 		if (size & (size - 1)) {
-			vc_fail(c, "queue %u: queue_size is neither 0 nor a power of 2 on a split-only device", q);
+			vc_fail(c, "queue %u: queue_size is neither 0 nor a power of 2 %s", q, when);
 			vc_observed(c, "queue_size %llu", (unsigned long long)size);
 			vc_expected(c, "0 or a power of 2");
 		}
 	}
 	vc_ctx_common_write(c, COMMON_queue_select, 2, 0);
+}
+
+static void queue_size_power_of_2(struct vc_ctx *c)
+{
+	if (vc_offers(c->probe, VIRTIO_F_RING_PACKED)) {
+		vc_skip(c, "VIRTIO_F_RING_PACKED is offered: the rule applies once negotiated without it "
+			   "(pci.common.queue-size-power-of-2-negotiated checks that)");
+		return;
+	}
+	queue_sizes_power_of_2(c, "on a split-only device");
+}
+
+/* A device offering RING_PACKED may show any size until the driver has
+ * settled on split rings; after FEATURES_OK without it, the rule holds. */
+static void queue_size_power_of_2_negotiated(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+
+	if (!vc_offers(c->probe, VIRTIO_F_RING_PACKED)) {
+		vc_skip(c, "VIRTIO_F_RING_PACKED is not offered: pci.common.queue-size-power-of-2 checks queue_size "
+			   "without negotiating");
+		return;
+	}
+	if (vc_ctx_start(c, &drv, NULL))      /* VERSION_1 only: split rings */
+		queue_sizes_power_of_2(c, "after negotiating without VIRTIO_F_RING_PACKED");
 }
 
 static const struct vc_clause clauses[] = {
@@ -183,5 +204,9 @@ static const struct vc_clause clauses[] = {
 	{ "pci.common.queue-size-power-of-2", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", NEED_COMMON,
 	  "PCI-COMMON-DEV-15", "Without VIRTIO_F_RING_PACKED, queue_size is 0 or a power of 2.", NULL,
 	  queue_size_power_of_2 },
+	{ "pci.common.queue-size-power-of-2-negotiated", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.1",
+	  NEED_BAR_WRITE | NEED_COMMON, "PCI-COMMON-DEV-15",
+	  "On a device offering VIRTIO_F_RING_PACKED, once negotiated without it, queue_size is 0 or a power of 2.",
+	  NULL, queue_size_power_of_2_negotiated },
 };
 VC_SUITE(suite_common_cfg, clauses);

@@ -1,6 +1,12 @@
-/* The ISR status capability. */
-#include "vc/clause.h"
+/* The ISR status capability, and ISR status with MSI-X off: the bit each
+ * event sets, the PCI Status bit that follows it, the read that clears it. */
+#include <errno.h>
+#include <string.h>
+#include "drive.h"
 #include "labels.h"
+#include "queue_run.h"
+
+enum { ISR_QUEUE = 1, ISR_CONFIG = 2, PCI_STATUS = 0x06, PCI_STATUS_INTERRUPT = 1 << 3 };
 
 static void present(struct vc_ctx *c)
 {
@@ -14,8 +20,162 @@ static void present(struct vc_ctx *c)
 	}
 }
 
+static bool read_isr(struct vc_ctx *c, uint8_t *isr)
+{
+	uint64_t v;
+
+	if (!vc_ctx_struct_read(c, c->probe->isr, 0, 1, &v))
+		return false;
+	*isr = (uint8_t)v;
+	return true;
+}
+
+static bool intx_pending(struct vc_ctx *c, bool *set)
+{
+	uint32_t status;
+
+	if (!vc_ctx_cfg_read(c, PCI_STATUS, 2, &status))
+		return false;
+	*set = status & PCI_STATUS_INTERRUPT;
+	return true;
+}
+
+/* MSI-X off, a request used and its INTx received; ISR status not read
+ * yet. False after a verdict. */
+static bool intx_used_buffer(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	struct vc_request req;
+	struct vc_vq vq;
+	uint16_t id;
+	uint32_t len;
+	int rc;
+
+	if (!c->probe->isr) {
+		vc_skip(c, "no ISR status capability (pci.isr.present reports it)");
+		return false;
+	}
+	/* DRIVER_OK before the buffer is available: some devices (QEMU's entropy
+	 * device) use available buffers on DRIVER_OK without a doorbell */
+	if (!drive_request_ready(c, &drv, NULL, DRIVE_INTX, true, &vq, &req, &id))
+		return false;
+	drive_drain_irqs(c, &drv);
+	if ((rc = vc_vq_kick(&drv, &vq)) ||
+	    (rc = vc_vq_wait_used(&drv, &vq, c->dev->timeout_ms, &id, &len)) == -ETIMEDOUT) {
+		if (rc == -ETIMEDOUT)
+			vc_skip(c, "the %s on queue %u was never used (the virtqueue suites report it)", req.what,
+				req.queue);
+		else
+			vc_error(c, "doorbell failed: %s", strerror(-rc));
+		return false;
+	}
+	if (rc) {
+		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
+		return false;
+	}
+	rc = drive_wait_irq(c, &drv, -1, c->dev->timeout_ms, NULL);
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "no INTx arrived for the used buffer within %u ms", c->dev->timeout_ms);
+	return rc == 0;
+}
+
+static void queue_bit(struct vc_ctx *c)
+{
+	uint8_t isr;
+
+	if (!intx_used_buffer(c) || !read_isr(c, &isr))
+		return;
+	if (!(isr & ISR_QUEUE)) {
+		vc_fail(c, "INTx came for a used buffer with the Queue Interrupt bit of ISR status clear");
+		vc_observed(c, "ISR status 0x%02x", isr);
+		vc_expected(c, "bit 0 set");
+	}
+}
+
+/* PCI Status bit 3 is set exactly while ISR status is not 0: looked at
+ * before and after each of two ISR reads. */
+static void pci_status_bit(struct vc_ctx *c)
+{
+	uint8_t isr[2];
+	bool set[2];
+
+	for (unsigned i = 0; i < 2; i++)
+		if ((i == 0 && !intx_used_buffer(c)) || !intx_pending(c, &set[i]) || !read_isr(c, &isr[i]))
+			return;
+	if (!isr[0]) {
+		vc_skip(c, "ISR status read 0 after the INTx (pci.isr.queue-bit reports it)");
+		return;
+	}
+	if (set[0] != (isr[0] != 0) || set[1] != (isr[1] != 0)) {
+		vc_fail(c, "the PCI Status Interrupt Status bit does not follow ISR status");
+		vc_observed(c, "bit 3 %s with ISR 0x%02x, then %s with ISR 0x%02x", set[0] ? "set" : "clear", isr[0],
+			    set[1] ? "set" : "clear", isr[1]);
+		vc_expected(c, "bit 3 set exactly while ISR status is not 0");
+	}
+}
+
+static void read_clears(struct vc_ctx *c)
+{
+	uint8_t first, second;
+
+	if (!intx_used_buffer(c) || !read_isr(c, &first) || !read_isr(c, &second))
+		return;
+	if (!first) {
+		vc_skip(c, "ISR status read 0 after the INTx (pci.isr.queue-bit reports it)");
+	} else if (second) {
+		vc_fail(c, "reading ISR status did not reset it to 0");
+		vc_observed(c, "0x%02x, then 0x%02x", first, second);
+		vc_expected(c, "0x%02x, then 0x00", first);
+	}
+}
+
+/* MSI-X off: a configuration change's INTx comes with bit 1 set. */
+static void config_bit(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	uint8_t isr = 0;
+	int rc;
+
+	if (!c->probe->isr) {
+		vc_skip(c, "no ISR status capability (pci.isr.present reports it)");
+		return;
+	}
+	if (!vc_ctx_start(c, &drv, NULL))
+		return;
+	if ((rc = vc_irq_intx(&drv)) || (rc = vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK))) {
+		vc_error(c, "could not route INTx or set DRIVER_OK: %s", strerror(-rc));
+		return;
+	}
+	drive_drain_irqs(c, &drv);
+	if (!qrun_config_change(c))
+		return;
+	rc = drive_wait_irq(c, &drv, -1, c->dev->timeout_ms, &isr);
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "no INTx arrived for the configuration change within %u ms", c->dev->timeout_ms);
+	else if (!rc && !(isr & ISR_CONFIG)) {
+		vc_fail(c, "INTx came for a configuration change with the Device Configuration Interrupt bit clear");
+		vc_observed(c, "ISR status 0x%02x", isr);
+		vc_expected(c, "bit 1 set");
+	}
+	/* a second change undoes the first (a link taken down comes back up):
+	 * later clauses find the device as it was */
+	qrun_config_change(c);
+}
+
+#define DRIVES (NEED_BAR_WRITE | NEED_COMMON | NEED_IRQ)
 static const struct vc_clause clauses[] = {
 	{ "pci.isr.present", L_ISR, VC_MUST, VC_DEVICE_RULE, "1.0", 0, "PCI-ISR-DEV-1",
 	  "The device presents at least one ISR status capability.", NULL, present },
+	{ "pci.isr.queue-bit", L_ISR, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA, "PCI-ISR-DEV-3",
+	  "With MSI-X off, ISR status has the Queue Interrupt bit (0) set when a used buffer's INTx comes.",
+	  NULL, queue_bit },
+	{ "pci.isr.config-bit", L_ISR, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES, "PCI-ISR-DEV-2",
+	  "ISR status has the Device Configuration Interrupt bit (1) set when a configuration change's "
+	  "notification (INTx, MSI-X off) comes.", NULL, config_bit },
+	{ "pci.isr.pci-status-bit", L_ISR, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA, "PCI-ISR-DEV-4",
+	  "With MSI-X off, the PCI Status register's Interrupt Status bit is set exactly while ISR status is not 0.",
+	  NULL, pci_status_bit },
+	{ "pci.isr.read-clears", L_ISR, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA, "PCI-ISR-DEV-5",
+	  "Reading ISR status resets it to 0.", NULL, read_clears },
 };
 VC_SUITE(suite_isr, clauses);

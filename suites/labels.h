@@ -15,13 +15,17 @@
 #define L_SHM L_LAYOUT " / Shared memory capability"
 #define L_VENDOR L_LAYOUT " / Vendor data capability"
 #define L_CFGACC L_LAYOUT " / PCI configuration access capability"
+#define L_MSIX L_PCI " / PCI-specific Initialization And Device Operation / Device Initialization / MSI-X Vector Configuration"
 #define L_AVAILNOTIF L_PCI " / PCI-specific Initialization And Device Operation / Available Buffer Notifications"
 #define L_DRIVER_NOTIF "Basic Facilities of a Virtio Device / Driver notifications"
 /* the driver block's label as the spec spells it (sic) */
 #define L_PACKED_DESC_DRV "Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table"
 /* Never standardised: the January 2020 "flexible driver notification" draft */
 #define L_NOTIFY_DRAFT "Draft (2020): virtio-net: Add support for the flexible driver notification"
-#define L_MSIX L_PCI " / PCI-specific Initialization And Device Operation / Device Initialization / MSI-X Vector Configuration"
+#define L_USEDNOTIF L_PCI " / PCI-specific Initialization And Device Operation / Used Buffer Notifications"
+#define L_CFGCHG L_PCI " / PCI-specific Initialization And Device Operation / Notification of Device Configuration Changes"
+#define L_VQRESET "Basic Facilities of a Virtio Device / Virtqueues / Virtqueue Reset / Virtqueue Reset"
+#define L_VQREEN "Basic Facilities of a Virtio Device / Virtqueues / Virtqueue Reset / Virtqueue Re-enable"
 #define L_FEATURES "Basic Facilities of a Virtio Device / Feature Bits"
 #define L_RFB "Reserved Feature Bits"
 #define L_RFB_LEGACY L_RFB " / Legacy Interface: Reserved Feature Bits"
@@ -39,6 +43,5 @@
 #define L_PACKED L_BASIC " / Packed Virtqueues"
 #define L_PACKED_DESC L_PACKED " / The Virtqueue Descriptor Table"
 #define L_PACKED_SG L_PACKED " / Scatter-Gather Support"
-
 
 #endif

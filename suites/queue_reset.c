@@ -1,0 +1,271 @@
+/* Virtqueue reset (VIRTIO_F_RING_RESET) through queue_reset: what the
+ * register reads, and what a reset queue does and becomes. */
+#include <errno.h>
+#include <string.h>
+#include "drive.h"
+#include "labels.h"
+#include "queue_run.h"
+
+/* VERSION_1 and RING_RESET into want, or NULL after a SKIP. */
+static const uint32_t *ring_reset_features(struct vc_ctx *c, uint32_t want[VC_FEATURE_WORDS])
+{
+	if (!vc_offers(c->probe, VIRTIO_F_RING_RESET)) {
+		vc_skip(c, "VIRTIO_F_RING_RESET is not offered");
+		return NULL;
+	}
+	if (c->probe->common->length < COMMON_queue_reset + 2) {
+		vc_skip(c, "the common configuration has no room for queue_reset (pci.common.length-for-features "
+			   "reports it)");
+		return NULL;
+	}
+	memset(want, 0, VC_FEATURE_WORDS * sizeof(want[0]));
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	vc_features_set(want, VIRTIO_F_RING_RESET);
+	return want;
+}
+
+/* Reset, negotiate RING_RESET, queue 0 set up and enabled. */
+static bool queue_0_enabled(struct vc_ctx *c, struct vc_driver *drv)
+{
+	uint32_t want[VC_FEATURE_WORDS];
+	struct vc_vq vq;
+	int rc;
+
+	if (!ring_reset_features(c, want) || !vc_ctx_start(c, drv, want))
+		return false;
+	if ((rc = vc_vq_setup(drv, 0, 0, &vq)) || (rc = vc_vq_enable(drv, &vq)))
+		vc_error(c, "could not set up queue 0: %s", strerror(-rc));
+	return rc == 0;
+}
+
+/* Write 1 to queue_reset of queue q and poll until it reads 0; while the
+ * reset is in progress it reads 1. 0; -ETIMEDOUT; -EPROTO with *stray the
+ * other value read; -EIO after an ERROR verdict. */
+static int queue_reset(struct vc_ctx *c, uint16_t q, uint64_t *stray)
+{
+	uint64_t deadline = vc_now_ms() + c->dev->timeout_ms, v;
+
+	if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) || !vc_ctx_common_write(c, COMMON_queue_reset, 2, 1))
+		return -EIO;
+	for (unsigned i = 0;; i++) {
+		if (!vc_ctx_common_read(c, COMMON_queue_reset, 2, &v))
+			return -EIO;
+		if (v == 0)
+			return 0;
+		if (v != 1) {
+			*stray = v;
+			return -EPROTO;
+		}
+		if (vc_now_ms() > deadline)
+			return -ETIMEDOUT;
+		vc_poll_pause(i);
+	}
+}
+
+/* For the clauses about a queue after its reset: one that does not
+ * complete is pci.common.queue-reset-completes's verdict. */
+static bool queue_reset_done(struct vc_ctx *c, uint16_t q)
+{
+	uint64_t stray;
+	int rc = queue_reset(c, q, &stray);
+
+	if (rc && rc != -EIO)
+		vc_skip(c, "the reset of queue %u did not complete (pci.common.queue-reset-completes reports it)", q);
+	return rc == 0;
+}
+
+/* A request used before the queue reset: without it there is nothing to
+ * compare the reset queue with. */
+static bool used_before_reset(struct vc_ctx *c, struct qrun *r)
+{
+	int rc = qrun_request(c, r);
+
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "the %s on queue %u was never used even before a queue reset (the virtqueue suites "
+			   "report it)", r->req.what, r->vq.index);
+	return rc == 0;
+}
+
+static void zero_on_reset(struct vc_ctx *c)
+{
+	uint32_t want[VC_FEATURE_WORDS];
+	struct vc_driver drv;
+	unsigned bad = 0;
+	uint64_t v;
+
+	if (!ring_reset_features(c, want) || !vc_ctx_start(c, &drv, want))
+		return;
+	for (uint16_t q = 0; q < c->probe->num_queues; q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) || !vc_ctx_common_read(c, COMMON_queue_reset, 2, &v))
+			return;
+		if (v != 0 && bad++ == 0) {
+			vc_fail(c, "queue_reset is not 0 after a device reset (first: queue %u)", q);
+			vc_observed(c, "queue_reset %llu", (unsigned long long)v);
+			vc_expected(c, "0");
+		}
+	}
+	if (bad > 1)
+		vc_note(c, "%u of %u queues", bad, c->probe->num_queues);
+}
+
+static void zero_after_enable(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	uint64_t v;
+
+	if (!queue_0_enabled(c, &drv) || !vc_ctx_common_read(c, COMMON_queue_reset, 2, &v))
+		return;
+	if (v != 0) {
+		vc_fail(c, "queue 0: queue_reset is not 0 after the queue was enabled");
+		vc_observed(c, "queue_reset %llu", (unsigned long long)v);
+		vc_expected(c, "0");
+	}
+}
+
+/* queue_reset reads 1 until the reset is done, then 0 with queue_enable 0. */
+static void completes(struct vc_ctx *c)
+{
+	struct vc_driver drv;
+	uint64_t stray = 0, reset, enable;
+	int rc;
+
+	if (!queue_0_enabled(c, &drv))
+		return;
+	rc = queue_reset(c, 0, &stray);
+	if (rc == -ETIMEDOUT) {
+		vc_fail(c, "queue 0: queue_reset still reads 1 %u ms after the driver wrote 1", c->dev->timeout_ms);
+		vc_observed(c, "queue_reset 1");
+		vc_expected(c, "0 once the reset completes");
+	} else if (rc == -EPROTO) {
+		vc_fail(c, "queue 0: queue_reset read neither 1 (in progress) nor 0 (done)");
+		vc_observed(c, "queue_reset 0x%llx", (unsigned long long)stray);
+		vc_expected(c, "1, then 0");
+	}
+	if (rc || !vc_ctx_common_read(c, COMMON_queue_reset, 2, &reset) ||
+	    !vc_ctx_common_read(c, COMMON_queue_enable, 2, &enable))
+		return;
+	if (reset != 0 || enable != 0) {
+		vc_fail(c, "queue 0: after the queue reset completed, queue_reset and queue_enable are not both 0");
+		vc_observed(c, "queue_reset %llu, queue_enable %llu", (unsigned long long)reset,
+			    (unsigned long long)enable);
+		vc_expected(c, "0 and 0");
+	}
+}
+
+/* A reset queue is dead until re-enabled: a buffer in its old rings and a
+ * doorbell get neither a used element nor an interrupt (INTx, so no
+ * vector mapping hides one). */
+static void stops_queue(struct vc_ctx *c)
+{
+	uint32_t want[VC_FEATURE_WORDS];
+	struct qrun r;
+	uint16_t id;
+	uint32_t len;
+	int rc, vector;
+
+	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0))
+		return;
+	if ((rc = vc_irq_intx(&r.drv))) {
+		vc_error(c, "could not route INTx: %s", strerror(-rc));
+		return;
+	}
+	if (!qrun_enable(c, &r) || !used_before_reset(c, &r))
+		return;
+	drive_drain_irqs(c, &r.drv);
+	if ((rc = vc_vq_add(&r.drv, &r.vq, r.req.bufs, r.req.n, &id))) {
+		vc_error(c, "could not make a buffer available: %s", strerror(-rc));
+		return;
+	}
+	if (!queue_reset_done(c, r.vq.index))
+		return;
+	if ((rc = vc_vq_kick(&r.drv, &r.vq))) {
+		vc_error(c, "doorbell failed: %s", strerror(-rc));
+		return;
+	}
+	rc = vc_vq_wait_used(&r.drv, &r.vq, DRIVE_QUIET_MS, &id, &len);
+	if (rc == 0) {
+		vc_fail(c, "queue %u: the device used a buffer from the queue's old rings after the queue was reset",
+			r.vq.index);
+		vc_observed(c, "used element for buffer %u, len %u", id, len);
+		vc_expected(c, "nothing used within %u ms", DRIVE_QUIET_MS);
+	} else if (rc != -ETIMEDOUT) {
+		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
+		return;
+	}
+	if (vc_irq_wait(&r.drv, 0, &vector) == 0) {
+		vc_fail(c, "queue %u: an interrupt came after the queue was reset and notified", r.vq.index);
+		vc_observed(c, "INTx");
+		vc_expected(c, "no interrupt within %u ms", DRIVE_QUIET_MS);
+	}
+}
+
+/* After a reset the queue starts over: fresh rings, one request, and the
+ * used index reads 1 (the device's available and used state is back at 0). */
+static void state_default(struct vc_ctx *c)
+{
+	uint32_t want[VC_FEATURE_WORDS];
+	struct qrun r;
+	uint8_t idx[2];
+	int rc;
+
+	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0) || !qrun_enable(c, &r) ||
+	    !used_before_reset(c, &r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
+	    !qrun_rings(c, &r, 0) || !qrun_enable(c, &r))
+		return;
+	rc = qrun_request(c, &r);
+	if (rc == -ETIMEDOUT) {
+		vc_fail(c, "queue %u: after the queue reset, the %s on fresh rings was never used", r.vq.index,
+			r.req.what);
+		vc_observed(c, "no used element within %u ms", c->dev->timeout_ms);
+		vc_expected(c, "the device starting over at available index 0");
+	}
+	if (rc)
+		return;
+	if ((rc = vc_dma_read(c->dev, r.vq.device + 2, idx, 2))) {
+		vc_error(c, "DMA read failed: %s", strerror(-rc));
+		return;
+	}
+	if ((idx[0] | idx[1] << 8) != 1) {
+		vc_fail(c, "queue %u: after the queue reset and one request on fresh rings, the used index is not 1",
+			r.vq.index);
+		vc_observed(c, "used idx %u (two requests were used before the reset)", idx[0] | idx[1] << 8);
+		vc_expected(c, "used idx 1");
+	}
+}
+
+/* A smaller queue_size written before re-enabling a reset queue is the
+ * size the device then uses. */
+static void reenable_honours_size(struct vc_ctx *c)
+{
+	uint32_t want[VC_FEATURE_WORDS];
+	struct qrun r;
+	uint16_t small;
+
+	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0) || !(small = qrun_small_size(c, &r)) ||
+	    !qrun_enable(c, &r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
+	    !qrun_rings(c, &r, small) || !qrun_enable(c, &r))
+		return;
+	qrun_wrap(c, &r, "queue_size set smaller before re-enabling the reset queue");
+}
+
+#define DRIVES (NEED_BAR_WRITE | NEED_COMMON)
+static const struct vc_clause clauses[] = {
+	{ "pci.common.queue-reset-zero-on-reset", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES,
+	  "PCI-COMMON-DEV-9", "With VIRTIO_F_RING_RESET negotiated, every queue's queue_reset reads 0 after a "
+	  "device reset.", NULL, zero_on_reset },
+	{ "pci.common.queue-reset-zero-after-enable", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "PCI-COMMON-DEV-10", "queue_reset reads 0 once the queue is enabled.", NULL, zero_after_enable },
+	{ "pci.common.queue-reset-completes", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "PCI-COMMON-DEV-12 PCI-COMMON-DEV-13", "After 1 is written to queue_reset it reads 1 while the reset is "
+	  "in progress, then 0, and queue_enable reads 0.", NULL, completes },
+	{ "virtqueue.reset.stops-queue", L_VQRESET, VC_MUST_NOT, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA | NEED_IRQ,
+	  "VQRESET-DEV-1", "A reset queue neither uses the buffers in its old rings nor interrupts for them when "
+	  "notified.", NULL, stops_queue },
+	{ "virtqueue.reset.state-default", L_VQRESET, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "VQRESET-DEV-2 PCI-COMMON-DEV-11", "Writing 1 to queue_reset returns the queue to its default state: "
+	  "re-enabled on fresh rings it starts over at index 0.", NULL, state_default },
+	{ "virtqueue.reenable.honours-size", L_VQREEN, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "VQREEN-DEV-1", "A smaller queue_size written before re-enabling a reset queue is the ring size the device "
+	  "uses.", NULL, reenable_honours_size },
+};
+VC_SUITE(suite_queue_reset, clauses);

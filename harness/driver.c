@@ -376,10 +376,17 @@ int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms
 		int rc = vc_vq_get_used(drv, vq, id, len);
 		if (rc != -EAGAIN)
 			return rc;
-		if (vc_now_ms() > deadline)
+		if (vc_now_ms() >= deadline)      /* timeout 0: one look */
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
 	}
+}
+
+unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms)
+{
+	struct vc_device *d = drv->dev;
+
+	return d->ops->settle && d->ops->settle(d) == 0 ? 0 : ms;
 }
 
 int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags)

@@ -450,7 +450,7 @@ static void config_data_consumed(struct vc_ctx *c)
 	d.vq.notif_config_data = d.vq.index;
 	if (vc_vq_add(&d.drv, &d.vq, d.req.bufs, d.req.n, &id) || vc_vq_kick(&d.drv, &d.vq))
 		goto out;
-	bool used = vc_vq_wait_used(&d.drv, &d.vq, 200, &id, &len) == 0;
+	bool used = vc_vq_wait_used(&d.drv, &d.vq, vc_quiet_ms(&d.drv, 200), &id, &len) == 0;
 	vc_note(c, "notified with the plain index %u instead of queue_notif_config_data 0x%x, the device %s",
 		d.vq.index, d.vqn, used ? "used the buffer anyway" : "did not use the buffer");
 out:

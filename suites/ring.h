@@ -10,7 +10,7 @@
 #define RING_F(bit) (1ull << (bit))
 #define RING_MAX_BUFS 16
 #define RING_MAX_BYTES 4096
-#define RING_QUIET_MS 200          /* how long "no notification" is watched */
+#define RING_QUIET_MS 200          /* how long "no notification" is watched (vc_quiet_ms) */
 
 /* Packed descriptor flag bits (struct pvirtq_desc.flags). */
 enum { RING_PACKED_AVAIL = 1 << 7, RING_PACKED_USED = 1 << 15 };

@@ -100,7 +100,7 @@ static void avail_bit(struct vc_ctx *c)
 	uint16_t wrong = (uint16_t)(flags ^ (RING_PACKED_AVAIL | RING_PACKED_USED));
 	if (!write_flags(&r, slot, wrong) || !ring_kick(&r))
 		return;
-	int rc = vc_vq_wait_used(&r.drv, &r.vq, RING_QUIET_MS, &id, &len);
+	int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, RING_QUIET_MS), &id, &len);
 	if (!read_desc(&r, slot, after))
 		return;
 	if (rc == 0 || memcmp(after + 8, d + 8, 6) || (after[14] | after[15] << 8) != wrong) {

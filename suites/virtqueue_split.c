@@ -124,7 +124,7 @@ static void indirect_after_direct(struct vc_ctx *c) { indirect(c, 1, false); }
 
 /* Used buffer notifications: one request with the driver-area fields set,
  * then whether an interrupt came (must: within the device timeout; must
- * not: within RING_QUIET_MS). */
+ * not: once the device settled, or within RING_QUIET_MS). */
 static void notify_case(struct vc_ctx *c, bool event_idx, uint16_t flags, uint16_t used_event, unsigned before,
 			bool must)
 {
@@ -149,14 +149,15 @@ static void notify_case(struct vc_ctx *c, bool event_idx, uint16_t flags, uint16
 		if (must && i < before && (!ring_irq(&r, RING_QUIET_MS, &got) || !ring_irq_drain(&r)))
 			return;
 	}
-	if (!ring_irq(&r, must ? r.drv.dev->timeout_ms : RING_QUIET_MS, &got))
+	unsigned watch = must ? r.drv.dev->timeout_ms : vc_quiet_ms(&r.drv, RING_QUIET_MS);
+	if (!ring_irq(&r, watch, &got))
 		return;
 	if (got != must) {
 		vc_fail(c, "%s used buffer notification for the entries up to used index %u (avail->flags %u, used_event "
 			   "%u, VIRTIO_F_EVENT_IDX %s)", must ? "no" : "a", before, flags, used_event,
 			event_idx ? "negotiated" : "not negotiated");
-		vc_observed(c, must ? "no interrupt within %u ms" : "an interrupt within %u ms",
-			    must ? r.drv.dev->timeout_ms : RING_QUIET_MS);
+		vc_observed(c, must ? "no interrupt within %u ms" : "an interrupt within %u ms of the device settling",
+			    watch);
 		vc_expected(c, must ? "an interrupt" : "none");
 	}
 }
@@ -209,7 +210,7 @@ static bool spurious_kick(struct ring *r, const char *when)
 
 	if (!ring_kick(r))
 		return false;
-	int rc = vc_vq_wait_used(&r->drv, &r->vq, RING_QUIET_MS, &id, &len);
+	int rc = vc_vq_wait_used(&r->drv, &r->vq, vc_quiet_ms(&r->drv, RING_QUIET_MS), &id, &len);
 	if (rc == 0) {
 		vc_fail(r->c, "a doorbell with no new buffer made the device use a buffer (%s)", when);
 		vc_observed(r->c, "used id %u, len %u", id, len);
@@ -283,7 +284,7 @@ static void in_order(struct vc_ctx *c)
 	/* a batch named by its last buffer leaves no entry for the earlier ones */
 	uint16_t id;
 	uint32_t len;
-	if (vc_vq_wait_used(&r.drv, &r.vq, RING_QUIET_MS, &id, &len) == 0) {
+	if (vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, RING_QUIET_MS), &id, &len) == 0) {
 		vc_fail(c, "with VIRTIO_F_IN_ORDER, a buffer was used after one made available later");
 		vc_observed(c, "used id %u after the entry for id %u", id, io[n - 1].id);
 		vc_expected(c, "no further used entry");

@@ -64,6 +64,11 @@ struct vc_backend_ops {
 	 * own view (qemu: its notify trace events), into ev (at most max).
 	 * Returns how many, or a negative errno. NULL: not observable. */
 	int (*notify_seen)(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
+	/* Return once the device has carried out everything asked of it so
+	 * far (accesses, notifications and the work they start), with every
+	 * effect the harness can see (used entries, interrupts) in place.
+	 * NULL: the backend cannot know that; watch for a while instead. */
+	int (*settle)(struct vc_device *d);
 	void (*close)(struct vc_device *d);
 };
 

@@ -109,6 +109,12 @@ int vc_irq_intx(struct vc_driver *drv);
 /* Wait for one interrupt: 0 with *vector (-1 for INTx), or -ETIMEDOUT. */
 int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector);
 
+/* Something that must NOT happen (no used buffer, no interrupt): let the
+ * device settle (device.h, settle) and return how long still to watch for
+ * it: 0 when the backend knows the device has done all it was asked, else
+ * `ms`, the fixed window. The caller then looks with that timeout. */
+unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms);
+
 /* Sleep a little between polls (backends with an asynchronous device). */
 void vc_poll_pause(unsigned iteration);
 uint64_t vc_now_ms(void);

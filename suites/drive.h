@@ -10,7 +10,8 @@
 enum drive_irq { DRIVE_INTX, DRIVE_MSIX };
 enum { DRIVE_CONFIG_VECTOR = 0, DRIVE_QUEUE_VECTOR = 1 };
 
-/* A quiet spell: how long "nothing must happen" is watched. */
+/* A quiet spell: how long "nothing must happen" is watched where the
+ * backend cannot settle the device (vc_quiet_ms). */
 #define DRIVE_QUIET_MS 200
 
 /* Reset, negotiate `want` (NULL: VERSION_1), route interrupts (MSI-X: the

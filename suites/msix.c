@@ -184,11 +184,12 @@ static void mapping_failure(struct vc_ctx *c)
 static void no_interrupt(struct vc_ctx *c, struct vc_driver *drv, const char *why)
 {
 	int vector;
+	unsigned quiet = vc_quiet_ms(drv, DRIVE_QUIET_MS);
 
-	if (vc_irq_wait(drv, DRIVE_QUIET_MS, &vector) == 0) {
+	if (vc_irq_wait(drv, quiet, &vector) == 0) {
 		vc_fail(c, "an interrupt arrived %s", why);
 		vc_observed(c, "interrupt on vector %d", vector);
-		vc_expected(c, "no interrupt within %u ms", DRIVE_QUIET_MS);
+		vc_expected(c, "no interrupt once the device settled, nor %u ms after", quiet);
 	}
 }
 

@@ -182,12 +182,13 @@ static void stops_queue(struct vc_ctx *c)
 		vc_error(c, "doorbell failed: %s", strerror(-rc));
 		return;
 	}
-	rc = vc_vq_wait_used(&r.drv, &r.vq, DRIVE_QUIET_MS, &id, &len);
+	unsigned quiet = vc_quiet_ms(&r.drv, DRIVE_QUIET_MS);
+	rc = vc_vq_wait_used(&r.drv, &r.vq, quiet, &id, &len);
 	if (rc == 0) {
 		vc_fail(c, "queue %u: the device used a buffer from the queue's old rings after the queue was reset",
 			r.vq.index);
 		vc_observed(c, "used element for buffer %u, len %u", id, len);
-		vc_expected(c, "nothing used within %u ms", DRIVE_QUIET_MS);
+		vc_expected(c, "nothing used once the device settled, nor %u ms after", quiet);
 	} else if (rc != -ETIMEDOUT) {
 		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
 		return;
@@ -195,7 +196,7 @@ static void stops_queue(struct vc_ctx *c)
 	if (vc_irq_wait(&r.drv, 0, &vector) == 0) {
 		vc_fail(c, "queue %u: an interrupt came after the queue was reset and notified", r.vq.index);
 		vc_observed(c, "INTx");
-		vc_expected(c, "no interrupt within %u ms", DRIVE_QUIET_MS);
+		vc_expected(c, "no interrupt once the device settled, nor %u ms after", quiet);
 	}
 }
 

@@ -212,7 +212,7 @@ static void queues_quiet_after_reset(struct vc_ctx *c)
 	if (!reset_done(c, &drv) || !view_rings(c, &vq, &req, &before))
 		return;
 	drive_drain_irqs(c, &drv);       /* raised before the reset completed: allowed */
-	rc = vc_irq_wait(&drv, DRIVE_QUIET_MS, &vector);
+	rc = vc_irq_wait(&drv, vc_quiet_ms(&drv, DRIVE_QUIET_MS), &vector);
 	if (rc == 0) {
 		vc_fail(c, "an interrupt arrived after the reset completed");
 		vc_observed(c, "INTx");

@@ -50,7 +50,7 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 		vc_error(c, "doorbell write failed: %s", strerror(-rc));
 		return;
 	}
-	rc = drive_wait_irq(c, &drv, -1, DRIVE_QUIET_MS, &isr);
+	rc = drive_wait_irq(c, &drv, -1, vc_quiet_ms(&drv, DRIVE_QUIET_MS), &isr);
 	if (rc && rc != -ETIMEDOUT)
 		return;
 	bool irq = rc == 0;

@@ -4,9 +4,11 @@
  *   vc-bench-helper open SPEC [N]   open and close the device N times (qemu:
  *                                   QEMU's start-to-quit as the backend runs
  *                                   it); the median of each phase
- *   vc-bench-helper doorbell [N]    the cost of one vc_vq_kick on the
- *                                   simulated device, untraced and traced,
- *                                   interleaved in rounds so drift hits both
+ *   vc-bench-helper doorbell [N [SPEC]]
+ *                                   the cost of one vc_vq_kick (on the
+ *                                   simulated device unless SPEC), untraced
+ *                                   and traced, interleaved in rounds so
+ *                                   drift hits both
  *   vc-bench-helper used-after SPEC [N]
  *                                   how many looks at the used ring (each one
  *                                   round trip on qemu:) a request's used
@@ -67,7 +69,7 @@ static int open_close(const char *spec, unsigned n)
 	return 0;
 }
 
-static int doorbell(unsigned n)
+static int doorbell(unsigned n, const char *spec)
 {
 	struct vc_device *d;
 	struct vc_probe p;
@@ -78,7 +80,7 @@ static int doorbell(unsigned n)
 	enum { ROUNDS = 20 };
 	uint64_t plain[ROUNDS], traced[ROUNDS];
 
-	if (vc_device_open("sim", &d, err, sizeof(err)) || vc_probe_device(d, &p, err, sizeof(err))) {
+	if (vc_device_open(spec, &d, err, sizeof(err)) || vc_probe_device(d, &p, err, sizeof(err))) {
 		fprintf(stderr, "vc-bench-helper: %s\n", err);
 		return 3;
 	}
@@ -86,7 +88,7 @@ static int doorbell(unsigned n)
 	vc_driver_init(&drv, d, &p);
 	if (vc_start(&drv, NULL) || vc_vq_setup(&drv, 0, 0, &vq) || vc_vq_enable(&drv, &vq) ||
 	    vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK)) {
-		fprintf(stderr, "vc-bench-helper: the simulated device did not start\n");
+		fprintf(stderr, "vc-bench-helper: %s did not start\n", spec);
 		return 3;
 	}
 	trace.clause = "bench";
@@ -155,7 +157,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "open"))
 		return open_close(argv[2], argc > 3 ? (unsigned)atoi(argv[3]) : 5);
 	if (argc >= 2 && !strcmp(argv[1], "doorbell"))
-		return doorbell(argc > 2 ? (unsigned)atoi(argv[2]) : 100000);
+		return doorbell(argc > 2 ? (unsigned)atoi(argv[2]) : 100000, argc > 3 ? argv[3] : "sim");
 	if (argc >= 3 && !strcmp(argv[1], "used-after"))
 		return used_after(argv[2], argc > 3 ? (unsigned)atoi(argv[3]) : 50);
 	fprintf(stderr, "usage: vc-bench-helper open SPEC [N] | doorbell [N] | used-after SPEC [N]\n");

@@ -96,7 +96,7 @@ void vc_libpci_name(struct pci_access *a, struct pci_dev *p, char *buf, size_t l
 	if (!pci_lookup_name(a, name, sizeof(name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 			     p->vendor_id, p->device_id))
 		snprintf(name, sizeof(name), "device %04x:%04x", p->vendor_id, p->device_id);
-	snprintf(buf, len, "%s", name);
+	snprintf(buf, len, "%.*s", len ? (int)len - 1 : 0, name);   /* a long name is cut, knowingly */
 }
 
 /* One lookup: name is "" unless the database knows it. */

@@ -123,10 +123,10 @@ void vc_expect_apply(const struct vc_expectations *x, const char *device_spec, s
 		if (!e || (!failed && r[i].status != VC_PASS))
 			continue;
 		if (failed)
-			snprintf(msg, sizeof(msg), "expected %s (%s, %s:%u): %s", vc_status_str(r[i].status), e->reason,
-				 x->path, e->line, r[i].message);
+			snprintf(msg, sizeof(msg), "expected %s (%.200s, %.160s:%u): %.360s", vc_status_str(r[i].status),
+				 e->reason, x->path, e->line, r[i].message);
 		else
-			snprintf(msg, sizeof(msg), "passed, but %s:%u expects it to fail (%s): the expectation is stale",
+			snprintf(msg, sizeof(msg), "passed, but %.160s:%u expects it to fail (%.200s): the expectation is stale",
 				 x->path, e->line, e->reason);
 		memcpy(r[i].message, msg, sizeof(msg));
 		r[i].status = failed ? VC_XFAIL : VC_XPASS;

@@ -117,6 +117,8 @@ int vc_start(struct vc_driver *drv, const uint32_t *want)
 
 /* DMA arena */
 
+static int guard_fill(struct vc_device *d, size_t from, size_t to);
+
 #define DMA_ARENA_SIZE (4u << 20)
 
 int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus)
@@ -132,11 +134,15 @@ int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus)
 	}
 	if (align < 16)
 		align = 16;
-	size_t start = (d->dma_used + align - 1) & ~(align - 1);
-	if (len > d->dma_size || start > d->dma_size - len)
+	size_t guard = d->dma_guard ? VC_DMA_GUARD : 0, from = d->dma_used;
+	size_t start = (d->dma_used + guard + align - 1) & ~(align - 1);
+	if (len + guard > d->dma_size || start > d->dma_size - len - guard)
 		return -ENOMEM;
 	d->dma_used = start + len;
 	*bus = d->dma_base + start;
+	if (guard && ((rc = guard_fill(d, from, start)) || (rc = guard_fill(d, start + len, start + len + guard))))
+		return rc;
+	d->dma_used += guard;
 	/* the arena is reused: hand out zeroed memory as a fresh allocation would be */
 	static const uint8_t zero[4096];
 	for (size_t off = 0; off < len; off += sizeof(zero)) {
@@ -150,6 +156,64 @@ int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus)
 void vc_dma_reclaim(struct vc_device *d)
 {
 	d->dma_used = 0;
+	d->dma_guard = false;
+}
+
+int vc_dma_guard(struct vc_device *d)
+{
+	uint64_t bus;
+	int rc = vc_dma_alloc(d, 0, 16, &bus);    /* the arena exists from here on */
+
+	d->dma_guard = true;
+	d->dma_nguards = 0;
+	return rc;
+}
+
+/* A guard byte's value depends on its place, so a stray copy of another
+ * guard does not pass for it. */
+static uint8_t guard_byte(size_t off) { return (uint8_t)(0xa5 + 13 * off + (off >> 8)); }
+
+static int guard_fill(struct vc_device *d, size_t from, size_t to)
+{
+	uint8_t buf[512];
+	int rc;
+
+	if (d->dma_nguards && d->dma_guards[d->dma_nguards - 1].to == from)
+		d->dma_guards[d->dma_nguards - 1].to = to;
+	else if (d->dma_nguards < sizeof(d->dma_guards) / sizeof(d->dma_guards[0])) {
+		d->dma_guards[d->dma_nguards].from = from;
+		d->dma_guards[d->dma_nguards++].to = to;
+	} else
+		return -ENOSPC;
+	for (size_t off = from; off < to; off += sizeof(buf)) {
+		size_t n = to - off < sizeof(buf) ? to - off : sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = guard_byte(off + i);
+		if ((rc = vc_dma_write(d, d->dma_base + off, buf, n)))
+			return rc;
+	}
+	return 0;
+}
+
+int vc_dma_guard_check(struct vc_device *d, uint64_t *where, uint8_t *got)
+{
+	uint8_t buf[4096];
+	int rc;
+
+	for (unsigned g = 0; g < d->dma_nguards; g++) {
+		for (size_t off = d->dma_guards[g].from; off < d->dma_guards[g].to; off += sizeof(buf)) {
+			size_t n = d->dma_guards[g].to - off < sizeof(buf) ? d->dma_guards[g].to - off : sizeof(buf);
+			if ((rc = vc_dma_read(d, d->dma_base + off, buf, n)))
+				return rc;
+			for (size_t i = 0; i < n; i++)
+				if (buf[i] != guard_byte(off + i)) {
+					*where = d->dma_base + off + i;
+					*got = buf[i];
+					return -EFAULT;
+				}
+		}
+	}
+	return 0;
 }
 
 int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)

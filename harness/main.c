@@ -313,9 +313,33 @@ static const char *needs_str(unsigned needs, char *buf, size_t len)
 	return buf;
 }
 
+/* The feature bits a clause requires, by name (bit N for one without). */
+static const char *features_str(uint64_t bits, char *buf, size_t len)
+{
+	static const char *const names[64] = {
+		[VIRTIO_F_INDIRECT_DESC] = "VIRTIO_F_INDIRECT_DESC", [VIRTIO_F_EVENT_IDX] = "VIRTIO_F_EVENT_IDX",
+		[VIRTIO_F_VERSION_1] = "VIRTIO_F_VERSION_1", [VIRTIO_F_ACCESS_PLATFORM] = "VIRTIO_F_ACCESS_PLATFORM",
+		[VIRTIO_F_RING_PACKED] = "VIRTIO_F_RING_PACKED", [VIRTIO_F_IN_ORDER] = "VIRTIO_F_IN_ORDER",
+		[VIRTIO_F_SR_IOV] = "VIRTIO_F_SR_IOV", [VIRTIO_F_NOTIFICATION_DATA] = "VIRTIO_F_NOTIFICATION_DATA",
+		[VIRTIO_F_NOTIF_CONFIG_DATA] = "VIRTIO_F_NOTIF_CONFIG_DATA", [VIRTIO_F_RING_RESET] = "VIRTIO_F_RING_RESET",
+		[VIRTIO_F_ADMIN_VQ] = "VIRTIO_F_ADMIN_VQ",
+	};
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned b = 0; b < 64; b++)
+		if (bits & VC_REQ(b)) {
+			char num[16];
+			snprintf(num, sizeof(num), "bit %u", b);
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " " : "",
+						 names[b] ? names[b] : num);
+		}
+	return buf;
+}
+
 static int cmd_list(const struct options *o)
 {
-	char needs[128], faults[1024];
+	char needs[128], faults[1024], feats[512];
 	bool first = true;
 
 	if (o->faults) {
@@ -355,6 +379,13 @@ static int cmd_list(const struct options *o)
 		vc_json_words(stdout, needs);
 		printf(",\"covers\":");
 		vc_json_words(stdout, cl->covers);
+		/* what a CI can check before running: the device's features and
+		 * queues (the backend's abilities are `needs`) */
+		printf(",\"requires\":{\"features\":");
+		vc_json_words(stdout, features_str(cl->requires_features, feats, sizeof(feats)));
+		printf(",\"queues\":%u,\"backend\":", cl->min_queues ? cl->min_queues : 1);
+		vc_json_words(stdout, needs);
+		printf("}");
 		printf(",\"faults\":");
 		vc_json_words(stdout, faults);
 		printf("}");

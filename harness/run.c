@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "vc/linux_probe.h"
 #include "vc/run.h"
 
 static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r)
@@ -35,6 +36,8 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 			vc_run_clause(cl, dev, &r->probe, rq->timeout_ms, rq->trace ? &r->trace : NULL,
 				      &r->results[r->n++]);
 	}
+	if (r->results)
+		vc_linux_attach(dev, &r->probe, r->results, r->n);
 	r->dev = *dev;
 	r->dev.ops = NULL;
 	r->dev.priv = NULL;

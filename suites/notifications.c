@@ -599,7 +599,7 @@ static const struct vc_clause clauses[] = {
 	{ "pci.notify.driver.width-32", L_AVAILNOTIF, VC_MUST, VC_DRIVER_RULE, "1.2", DRIVE_NEEDS,
 	  "PCI-AVAILNOTIF-DRV-2",
 	  "Harness self-check: with VIRTIO_F_NOTIFICATION_DATA every doorbell is a 32-bit write.", NULL,
-	  driver_width_32 },
+	  driver_width_32, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 	{ "pci.notify.driver.vq-index", L_AVAILNOTIF, VC_MUST, VC_DRIVER_RULE, "1.2", DRIVE_NEEDS,
 	  "PCI-AVAILNOTIF-DRV-3 PCI-AVAILNOTIF-DRV-4",
 	  "Harness self-check: without VIRTIO_F_NOTIF_CONFIG_DATA the notification (or its vq_index) is the "
@@ -607,28 +607,28 @@ static const struct vc_clause clauses[] = {
 	{ "pci.notify.driver.config-data", L_AVAILNOTIF, VC_MUST, VC_DRIVER_RULE, "1.2", DRIVE_NEEDS,
 	  "PCI-AVAILNOTIF-DRV-5 PCI-AVAILNOTIF-DRV-6",
 	  "Harness self-check: with VIRTIO_F_NOTIF_CONFIG_DATA the notification (or its bits 0-15) is the "
-	  "queue's queue_notif_config_data.", NULL, driver_config_data },
+	  "queue's queue_notif_config_data.", NULL, driver_config_data, VC_REQ(VIRTIO_F_NOTIF_CONFIG_DATA) },
 	{ "pci.notify.driver.next-split", L_DRIVER_NOTIF, VC_MUST, VC_DRIVER_RULE, "1.1", DRIVE_NEEDS, "",
 	  "Harness self-check: split ring, 32-bit notifications carry the avail index (next_off its 15 low "
 	  "bits, next_wrap bit 15), past 0x8000 (the spec defines the fields; no catalog row).", NULL,
-	  driver_next_split },
+	  driver_next_split, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 	{ "pci.notify.driver.next-packed", L_PACKED_DESC_DRV, VC_MUST, VC_DRIVER_RULE, "1.1", DRIVE_NEEDS,
 	  "PACKED-DESC-DRV-3",
 	  "Harness self-check: packed ring, next_off/next_wrap name the next descriptor not yet made "
-	  "available, over several ring wraps.", NULL, driver_next_packed },
+	  "available, over several ring wraps.", NULL, driver_next_packed, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) | VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "pci.notify.data.split", L_DRIVER_NOTIF, VC_MUST, VC_DEVICE_RULE, "1.1", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIFICATION_DATA uses split-ring buffers notified with 32-bit "
-	  "notifications (implied by the feature; the spec has no device row).", NULL, data_split },
+	  "notifications (implied by the feature; the spec has no device row).", NULL, data_split, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 	{ "pci.notify.data.packed", L_DRIVER_NOTIF, VC_MUST, VC_DEVICE_RULE, "1.1", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIFICATION_DATA and packed rings uses buffers notified with 32-bit "
-	  "notifications, a full ring included (implied by the feature; no device row).", NULL, data_packed },
+	  "notifications, a full ring included (implied by the feature; no device row).", NULL, data_packed, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) | VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "pci.notify.config-data.per-queue", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVE_NEEDS, "",
 	  "With VIRTIO_F_NOTIF_CONFIG_DATA offered, every queue has a queue_notif_config_data inside the "
-	  "common configuration, unchanged from setup to enabled (no catalog row).", NULL, config_data_per_queue },
+	  "common configuration, unchanged from setup to enabled (no catalog row).", NULL, config_data_per_queue, VC_REQ(VIRTIO_F_NOTIF_CONFIG_DATA) },
 	{ "pci.notify.config-data.consumed", L_AVAILNOTIF, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIF_CONFIG_DATA uses buffers notified with queue_notif_config_data "
 	  "(16- and 32-bit); the plain index is reported as information (no device row).", NULL,
-	  config_data_consumed },
+	  config_data_consumed, VC_REQ(VIRTIO_F_NOTIF_CONFIG_DATA) },
 	{ "pci.notify.trace-matches-device", L_AVAILNOTIF, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVE_NEEDS, "",
 	  "The device received exactly the doorbells the harness's trace records: count, offset, width, "
 	  "value, queue (needs a backend that shows the device's view: qemu, sim).", NULL,
@@ -639,10 +639,10 @@ static const struct vc_clause clauses[] = {
 	{ "pci.notify.draft.notify-data-accepted", L_NOTIFY_DRAFT, VC_MUST, VC_DEVICE_RULE, "draft-2020",
 	  DRIVE_NEEDS, "",
 	  "2020 draft: with notify_data_valid set, notify_data is valid: notifications carrying it are acted on.",
-	  P, draft_notify_data_accepted },
+	  P, draft_notify_data_accepted, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 	{ "pci.notify.driver.draft-notify-data", L_NOTIFY_DRAFT, VC_MUST, VC_DRIVER_RULE, "draft-2020",
 	  DRIVE_NEEDS, "",
 	  "Harness self-check, 2020 draft: with VIRTIO_F_NOTIFICATION_DATA and notify_data_valid, vqn carries "
-	  "notify_data.", P, driver_draft_notify_data },
+	  "notify_data.", P, driver_draft_notify_data, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 };
 VC_SUITE(suite_notifications, clauses);

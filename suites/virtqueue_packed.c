@@ -151,19 +151,19 @@ static void chain_order(struct vc_ctx *c) { ring_any_arrangement(c, true); }
 static const struct vc_clause clauses[] = {
 	{ "virtqueue.packed.used-order", L_PACKED, VC_MUST, VC_DEVICE_RULE, "1.1", NEEDS, "PACKED-VQ-DEV-2",
 	  "Used descriptors are written one after another where the driver polls next, with the device's wrap "
-	  "counter, across ring wrap-around (a queue of 8, batches of requests).", NULL, used_order },
+	  "counter, across ring wrap-around (a queue of 8, batches of requests).", NULL, used_order, VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "virtqueue.packed.desc.readable-untouched", L_PACKED_DESC, VC_MUST_NOT, VC_DEVICE_RULE, "1.1", NEEDS,
 	  "PACKED-DESC-DEV-1", "The device does not write device-readable buffers (packed ring).", NULL,
-	  readable_untouched },
+	  readable_untouched, VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "virtqueue.packed.desc.avail-bit", L_PACKED_DESC, VC_MUST_NOT, VC_DEVICE_RULE, "1.1", NEEDS,
 	  "PACKED-DESC-DEV-3",
-	  "A descriptor whose AVAIL bit does not match the driver's wrap counter is not used.", NULL, avail_bit },
+	  "A descriptor whose AVAIL bit does not match the driver's wrap counter is not used.", NULL, avail_bit, VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "virtqueue.packed.desc.used-unchanged", L_PACKED_DESC, VC_MUST_NOT, VC_DEVICE_RULE, "1.1", NEEDS,
 	  "PACKED-DESC-DEV-4", "A descriptor marked used is not changed afterwards by the device.", NULL,
-	  used_unchanged },
+	  used_unchanged, VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "virtqueue.packed.sg.chain-order", L_PACKED_SG, VC_MUST, VC_DEVICE_RULE, "1.1", NEEDS, "PACKED-SG-DEV-1",
 	  "A NEXT-chained request with every buffer in two pieces (a 1-byte one first) completes as it does whole, "
-	  "its first used-len writable bytes written in list order.", NULL, chain_order },
+	  "its first used-len writable bytes written in list order.", NULL, chain_order, VC_REQ(VIRTIO_F_RING_PACKED) },
 };
 
 VC_SUITE(suite_virtqueue_packed, clauses);

@@ -42,7 +42,13 @@ struct vc_clause {
 	const char *summary;     /* the rule, in our words */
 	const char *profile;     /* NULL: default; else only with --profile NAME */
 	void (*run)(struct vc_ctx *c);
+	/* Prerequisites a CI can read up front (`list --format json`), after
+	 * `run` so positional tables need not name them: feature bits the
+	 * device must offer (VC_REQ(VIRTIO_F_...)), and queues it must have. */
+	uint64_t requires_features;
+	unsigned min_queues;
 };
+#define VC_REQ(bit) (1ull << (bit))
 
 struct vc_suite {
 	const char *name;

@@ -87,6 +87,11 @@ struct vc_device {
 	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
 	uint64_t dma_base;
 	size_t dma_size, dma_used;
+	/* Guard canaries (vc_dma_guard): arena ranges [from, to) between
+	 * allocations, holding a known pattern (adjacent ones merged). */
+	bool dma_guard;
+	unsigned dma_nguards;
+	struct { size_t from, to; } dma_guards[64];
 };
 
 /* Open "backend:arg". On failure returns a negative errno and writes a

@@ -47,6 +47,15 @@ struct vc_buf {
  * whole between clauses. */
 int vc_dma_alloc(struct vc_device *d, size_t len, size_t align, uint64_t *bus);
 void vc_dma_reclaim(struct vc_device *d);
+/* Guard canaries: from now until the next reclaim, every allocation is
+ * surrounded by at least VC_DMA_GUARD bytes of a known pattern, so a device
+ * that writes outside the buffers and rings it was given is caught. */
+#define VC_DMA_GUARD 256
+int vc_dma_guard(struct vc_device *d);
+/* 0 when every guard byte holds its pattern; -EFAULT with *where (the bus
+ * address of the first changed byte) and *got (its value) when one does not;
+ * another errno when the arena cannot be read. */
+int vc_dma_guard_check(struct vc_device *d, uint64_t *where, uint8_t *got);
 int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len);
 int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
 

@@ -80,8 +80,6 @@ static void device(FILE *out, const struct vc_device_report *dr)
 	opt_string(out, dev ? dev->note : NULL);
 	if (dev)        /* the whole session's, opening and probing included */
 		fprintf(out, ",\n      \"round_trips\": %" PRIu64, dev->round_trips);
-	if (dev)        /* the whole session's, opening and probing included */
-		fprintf(out, ",\n      \"round_trips\": %" PRIu64, dev->round_trips);
 	fputs(",\n      \"identity\": ", out);
 	identity(out, dr->probe);
 	fputs(",\n      \"results\": [", out);

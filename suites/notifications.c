@@ -14,7 +14,6 @@
 #include "vc/trace.h"
 #include "labels.h"
 
-#define USED_WAIT_MS 1000
 #define DRIVE_NEEDS (NEED_BAR_WRITE | NEED_BAR_READ | NEED_COMMON | NEED_DMA)
 
 /* What a driver clause judges in each doorbell (the address always). */
@@ -226,7 +225,7 @@ static bool batch(struct drive *d, unsigned k)
 	if (!kick(d))
 		return false;
 	for (unsigned i = 0; i < k; i++) {
-		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, USED_WAIT_MS, &id, &len))) {
+		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, d->drv.dev->timeout_ms, &id, &len))) {
 			if (rc != -ETIMEDOUT)
 				vc_error(d->c, "reading the used ring failed: %s", strerror(-rc));
 			d->stalled = rc == -ETIMEDOUT;
@@ -268,7 +267,7 @@ static void device_stall(struct drive *d, const char *how)
 	if (!d->stalled)
 		return;
 	vc_fail(d->c, "buffers made available and notified %s were not used within %u ms (after %u used)", how,
-		USED_WAIT_MS, d->requests);
+		d->drv.dev->timeout_ms, d->requests);
 	vc_observed(d->c, "no used buffer after notification 0x%08lx", (unsigned long)d->last_value);
 	vc_expected(d->c, "every buffer used");
 }

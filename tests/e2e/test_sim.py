@@ -38,10 +38,29 @@ def test_every_clause_passes_somewhere():
 def test_fault_fails_exactly_what_it_declares(fault, declared, clauses):
     # a fault for a profile's clause is run with that profile
     profile = {c["id"]: c["profile"] for c in clauses}.get(declared.split()[0])
-    r = run("run", "--device", f"sim:{fault}", *(["--profile", profile] if profile else []), "--format", "json")
+    # The sim answers at once, so a short watchdog changes no verdict; it
+    # bounds the hostile faults (a reset that never completes waits a
+    # quarter of it in every clause that resets).
+    r = run("run", "--device", f"sim:{fault}", *(["--profile", profile] if profile else []),
+            "--timeout-ms", "400", "--format", "json")
     assert r.failing() == set(declared.split())
     hard = {i for i, s in r.statuses().items() if s in ("FAIL", "ERROR")}
     assert r.rc == (1 if hard else 0), r.err
+
+
+@pytest.mark.parametrize("fault", ["reset-never-completes", "status-ignores-writes", "never-uses-buffers",
+                                   "used-idx-jumps", "unasked-interrupts"])
+def test_hostile_device_ends_cleanly(fault):
+    """A broken device as a whole: the run ends within its bounds, no clause
+    is an ERROR (each verdict lands on a clause that owns the rule or is a
+    SKIP that says why), and the report is whole."""
+    import time
+    t0 = time.monotonic()
+    r = run("run", "--device", f"sim:{fault}", "--timeout-ms", "400", "--format", "json", timeout=120)
+    clauses = len(r.statuses())
+    assert time.monotonic() - t0 < clauses * 0.4 + 5      # every clause within its watchdog
+    assert "ERROR" not in r.statuses().values()
+    assert r.json()["summary"]["total"] == clauses
 
 
 def test_every_device_clause_has_a_fault(clauses):

@@ -100,6 +100,22 @@ static void sr_iov_offered(struct vc_ctx *c)
 	}
 }
 
+/* Profile add-in-card (the user says the device is a card): such a device
+ * is recommended to offer both platform bits, ACCESS_PLATFORM (its DMA goes
+ * through the platform's IOMMU) and ORDER_PLATFORM (platform memory ordering). */
+static void add_in_card_platform_bits(struct vc_ctx *c)
+{
+	bool access = vc_offers(c->probe, VIRTIO_F_ACCESS_PLATFORM), order = vc_offers(c->probe, VIRTIO_F_ORDER_PLATFORM);
+
+	if (!access || !order) {
+		vc_fail(c, "an add-in card that does not offer %s", !access && !order ? "VIRTIO_F_ACCESS_PLATFORM (33) "
+			"or VIRTIO_F_ORDER_PLATFORM (36)" : !access ? "VIRTIO_F_ACCESS_PLATFORM (33)" :
+			"VIRTIO_F_ORDER_PLATFORM (36)");
+		vc_observed(c, "bit 33 %s, bit 36 %s", access ? "set" : "clear", order ? "set" : "clear");
+		vc_expected(c, "bits 33 and 36 set");
+	}
+}
+
 static void sr_iov_needs_capability(struct vc_ctx *c)
 {
 	if (vc_offers(c->probe, VIRTIO_F_SR_IOV) && !has_sriov_cap(c->probe)) {
@@ -364,6 +380,9 @@ static const struct vc_clause clauses[] = {
 	{ "pci.features.sr-iov-needs-capability", L_RFB, VC_MUST_NOT, VC_DEVICE_RULE, "1.1",
 	  NEED_COMMON | NEED_EXT_CFG, "RFB-DEV-10",
 	  "A device without an SR-IOV capability does not offer VIRTIO_F_SR_IOV.", NULL, sr_iov_needs_capability },
+	{ "pci.features.add-in-card-platform-bits", L_RFB, VC_RECOMMENDED, VC_DEVICE_RULE, "1.1", NEED_COMMON,
+	  "RFB-DEV-8", "An add-in card offers VIRTIO_F_ACCESS_PLATFORM and VIRTIO_F_ORDER_PLATFORM (profile "
+	  "add-in-card: the user says it is a card).", "add-in-card", add_in_card_platform_bits },
 	{ "pci.features.transitional-any-layout", L_RFB_LEGACY, VC_MUST, VC_DEVICE_RULE, "1.0", NEED_BAR_READ,
 	  "RFB-LEG-DEV-3", "A transitional device offers VIRTIO_F_ANY_LAYOUT.", NULL, transitional_any_layout },
 	{ "pci.features.accept-valid-subsets", L_FEATURES, VC_SHOULD, VC_DEVICE_RULE, "1.0", DRIVES, "FEAT-DEV-2",

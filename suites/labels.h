@@ -33,6 +33,7 @@
 #define L_STATUS L_BASIC " / Device Status Field"
 #define L_RESET L_BASIC " / Device Reset"
 #define L_SUSPEND "General Initialization And Device Operation / Device Suspend"
+#define L_ADMINVQ L_BASIC " / Administration virtqueues"
 #define L_CFGSPACE L_BASIC " / Device Configuration Space"
 #define L_FRAMING L_BASIC " / Message Framing"
 #define L_VQ L_BASIC " / Virtqueues"

@@ -275,6 +275,64 @@ static void in_flight_used_first(struct vc_ctx *c)
 	}
 }
 
+/* Device-configuration fields a driver may write, by device type. */
+static const struct writable_field {
+	unsigned type, feature, off, width;      /* feature 0: none needed */
+	const char *name;
+} writable_fields[] = {
+	{ 2, 11, 0x20, 1, "block writeback (with VIRTIO_BLK_F_CONFIG_WCE)" },
+	{ 5, 0, 0x04, 4, "balloon actual" },
+};
+
+static const struct writable_field *writable_field(const struct vc_probe *p)
+{
+	for (unsigned i = 0; i < sizeof(writable_fields) / sizeof(writable_fields[0]); i++)
+		if (writable_fields[i].type == p->virtio_type &&
+		    (!writable_fields[i].feature || vc_offers(p, writable_fields[i].feature)))
+			return &writable_fields[i];
+	return NULL;
+}
+
+/* A writable field written while suspended keeps its value: read after the
+ * resume, it is what it was before. */
+static void config_writes_ignored(struct vc_ctx *c)
+{
+	const struct writable_field *f = writable_field(c->probe);
+	uint32_t want[VC_FEATURE_WORDS] = { 0 };
+	struct vc_driver drv;
+	uint64_t before, after;
+	int rc;
+
+	if (!vc_offers(c->probe, VIRTIO_F_SUSPEND)) {
+		vc_skip(c, "VIRTIO_F_SUSPEND is not offered");
+		return;
+	}
+	if (!f || !c->probe->device_cfg) {
+		vc_skip(c, "no device-configuration field known to be writable for %s devices",
+			vc_virtio_type_name(c->probe->virtio_type));
+		return;
+	}
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	vc_features_set(want, VIRTIO_F_SUSPEND);
+	if (f->feature)
+		vc_features_set(want, f->feature);
+	if (!vc_ctx_start(c, &drv, want) || !status_add(c, &drv, VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK") ||
+	    !vc_ctx_struct_read(c, c->probe->device_cfg, f->off, f->width, &before) || !suspended(c, &drv))
+		return;
+	if ((rc = vc_struct_write(c->dev, c->probe->device_cfg, f->off, f->width, before ^ 1))) {
+		vc_error(c, "writing the %s field failed: %s", f->name, strerror(-rc));
+		return;
+	}
+	if (!resumed(c, &drv) || !vc_ctx_struct_read(c, c->probe->device_cfg, f->off, f->width, &after))
+		return;
+	if (after != before) {
+		vc_fail(c, "the %s field took a write made while the device was suspended", f->name);
+		vc_observed(c, "0x%llx before, 0x%llx after the resume", (unsigned long long)before,
+			    (unsigned long long)after);
+		vc_expected(c, "0x%llx: the write ignored", (unsigned long long)before);
+	}
+}
+
 /* A host-side configuration change while suspended; false after a SKIP or
  * an ERROR. */
 static bool change_while_suspended(struct vc_ctx *c, struct vc_driver *drv)
@@ -345,6 +403,9 @@ static const struct vc_clause clauses[] = {
 	{ "suspend.ignored-before-driver-ok", L_SUSPEND, VC_MUST, VC_DEVICE_RULE, "1.4", DRIVES, "SUSPEND-DEV-1",
 	  "SUSPEND written before the device is initialized (FEATURES_OK, no DRIVER_OK) is ignored: it reads 0.",
 	  NULL, ignored_before_driver_ok, SUSPEND, 0 },
+	{ "suspend.config-writes-ignored", L_SUSPEND, VC_SHOULD, VC_DEVICE_RULE, "1.4", DRIVES, "SUSPEND-DEV-2",
+	  "A writable device-configuration field (block writeback, balloon actual) written while suspended keeps "
+	  "its value.", NULL, config_writes_ignored, SUSPEND, 0 },
 	{ "suspend.suspends-or-needs-reset", L_SUSPEND, VC_MUST, VC_DEVICE_RULE, "1.4", DRIVES, "SUSPEND-DEV-6",
 	  "SUSPEND written to a running device suspends it (SUSPEND 1, DRIVER_OK 0) or sets DEVICE_NEEDS_RESET.",
 	  NULL, suspends_or_needs_reset, SUSPEND, 0 },

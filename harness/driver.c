@@ -520,3 +520,16 @@ int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector)
 		return -ENOTSUP;
 	return drv->dev->ops->irq_wait(drv->dev, (int)timeout_ms, vector);
 }
+
+int vc_irq_drain(struct vc_driver *drv)
+{
+	uint64_t isr;
+	int vector, rc;
+
+	while ((rc = vc_irq_wait(drv, 0, &vector)) == 0)
+		if (vector < 0 && drv->p->isr && (rc = vc_struct_read(drv->dev, drv->p->isr, 0, 1, &isr)))
+			return rc;
+	if (rc != -ETIMEDOUT && rc != -ENOTSUP)      /* ENOTSUP: no interrupts to forget */
+		return rc;
+	return drv->p->isr ? vc_struct_read(drv->dev, drv->p->isr, 0, 1, &isr) : 0;
+}

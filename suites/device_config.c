@@ -3,7 +3,8 @@
  * changes it. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
+#include "vc/clause.h"
+#include "vc/driver.h"
 #include "labels.h"
 
 #define CFG_VIEW_MAX 256      /* bytes compared: every device type's layout fits */
@@ -158,7 +159,7 @@ static void generation_across_change(struct vc_ctx *c, bool driver_ok)
 		vc_observed(c, "config_generation %u before and after", before.generation);
 		vc_expected(c, "a config_generation other than %u", before.generation);
 	}
-	drive_drain_irqs(c, &drv);
+	vc_irq_drain(&drv);
 }
 
 static void generation_changes(struct vc_ctx *c)

@@ -2,9 +2,8 @@
  * event sets, the PCI Status bit that follows it, the read that clears it. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
 #include "labels.h"
-#include "queue_run.h"
+#include "session.h"
 
 enum { ISR_QUEUE = 1, ISR_CONFIG = 2, PCI_STATUS = 0x06, PCI_STATUS_INTERRUPT = 1 << 3 };
 
@@ -44,9 +43,7 @@ static bool intx_pending(struct vc_ctx *c, bool *set)
  * yet. False after a verdict. */
 static bool intx_used_buffer(struct vc_ctx *c)
 {
-	struct vc_driver drv;
-	struct vc_request req;
-	struct vc_vq vq;
+	struct session s;
 	uint16_t id;
 	uint32_t len;
 	int rc;
@@ -57,14 +54,14 @@ static bool intx_used_buffer(struct vc_ctx *c)
 	}
 	/* DRIVER_OK before the buffer is available: some devices (QEMU's entropy
 	 * device) use available buffers on DRIVER_OK without a doorbell */
-	if (!drive_request_ready(c, &drv, NULL, DRIVE_INTX, true, &vq, &req, &id))
+	if (!session_ready(c, &s, SESSION_INTX, true, &id))
 		return false;
-	drive_drain_irqs(c, &drv);
-	if ((rc = vc_vq_kick(&drv, &vq)) ||
-	    (rc = vc_vq_wait_used(&drv, &vq, c->dev->timeout_ms, &id, &len)) == -ETIMEDOUT) {
+	vc_irq_drain(&s.drv);
+	if ((rc = vc_vq_kick(&s.drv, &s.vq)) ||
+	    (rc = vc_vq_wait_used(&s.drv, &s.vq, c->dev->timeout_ms, &id, &len)) == -ETIMEDOUT) {
 		if (rc == -ETIMEDOUT)
-			vc_skip(c, "the %s on queue %u was never used (the virtqueue suites report it)", req.what,
-				req.queue);
+			vc_skip(c, "the %s on queue %u was never used (the virtqueue suites report it)", s.req.what,
+				s.req.queue);
 		else
 			vc_error(c, "doorbell failed: %s", strerror(-rc));
 		return false;
@@ -73,7 +70,7 @@ static bool intx_used_buffer(struct vc_ctx *c)
 		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
 		return false;
 	}
-	rc = drive_wait_irq(c, &drv, -1, c->dev->timeout_ms, NULL);
+	rc = session_wait_irq(c, &s.drv, -1, c->dev->timeout_ms, NULL);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "no INTx arrived for the used buffer within %u ms", c->dev->timeout_ms);
 	return rc == 0;
@@ -146,10 +143,10 @@ static void config_bit(struct vc_ctx *c)
 		vc_error(c, "could not route INTx or set DRIVER_OK: %s", strerror(-rc));
 		return;
 	}
-	drive_drain_irqs(c, &drv);
-	if (!qrun_config_change(c))
+	vc_irq_drain(&drv);
+	if (!session_config_change(c))
 		return;
-	rc = drive_wait_irq(c, &drv, -1, c->dev->timeout_ms, &isr);
+	rc = session_wait_irq(c, &drv, -1, c->dev->timeout_ms, &isr);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "no INTx arrived for the configuration change within %u ms", c->dev->timeout_ms);
 	else if (!rc && !(isr & ISR_CONFIG)) {
@@ -159,7 +156,7 @@ static void config_bit(struct vc_ctx *c)
 	}
 	/* a second change undoes the first (a link taken down comes back up):
 	 * later clauses find the device as it was */
-	qrun_config_change(c);
+	session_config_change(c);
 }
 
 #define DRIVES (NEED_BAR_WRITE | NEED_COMMON | NEED_IRQ)

@@ -3,9 +3,8 @@
  * which interrupts a mapping lets through. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
 #include "labels.h"
-#include "queue_run.h"
+#include "session.h"
 
 #define NO_VECTOR 0xffff
 
@@ -109,20 +108,20 @@ static bool map_all(struct vc_ctx *c, uint16_t v, uint16_t want, unsigned *bad)
 }
 
 /* Reset and negotiate, the request's queue set up (not enabled). */
-static bool msix_start(struct vc_ctx *c, struct qrun *r)
+static bool msix_start(struct vc_ctx *c, struct session *r)
 {
-	return need_msix(c) && qrun_setup(c, r, NULL, 0);
+	return need_msix(c) && session_open(c, r, 0, 0);
 }
 
 /* The request used, interrupts raised before it forgotten first. */
-static bool request_used(struct vc_ctx *c, struct qrun *r)
+static bool request_used(struct vc_ctx *c, struct session *r)
 {
 	int rc;
 
-	if (!qrun_enable(c, r))
+	if (!session_enable(r))
 		return false;
-	drive_drain_irqs(c, &r->drv);
-	rc = qrun_request(c, r);
+	vc_irq_drain(&r->drv);
+	rc = session_request(r);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "the %s on queue %u was never used (the virtqueue suites report it)", r->req.what,
 			r->vq.index);
@@ -133,7 +132,7 @@ static bool request_used(struct vc_ctx *c, struct qrun *r)
  * used buffer on a queue mapped to the last vector interrupts on it. */
 static void map_any_vector(struct vc_ctx *c)
 {
-	struct qrun r;
+	struct session r;
 	unsigned bad = 0, n;
 	int rc;
 
@@ -146,11 +145,11 @@ static void map_any_vector(struct vc_ctx *c)
 	if (bad > 1)
 		vc_note(c, "%u of %u mappings were refused", bad, n * (c->probe->num_queues + 1u));
 	/* the other events on vector 0, so only the queue's buffer can use the last */
-	if (bad || !drive_msix(c, &r.drv, table_size(c->probe)) || !map_all(c, 0, 0, &bad) ||
+	if (bad || !session_msix(c, &r.drv, table_size(c->probe)) || !map_all(c, 0, 0, &bad) ||
 	    !vc_ctx_common_write(c, COMMON_queue_select, 2, r.req.queue) ||
 	    !vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, n - 1) || !request_used(c, &r))
 		return;
-	rc = drive_wait_irq(c, &r.drv, (int)n - 1, c->dev->timeout_ms, NULL);
+	rc = session_wait_irq(c, &r.drv, (int)n - 1, c->dev->timeout_ms, NULL);
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "queue %u is mapped to vector %u, and a used buffer did not interrupt on it", r.req.queue,
 			n - 1);
@@ -184,7 +183,7 @@ static void mapping_failure(struct vc_ctx *c)
 static void no_interrupt(struct vc_ctx *c, struct vc_driver *drv, const char *why)
 {
 	int vector;
-	unsigned quiet = vc_quiet_ms(drv, DRIVE_QUIET_MS);
+	unsigned quiet = vc_quiet_ms(drv, SESSION_QUIET_MS);
 
 	if (vc_irq_wait(drv, quiet, &vector) == 0) {
 		vc_fail(c, "an interrupt arrived %s", why);
@@ -197,10 +196,10 @@ static void no_interrupt(struct vc_ctx *c, struct vc_driver *drv, const char *wh
  * buffer without interrupting. */
 static void used_no_vector(struct vc_ctx *c)
 {
-	struct qrun r;
+	struct session r;
 	uint64_t got;
 
-	if (!msix_start(c, &r) || !drive_msix(c, &r.drv, table_size(c->probe)) || !map(c, -1, NO_VECTOR, &got) || !map(c, r.req.queue, 0, &got) ||
+	if (!msix_start(c, &r) || !session_msix(c, &r.drv, table_size(c->probe)) || !map(c, -1, NO_VECTOR, &got) || !map(c, r.req.queue, 0, &got) ||
 	    !map(c, r.req.queue, NO_VECTOR, &got) || !request_used(c, &r))
 		return;
 	no_interrupt(c, &r.drv, "for a used buffer on a queue mapped to NO_VECTOR (MSI-X enabled)");
@@ -214,22 +213,22 @@ static void config_no_vector(struct vc_ctx *c)
 	uint64_t got;
 	int rc;
 
-	if (!need_msix(c) || !vc_ctx_start(c, &drv, NULL) || !drive_msix(c, &drv, table_size(c->probe)) || !map(c, -1, NO_VECTOR, &got))
+	if (!need_msix(c) || !vc_ctx_start(c, &drv, NULL) || !session_msix(c, &drv, table_size(c->probe)) || !map(c, -1, NO_VECTOR, &got))
 		return;
 	if ((rc = vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK))) {
 		vc_error(c, "DRIVER_OK write failed: %s", strerror(-rc));
 		return;
 	}
-	drive_drain_irqs(c, &drv);
-	if (!qrun_config_change(c))
+	vc_irq_drain(&drv);
+	if (!session_config_change(c))
 		return;
 	no_interrupt(c, &drv, "for a configuration change with config_msix_vector NO_VECTOR (MSI-X enabled)");
 	if (!map(c, -1, 0, &got))
 		return;
-	drive_drain_irqs(c, &drv);
-	if (!qrun_config_change(c))
+	vc_irq_drain(&drv);
+	if (!session_config_change(c))
 		return;
-	rc = drive_wait_irq(c, &drv, 0, c->dev->timeout_ms, NULL);
+	rc = session_wait_irq(c, &drv, 0, c->dev->timeout_ms, NULL);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "the configuration change did not interrupt even on a mapped vector, so no interrupt "
 			   "with NO_VECTOR shows nothing");

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include "labels.h"
-#include "queue_run.h"
+#include "session.h"
 
 static const struct { unsigned field; const char *name; } ring_fields[] = {
 	{ COMMON_queue_desc, "queue_desc" },
@@ -59,17 +59,17 @@ static bool halves_round(struct vc_ctx *c, unsigned round, bool high_first)
 static void halves_64bit(struct vc_ctx *c)
 {
 	const uint64_t *ring[NRING_FIELDS];
-	struct qrun r;
+	struct session r;
 
-	if (!qrun_setup(c, &r, NULL, 0) || !halves_round(c, 0, false) || !halves_round(c, 1, true))
+	if (!session_open(c, &r, 0, 0) || !halves_round(c, 0, false) || !halves_round(c, 1, true))
 		return;
 	ring[0] = &r.vq.desc, ring[1] = &r.vq.driver, ring[2] = &r.vq.device;
 	for (unsigned i = 0; i < NRING_FIELDS; i++)
 		if (!write_halves(c, ring_fields[i].field, *ring[i], true))
 			return;
-	if (!qrun_enable(c, &r))
+	if (!session_enable(&r))
 		return;
-	if (qrun_request(c, &r) == -ETIMEDOUT) {
+	if (session_request(&r) == -ETIMEDOUT) {
 		vc_fail(c, "the %s on queue %u was never used after its ring addresses were written a half at a "
 			   "time, high half first", r.req.what, r.vq.index);
 		vc_observed(c, "no used element within %u ms", c->dev->timeout_ms);
@@ -106,13 +106,13 @@ static void queue_enable_reads_back(struct vc_ctx *c)
  * uses: the rings wrap at it. */
 static void queue_size_honoured(struct vc_ctx *c)
 {
-	struct qrun r;
+	struct session r;
 	uint16_t small;
 
-	if (!qrun_setup(c, &r, NULL, 0) || !(small = qrun_small_size(c, &r)) || !qrun_rings(c, &r, small) ||
-	    !qrun_enable(c, &r))
+	if (!session_open(c, &r, 0, 0) || !(small = session_small_size(&r)) || !session_rings(&r, small) ||
+	    !session_enable(&r))
 		return;
-	qrun_wrap(c, &r, "queue_size set to a smaller value before queue_enable");
+	session_wrap(&r, "queue_size set to a smaller value before queue_enable");
 }
 
 static const struct vc_clause clauses[] = {

@@ -2,22 +2,29 @@
  * register reads, and what a reset queue does and becomes. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
 #include "labels.h"
-#include "queue_run.h"
+#include "session.h"
 
-/* VERSION_1 and RING_RESET into want, or NULL after a SKIP. */
-static const uint32_t *ring_reset_features(struct vc_ctx *c, uint32_t want[VC_FEATURE_WORDS])
+/* RING_RESET offered and queue_reset in reach, or false after a SKIP. */
+static bool ring_reset_usable(struct vc_ctx *c)
 {
 	if (!vc_offers(c->probe, VIRTIO_F_RING_RESET)) {
 		vc_skip(c, "VIRTIO_F_RING_RESET is not offered");
-		return NULL;
+		return false;
 	}
 	if (c->probe->common->length < COMMON_queue_reset + 2) {
 		vc_skip(c, "the common configuration has no room for queue_reset (pci.common.length-for-features "
 			   "reports it)");
-		return NULL;
+		return false;
 	}
+	return true;
+}
+
+/* VERSION_1 and RING_RESET into want, or NULL after a SKIP. */
+static const uint32_t *ring_reset_features(struct vc_ctx *c, uint32_t want[VC_FEATURE_WORDS])
+{
+	if (!ring_reset_usable(c))
+		return NULL;
 	memset(want, 0, VC_FEATURE_WORDS * sizeof(want[0]));
 	vc_features_set(want, VIRTIO_F_VERSION_1);
 	vc_features_set(want, VIRTIO_F_RING_RESET);
@@ -76,9 +83,9 @@ static bool queue_reset_done(struct vc_ctx *c, uint16_t q)
 
 /* A request used before the queue reset: without it there is nothing to
  * compare the reset queue with. */
-static bool used_before_reset(struct vc_ctx *c, struct qrun *r)
+static bool used_before_reset(struct vc_ctx *c, struct session *r)
 {
-	int rc = qrun_request(c, r);
+	int rc = session_request(r);
 
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "the %s on queue %u was never used even before a queue reset (the virtqueue suites "
@@ -157,21 +164,16 @@ static void completes(struct vc_ctx *c)
  * vector mapping hides one). */
 static void stops_queue(struct vc_ctx *c)
 {
-	uint32_t want[VC_FEATURE_WORDS];
-	struct qrun r;
+	struct session r;
 	uint16_t id;
 	uint32_t len;
 	int rc, vector;
 
-	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0))
+	if (!ring_reset_usable(c) || !session_open(c, &r, SESSION_F(VIRTIO_F_RING_RESET), 0))
 		return;
-	if ((rc = vc_irq_intx(&r.drv))) {
-		vc_error(c, "could not route INTx: %s", strerror(-rc));
+	if (!session_route_irq(&r, SESSION_INTX) || !session_enable(&r) || !used_before_reset(c, &r))
 		return;
-	}
-	if (!qrun_enable(c, &r) || !used_before_reset(c, &r))
-		return;
-	drive_drain_irqs(c, &r.drv);
+	vc_irq_drain(&r.drv);
 	if ((rc = vc_vq_add(&r.drv, &r.vq, r.req.bufs, r.req.n, &id))) {
 		vc_error(c, "could not make a buffer available: %s", strerror(-rc));
 		return;
@@ -182,7 +184,7 @@ static void stops_queue(struct vc_ctx *c)
 		vc_error(c, "doorbell failed: %s", strerror(-rc));
 		return;
 	}
-	unsigned quiet = vc_quiet_ms(&r.drv, DRIVE_QUIET_MS);
+	unsigned quiet = vc_quiet_ms(&r.drv, SESSION_QUIET_MS);
 	rc = vc_vq_wait_used(&r.drv, &r.vq, quiet, &id, &len);
 	if (rc == 0) {
 		vc_fail(c, "queue %u: the device used a buffer from the queue's old rings after the queue was reset",
@@ -204,16 +206,15 @@ static void stops_queue(struct vc_ctx *c)
  * used index reads 1 (the device's available and used state is back at 0). */
 static void state_default(struct vc_ctx *c)
 {
-	uint32_t want[VC_FEATURE_WORDS];
-	struct qrun r;
+	struct session r;
 	uint8_t idx[2];
 	int rc;
 
-	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0) || !qrun_enable(c, &r) ||
+	if (!ring_reset_usable(c) || !session_open(c, &r, SESSION_F(VIRTIO_F_RING_RESET), 0) || !session_enable(&r) ||
 	    !used_before_reset(c, &r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
-	    !qrun_rings(c, &r, 0) || !qrun_enable(c, &r))
+	    !session_rings(&r, 0) || !session_enable(&r))
 		return;
-	rc = qrun_request(c, &r);
+	rc = session_request(&r);
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "queue %u: after the queue reset, the %s on fresh rings was never used", r.vq.index,
 			r.req.what);
@@ -238,15 +239,14 @@ static void state_default(struct vc_ctx *c)
  * size the device then uses. */
 static void reenable_honours_size(struct vc_ctx *c)
 {
-	uint32_t want[VC_FEATURE_WORDS];
-	struct qrun r;
+	struct session r;
 	uint16_t small;
 
-	if (!ring_reset_features(c, want) || !qrun_setup(c, &r, want, 0) || !(small = qrun_small_size(c, &r)) ||
-	    !qrun_enable(c, &r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
-	    !qrun_rings(c, &r, small) || !qrun_enable(c, &r))
+	if (!ring_reset_usable(c) || !session_open(c, &r, SESSION_F(VIRTIO_F_RING_RESET), 0) || !(small = session_small_size(&r)) ||
+	    !session_enable(&r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
+	    !session_rings(&r, small) || !session_enable(&r))
 		return;
-	qrun_wrap(c, &r, "queue_size set smaller before re-enabling the reset queue");
+	session_wrap(&r, "queue_size set smaller before re-enabling the reset queue");
 }
 
 #define DRIVES (NEED_BAR_WRITE | NEED_COMMON)

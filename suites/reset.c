@@ -3,8 +3,8 @@
  * old rings alone. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
 #include "labels.h"
+#include "session.h"
 
 #define MAX_CHECKED_QUEUES 64     /* queues set up per clause: enough to see a pattern, little DMA */
 
@@ -127,9 +127,9 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
 	}
 	if (!vc_ctx_start(c, &drv, NULL))
 		return;
-	if (!drive_msix(c, &drv, 2))
+	if (!session_msix(c, &drv, 2))
 		return;
-	if (!vc_ctx_common_write(c, COMMON_config_msix_vector, 2, DRIVE_CONFIG_VECTOR) ||
+	if (!vc_ctx_common_write(c, COMMON_config_msix_vector, 2, SESSION_CONFIG_VECTOR) ||
 	    !vc_ctx_common_read(c, COMMON_config_msix_vector, 2, &v))
 		return;
 	mapped += v != 0xffff;
@@ -137,7 +137,7 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
 		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
 		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
 			return;
-		if (size && (!vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, DRIVE_QUEUE_VECTOR) ||
+		if (size && (!vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, SESSION_QUEUE_VECTOR) ||
 			     !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v)))
 			return;
 		mapped += size && v != 0xffff;
@@ -196,23 +196,21 @@ static bool view_rings(struct vc_ctx *c, const struct vc_vq *vq, const struct vc
  * old ring and buffers stay as they are and no interrupt comes. */
 static void queues_quiet_after_reset(struct vc_ctx *c)
 {
-	struct vc_driver drv;
-	struct vc_vq vq;
-	struct vc_request req;
+	struct session s;
 	static struct ring_view before, after;
 	uint16_t id;
 	int rc, vector;
 
-	if (!drive_request_ready(c, &drv, NULL, DRIVE_INTX, true, &vq, &req, &id))
+	if (!session_ready(c, &s, SESSION_INTX, true, &id))
 		return;
-	if ((rc = vc_vq_kick(&drv, &vq))) {
+	if ((rc = vc_vq_kick(&s.drv, &s.vq))) {
 		vc_error(c, "doorbell write failed: %s", strerror(-rc));
 		return;
 	}
-	if (!reset_done(c, &drv) || !view_rings(c, &vq, &req, &before))
+	if (!reset_done(c, &s.drv) || !view_rings(c, &s.vq, &s.req, &before))
 		return;
-	drive_drain_irqs(c, &drv);       /* raised before the reset completed: allowed */
-	rc = vc_irq_wait(&drv, vc_quiet_ms(&drv, DRIVE_QUIET_MS), &vector);
+	vc_irq_drain(&s.drv);       /* raised before the reset completed: allowed */
+	rc = vc_irq_wait(&s.drv, vc_quiet_ms(&s.drv, SESSION_QUIET_MS), &vector);
 	if (rc == 0) {
 		vc_fail(c, "an interrupt arrived after the reset completed");
 		vc_observed(c, "INTx");
@@ -221,7 +219,7 @@ static void queues_quiet_after_reset(struct vc_ctx *c)
 		vc_error(c, "waiting for an interrupt failed: %s", strerror(-rc));
 		return;
 	}
-	if (!view_rings(c, &vq, &req, &after))
+	if (!view_rings(c, &s.vq, &s.req, &after))
 		return;
 	if (memcmp(before.used, after.used, before.used_len) || memcmp(before.data, after.data, before.data_len)) {
 		uint16_t idx0 = (uint16_t)(before.used[2] | before.used[3] << 8);

@@ -3,85 +3,11 @@
 #include <string.h>
 #include "ring.h"
 
-static const char *feature_name(unsigned bit)
-{
-	switch (bit) {
-	case VIRTIO_F_INDIRECT_DESC: return "VIRTIO_F_INDIRECT_DESC";
-	case VIRTIO_F_EVENT_IDX: return "VIRTIO_F_EVENT_IDX";
-	case VIRTIO_F_RING_PACKED: return "VIRTIO_F_RING_PACKED";
-	case VIRTIO_F_IN_ORDER: return "VIRTIO_F_IN_ORDER";
-	}
-	return "a feature";
-}
-
 static bool driver_ok(struct vc_ctx *c, int rc, const char *what)
 {
 	if (rc)
 		vc_error(c, "%s: %s", what, strerror(-rc));
 	return rc == 0;
-}
-
-/* MSI-X vector 0 for the queue and none for configuration changes, so every
- * message is the queue's; INTx where the device has no MSI-X. */
-static bool route_irq(struct ring *r)
-{
-	struct vc_ctx *c = r->c;
-	uint64_t v;
-
-	if (!c->probe->msix_pos)
-		return driver_ok(c, vc_irq_intx(&r->drv), "INTx set-up");
-	if (!driver_ok(c, vc_irq_msix(&r->drv, 1), "MSI-X set-up") ||
-	    !vc_ctx_common_write(c, COMMON_config_msix_vector, 2, 0xffff) ||
-	    !vc_ctx_common_write(c, COMMON_queue_select, 2, r->vq.index) ||
-	    !vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, 0) ||
-	    !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v))
-		return false;
-	if (v != 0)
-		vc_skip(c, "the device did not accept MSI-X vector 0 for queue %u (pci.msix.* report it)", r->vq.index);
-	return v == 0;
-}
-
-bool ring_start(struct vc_ctx *c, struct ring *r, uint64_t features, bool irq, uint16_t size)
-{
-	uint32_t want[VC_FEATURE_WORDS] = { 0 };
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	r->c = c;
-	r->irq = irq;
-	if (c->probe->common->length < COMMON_CFG_SIZE_BASE) {
-		vc_skip(c, "the common configuration is too short for the queue address registers "
-			   "(pci.common.length reports it)");
-		return false;
-	}
-	vc_features_set(want, VIRTIO_F_VERSION_1);
-	for (unsigned bit = 0; bit < 64; bit++)
-		if (features & RING_F(bit))
-			vc_features_set(want, bit);
-	if (!vc_ctx_start(c, &r->drv, want))
-		return false;
-	for (unsigned bit = 0; bit < 64; bit++)
-		if ((features & RING_F(bit)) && !vc_negotiated(&r->drv, bit)) {
-			vc_skip(c, "%s is not offered", feature_name(bit));
-			return false;
-		}
-	rc = vc_request_make(&r->drv, &r->req);
-	if (rc == -ENOTSUP) {
-		vc_skip(c, "the harness has no request for device type %u", c->probe->virtio_type);
-		return false;
-	}
-	if (!driver_ok(c, rc, "request set-up") ||
-	    !driver_ok(c, vc_vq_setup(&r->drv, r->req.queue, size, &r->vq), "queue set-up") ||
-	    (irq && !route_irq(r)) ||
-	    !driver_ok(c, vc_vq_enable(&r->drv, &r->vq), "queue enable") ||
-	    !driver_ok(c, vc_status_add(&r->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
-		return false;
-	return true;
-}
-
-bool ring_another(struct ring *r, struct vc_request *req)
-{
-	return driver_ok(r->c, vc_request_make(&r->drv, req), "request set-up");
 }
 
 unsigned ring_split_pieces(const struct vc_buf *in, unsigned n, struct vc_buf *out)
@@ -112,7 +38,7 @@ void ring_io_init(struct ring_io *io, const struct vc_buf *bufs, unsigned n)
 static uint8_t canary(uint32_t k) { return (uint8_t)(0xc3 + 31 * k); }
 
 /* Walk the buffers of one kind in chain order, at most RING_MAX_BYTES. */
-static bool copy_bufs(struct ring *r, struct ring_io *io, bool writable, uint8_t *bytes, uint32_t *total, bool put)
+static bool copy_bufs(struct session *r, struct ring_io *io, bool writable, uint8_t *bytes, uint32_t *total, bool put)
 {
 	*total = 0;
 	for (unsigned i = 0; i < io->n; i++) {
@@ -132,7 +58,7 @@ static bool copy_bufs(struct ring *r, struct ring_io *io, bool writable, uint8_t
 	return true;
 }
 
-bool ring_arm(struct ring *r, struct ring_io *io)
+bool ring_arm(struct session *r, struct ring_io *io)
 {
 	uint8_t fill[RING_MAX_BYTES];
 	uint32_t total;
@@ -142,17 +68,17 @@ bool ring_arm(struct ring *r, struct ring_io *io)
 	return copy_bufs(r, io, true, fill, &total, true) && copy_bufs(r, io, false, io->readable, &total, false);
 }
 
-bool ring_add(struct ring *r, struct ring_io *io)
+bool ring_add(struct session *r, struct ring_io *io)
 {
 	return ring_arm(r, io) && driver_ok(r->c, vc_vq_add(&r->drv, &r->vq, io->bufs, io->n, &io->id), "vq add");
 }
 
-bool ring_kick(struct ring *r)
+bool ring_kick(struct session *r)
 {
 	return driver_ok(r->c, vc_vq_kick(&r->drv, &r->vq), "doorbell");
 }
 
-bool ring_used(struct ring *r, struct ring_io *io)
+bool ring_used(struct session *r, struct ring_io *io)
 {
 	unsigned ms = r->drv.dev->timeout_ms;
 	uint16_t id;
@@ -177,12 +103,12 @@ bool ring_used(struct ring *r, struct ring_io *io)
 	return true;
 }
 
-bool ring_send(struct ring *r, struct ring_io *io)
+bool ring_send(struct session *r, struct ring_io *io)
 {
 	return ring_add(r, io) && ring_kick(r) && ring_used(r, io);
 }
 
-void ring_check_written(struct ring *r, struct ring_io *io)
+void ring_check_written(struct session *r, struct ring_io *io)
 {
 	uint8_t bytes[RING_MAX_BYTES];
 	uint32_t total, run = 0, worst = 0, worst_end = 0;
@@ -209,7 +135,7 @@ void ring_check_written(struct ring *r, struct ring_io *io)
 	}
 }
 
-void ring_check_readable(struct ring *r, struct ring_io *io)
+void ring_check_readable(struct session *r, struct ring_io *io)
 {
 	uint8_t now[RING_MAX_BYTES];
 	uint32_t total;
@@ -225,36 +151,27 @@ void ring_check_readable(struct ring *r, struct ring_io *io)
 		}
 }
 
-bool ring_irq(struct ring *r, unsigned timeout_ms, bool *got)
+bool ring_irq(struct session *r, unsigned timeout_ms, bool *got)
 {
-	int vector, rc = vc_irq_wait(&r->drv, timeout_ms, &vector);
-	uint64_t isr;
+	uint8_t isr;
+	/* INTx is a level: reading the ISR lowers it, so the next one is seen */
+	int rc = session_wait_irq(r->c, &r->drv, SESSION_ANY_VECTOR, timeout_ms, r->c->probe->isr ? &isr : NULL);
 
 	*got = rc == 0;
-	if (rc == -ETIMEDOUT)
-		return true;
-	if (!driver_ok(r->c, rc, "interrupt wait"))
-		return false;
-	/* INTx is a level: reading the ISR lowers it, so the next one is seen */
-	return vector >= 0 || !r->c->probe->isr || vc_ctx_struct_read(r->c, r->c->probe->isr, 0, 1, &isr);
+	return rc == 0 || rc == -ETIMEDOUT;
 }
 
-bool ring_irq_drain(struct ring *r)
+bool ring_irq_drain(struct session *r)
 {
-	bool got = true;
-
-	while (got)
-		if (!ring_irq(r, 0, &got))
-			return false;
-	return true;
+	return driver_ok(r->c, vc_irq_drain(&r->drv), "interrupt drain");
 }
 
 void ring_readable_untouched(struct vc_ctx *c, bool packed)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 
-	if (!ring_start(c, &r, packed ? RING_F(VIRTIO_F_RING_PACKED) : 0, false, 0))
+	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0))
 		return;
 	ring_io_init(&io, r.req.bufs, r.req.n);
 	bool any_readable = false;
@@ -272,11 +189,11 @@ void ring_readable_untouched(struct vc_ctx *c, bool packed)
  * two pieces (a 1-byte one first): same outcome expected. */
 void ring_any_arrangement(struct vc_ctx *c, bool packed)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io whole, pieces;
 	struct vc_buf split[RING_MAX_BUFS];
 
-	if (!ring_start(c, &r, packed ? RING_F(VIRTIO_F_RING_PACKED) : 0, false, 0))
+	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0))
 		return;
 	ring_io_init(&whole, r.req.bufs, r.req.n);
 	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);
@@ -292,7 +209,7 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 	ring_check_same_len(&r, &whole, &pieces, "split over more descriptors");
 }
 
-void ring_check_same_len(struct ring *r, const struct ring_io *whole, const struct ring_io *other, const char *how)
+void ring_check_same_len(struct session *r, const struct ring_io *whole, const struct ring_io *other, const char *how)
 {
 	if (other->len != whole->len) {
 		vc_fail(r->c, "the %s came back with a different used len when made available %s (%u descriptors)",

@@ -1,27 +1,16 @@
-/* End-to-end virtqueue checks shared by the split and packed suites: the
- * device started with the features a rule needs, the request its type
- * really consumes, canaries around it, and checks on what came back. */
+/* End-to-end virtqueue checks shared by the split and packed suites, on a
+ * session (session.h) started with the features a rule needs: canaries
+ * around the request, and checks on what came back. */
 #ifndef VC_SUITES_RING_H
 #define VC_SUITES_RING_H
 
-#include "vc/clause.h"
-#include "vc/driver.h"
+#include "session.h"
 
-#define RING_F(bit) (1ull << (bit))
 #define RING_MAX_BUFS 16
 #define RING_MAX_BYTES 4096
-#define RING_QUIET_MS 200          /* how long "no notification" is watched (vc_quiet_ms) */
 
 /* Packed descriptor flag bits (struct pvirtq_desc.flags). */
 enum { RING_PACKED_AVAIL = 1 << 7, RING_PACKED_USED = 1 << 15 };
-
-struct ring {
-	struct vc_ctx *c;
-	struct vc_driver drv;
-	struct vc_vq vq;
-	struct vc_request req;
-	bool irq;                  /* interrupts routed (MSI-X vector 0, or INTx) */
-};
 
 /* One buffer made available, and what its memory held before. */
 struct ring_io {
@@ -33,40 +22,34 @@ struct ring_io {
 	uint8_t readable[RING_MAX_BYTES];
 };
 
-/* Reset, negotiate VERSION_1 and `features` (each must be negotiated, else
- * SKIP), make the type's request, set up its queue (size 0: the device's),
- * route interrupts when `irq`, DRIVER_OK. False: the clause is over. */
-bool ring_start(struct vc_ctx *c, struct ring *r, uint64_t features, bool irq, uint16_t size);
-/* Another request of the same kind, in its own buffers. */
-bool ring_another(struct ring *r, struct vc_request *req);
 /* Each buffer of 2 bytes or more split into a 1-byte piece and the rest:
  * the same request in a different arrangement. Returns the count. */
 unsigned ring_split_pieces(const struct vc_buf *in, unsigned n, struct vc_buf *out);
 
 void ring_io_init(struct ring_io *io, const struct vc_buf *bufs, unsigned n);
 /* Canary in the writable buffers, snapshot of the readable ones. */
-bool ring_arm(struct ring *r, struct ring_io *io);
+bool ring_arm(struct session *r, struct ring_io *io);
 /* ring_arm, then the descriptors made available (no doorbell). */
-bool ring_add(struct ring *r, struct ring_io *io);
-bool ring_kick(struct ring *r);
+bool ring_add(struct session *r, struct ring_io *io);
+bool ring_kick(struct session *r);
 /* Wait (device timeout) for io's buffer to be used: FAIL when it is not,
  * or when another buffer comes back instead. */
-bool ring_used(struct ring *r, struct ring_io *io);
+bool ring_used(struct session *r, struct ring_io *io);
 /* ring_add + ring_kick + ring_used */
-bool ring_send(struct ring *r, struct ring_io *io);
+bool ring_send(struct session *r, struct ring_io *io);
 
 /* used len fits the writable bytes, and the first len of them (in chain
  * order) no longer hold the canary. */
-void ring_check_written(struct ring *r, struct ring_io *io);
+void ring_check_written(struct session *r, struct ring_io *io);
 /* The readable buffers hold what the driver wrote. */
-void ring_check_readable(struct ring *r, struct ring_io *io);
+void ring_check_readable(struct session *r, struct ring_io *io);
 /* The same request in another arrangement (`how`) reports the same used len. */
-void ring_check_same_len(struct ring *r, const struct ring_io *whole, const struct ring_io *other, const char *how);
+void ring_check_same_len(struct session *r, const struct ring_io *whole, const struct ring_io *other, const char *how);
 
 /* One interrupt within timeout_ms: *got. False on a backend error. */
-bool ring_irq(struct ring *r, unsigned timeout_ms, bool *got);
-/* Forget interrupts already raised. */
-bool ring_irq_drain(struct ring *r);
+bool ring_irq(struct session *r, unsigned timeout_ms, bool *got);
+/* Forget interrupts already raised. False on a backend error. */
+bool ring_irq_drain(struct session *r);
 
 /* Whole checks the two ring layouts share. */
 void ring_readable_untouched(struct vc_ctx *c, bool packed);

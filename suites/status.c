@@ -3,8 +3,8 @@
  * notification. */
 #include <errno.h>
 #include <string.h>
-#include "drive.h"
 #include "labels.h"
+#include "session.h"
 
 enum { DESC_F_NEXT = 1 };
 
@@ -34,9 +34,7 @@ static bool writable_bytes_zero(struct vc_ctx *c, const struct vc_request *req, 
  * the device does use the request, so the quiet spell meant something. */
 static void no_use_before_driver_ok(struct vc_ctx *c)
 {
-	struct vc_driver drv;
-	struct vc_vq vq;
-	struct vc_request req;
+	struct session s;
 	uint16_t id, used_id;
 	uint32_t len;
 	uint8_t isr = 0;
@@ -44,13 +42,13 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 	bool zero;
 	int rc;
 
-	if (!drive_request_ready(c, &drv, NULL, DRIVE_INTX, false, &vq, &req, &id))
+	if (!session_ready(c, &s, SESSION_INTX, false, &id))
 		return;
-	if ((rc = vc_vq_kick(&drv, &vq))) {
+	if ((rc = vc_vq_kick(&s.drv, &s.vq))) {
 		vc_error(c, "doorbell write failed: %s", strerror(-rc));
 		return;
 	}
-	rc = drive_wait_irq(c, &drv, -1, vc_quiet_ms(&drv, DRIVE_QUIET_MS), &isr);
+	rc = session_wait_irq(c, &s.drv, -1, vc_quiet_ms(&s.drv, SESSION_QUIET_MS), &isr);
 	if (rc && rc != -ETIMEDOUT)
 		return;
 	bool irq = rc == 0;
@@ -59,8 +57,8 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 			return;
 		isr = (uint8_t)v;
 	}
-	rc = vc_vq_get_used(&drv, &vq, &used_id, &len);
-	if ((rc && rc != -EAGAIN) || !writable_bytes_zero(c, &req, &zero)) {
+	rc = vc_vq_get_used(&s.drv, &s.vq, &used_id, &len);
+	if ((rc && rc != -EAGAIN) || !writable_bytes_zero(c, &s.req, &zero)) {
 		if (rc && rc != -EAGAIN)
 			vc_error(c, "used ring read failed: %s", strerror(-rc));
 		return;
@@ -74,14 +72,14 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 		vc_expected(c, "nothing until DRIVER_OK");
 		return;
 	}
-	if ((rc = vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK)) || (rc = vc_vq_kick(&drv, &vq))) {
+	if ((rc = vc_status_add(&s.drv, VIRTIO_STATUS_DRIVER_OK)) || (rc = vc_vq_kick(&s.drv, &s.vq))) {
 		vc_error(c, "DRIVER_OK or the doorbell failed: %s", strerror(-rc));
 		return;
 	}
-	rc = vc_vq_wait_used(&drv, &vq, c->dev->timeout_ms, &used_id, &len);
+	rc = vc_vq_wait_used(&s.drv, &s.vq, c->dev->timeout_ms, &used_id, &len);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "the device left the %s unused after DRIVER_OK too, so the quiet spell shows nothing "
-			   "(the virtqueue clauses report it)", req.what);
+			   "(the virtqueue clauses report it)", s.req.what);
 	else if (rc)
 		vc_error(c, "used ring read failed: %s", strerror(-rc));
 }
@@ -89,24 +87,22 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 /* A device error every device can see: the request's head descriptor says
  * NEXT with an index past the queue. Made available and notified with
  * DRIVER_OK set, as in normal operation. */
-static bool provoke_error(struct vc_ctx *c, struct vc_driver *drv, enum drive_irq irq)
+static bool provoke_error(struct vc_ctx *c, struct session *s, enum session_irq irq)
 {
-	struct vc_vq vq;
-	struct vc_request req;
 	uint16_t id;
 	uint8_t tail[4];
 	int rc;
 
-	if (!drive_request_ready(c, drv, NULL, irq, true, &vq, &req, &id))
+	if (!session_ready(c, s, irq, true, &id))
 		return false;
-	uint64_t at = vq.desc + 16u * id + 12;      /* split: flags, next */
+	uint64_t at = s->vq.desc + 16u * id + 12;      /* split: flags, next */
 	if ((rc = vc_dma_read(c->dev, at, tail, 4)) == 0) {
 		tail[0] |= DESC_F_NEXT;
-		tail[2] = (uint8_t)vq.size;
-		tail[3] = (uint8_t)(vq.size >> 8);
+		tail[2] = (uint8_t)s->vq.size;
+		tail[3] = (uint8_t)(s->vq.size >> 8);
 		rc = vc_dma_write(c->dev, at, tail, 4);
 	}
-	if (rc || (rc = vc_vq_kick(drv, &vq))) {
+	if (rc || (rc = vc_vq_kick(&s->drv, &s->vq))) {
 		vc_error(c, "could not send the malformed chain: %s", strerror(-rc));
 		return false;
 	}
@@ -115,13 +111,13 @@ static bool provoke_error(struct vc_ctx *c, struct vc_driver *drv, enum drive_ir
 
 static void needs_reset_on_error(struct vc_ctx *c)
 {
-	struct vc_driver drv;
+	struct session s;
 	uint8_t status;
 	int rc;
 
-	if (!provoke_error(c, &drv, DRIVE_INTX))
+	if (!provoke_error(c, &s, SESSION_INTX))
 		return;
-	rc = drive_status_wait(c, &drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
+	rc = session_status_wait(c, &s.drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "a descriptor chain whose next index is past the queue did not make the device set "
 			   "DEVICE_NEEDS_RESET within %u ms", c->dev->timeout_ms);
@@ -131,38 +127,38 @@ static void needs_reset_on_error(struct vc_ctx *c)
 }
 
 /* Under INTx: an interrupt with ISR bit 1; under MSI-X: the configuration vector. */
-static void needs_reset_notifies_in(struct vc_ctx *c, enum drive_irq irq)
+static void needs_reset_notifies_in(struct vc_ctx *c, enum session_irq irq)
 {
-	const char *mode = irq == DRIVE_MSIX ? "MSI-X" : "INTx";
-	struct vc_driver drv;
+	const char *mode = irq == SESSION_MSIX ? "MSI-X" : "INTx";
+	struct session s;
 	uint8_t status, isr = 0;
 	int rc;
 
-	if (!provoke_error(c, &drv, irq))
+	if (!provoke_error(c, &s, irq))
 		return;
-	rc = drive_status_wait(c, &drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
+	rc = session_status_wait(c, &s.drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "%s: the device did not set DEVICE_NEEDS_RESET (pci.status.needs-reset-on-error reports it)",
 			mode);
 	if (rc)
 		return;
-	rc = drive_wait_irq(c, &drv, irq == DRIVE_MSIX ? DRIVE_CONFIG_VECTOR : -1, c->dev->timeout_ms, &isr);
+	rc = session_wait_irq(c, &s.drv, irq == SESSION_MSIX ? SESSION_CONFIG_VECTOR : -1, c->dev->timeout_ms, &isr);
 	if (rc && rc != -ETIMEDOUT)
 		return;
-	if (rc == -ETIMEDOUT || (irq == DRIVE_INTX && !(isr & 2))) {
+	if (rc == -ETIMEDOUT || (irq == SESSION_INTX && !(isr & 2))) {
 		vc_fail(c, "%s: DEVICE_NEEDS_RESET was set with DRIVER_OK but no configuration change notification "
 			   "followed within %u ms", mode, c->dev->timeout_ms);
 		vc_observed(c, "%s: %s", mode, rc ? "no interrupt" : "INTx without ISR bit 1");
-		vc_expected(c, "%s: %s", mode, irq == DRIVE_MSIX ? "an interrupt on the configuration vector"
+		vc_expected(c, "%s: %s", mode, irq == SESSION_MSIX ? "an interrupt on the configuration vector"
 			    : "INTx with ISR status bit 1");
 	}
 }
 
 static void needs_reset_notifies(struct vc_ctx *c)
 {
-	needs_reset_notifies_in(c, DRIVE_INTX);
+	needs_reset_notifies_in(c, SESSION_INTX);
 	if (c->probe->msix_pos && c->r->status != VC_ERROR)
-		needs_reset_notifies_in(c, DRIVE_MSIX);
+		needs_reset_notifies_in(c, SESSION_MSIX);
 }
 
 #define DRIVES (NEED_BAR_WRITE | NEED_COMMON | NEED_DMA | NEED_IRQ)

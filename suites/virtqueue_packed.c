@@ -7,7 +7,7 @@
 #include "labels.h"
 #include "ring.h"
 
-#define PACKED RING_F(VIRTIO_F_RING_PACKED)
+#define PACKED SESSION_F(VIRTIO_F_RING_PACKED)
 #define SMALL_QUEUE 8              /* wraps in a few batches */
 #define MAX_BATCH 8
 
@@ -17,15 +17,15 @@
  * bits equal to the device's wrap counter, and name a buffer in flight. */
 static void used_order(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct vc_request req[MAX_BATCH];
 	struct ring_io io[MAX_BATCH];
 	unsigned batch = 0, used = 0;
 
-	if (!ring_start(c, &r, PACKED, false, SMALL_QUEUE))
+	if (!session_start(c, &r, PACKED, SESSION_POLLED, SMALL_QUEUE))
 		return;
 	for (; batch < MAX_BATCH && (batch + 1) * r.req.n <= r.vq.size; batch++)
-		if (batch ? !ring_another(&r, &req[batch]) : (req[0] = r.req, false))
+		if (batch ? !session_another(&r, &req[batch]) : (req[0] = r.req, false))
 			return;
 	while (used <= 2u * r.vq.size) {
 		for (unsigned i = 0; i < batch; i++) {
@@ -62,7 +62,7 @@ static void used_order(struct vc_ctx *c)
 
 static void readable_untouched(struct vc_ctx *c) { ring_readable_untouched(c, true); }
 
-static bool read_desc(struct ring *r, uint16_t slot, uint8_t d[16])
+static bool read_desc(struct session *r, uint16_t slot, uint8_t d[16])
 {
 	int rc = vc_dma_read(r->drv.dev, r->vq.desc + 16u * slot, d, 16);
 	if (rc)
@@ -70,7 +70,7 @@ static bool read_desc(struct ring *r, uint16_t slot, uint8_t d[16])
 	return rc == 0;
 }
 
-static bool write_flags(struct ring *r, uint16_t slot, uint16_t flags)
+static bool write_flags(struct session *r, uint16_t slot, uint16_t flags)
 {
 	uint8_t f[2] = { (uint8_t)flags, (uint8_t)(flags >> 8) };
 	int rc = vc_dma_write(r->drv.dev, r->vq.desc + 16u * slot + 14, f, 2);
@@ -84,13 +84,13 @@ static bool write_flags(struct ring *r, uint16_t slot, uint16_t flags)
  * used; then the right flags, and it is. */
 static void avail_bit(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 	uint8_t d[16], after[16];
 	uint16_t id;
 	uint32_t len;
 
-	if (!ring_start(c, &r, PACKED, false, 0))
+	if (!session_start(c, &r, PACKED, SESSION_POLLED, 0))
 		return;
 	uint16_t slot = r.vq.next_avail;
 	ring_io_init(&io, r.req.bufs, r.req.n);
@@ -100,7 +100,7 @@ static void avail_bit(struct vc_ctx *c)
 	uint16_t wrong = (uint16_t)(flags ^ (RING_PACKED_AVAIL | RING_PACKED_USED));
 	if (!write_flags(&r, slot, wrong) || !ring_kick(&r))
 		return;
-	int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, RING_QUIET_MS), &id, &len);
+	int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, SESSION_QUIET_MS), &id, &len);
 	if (!read_desc(&r, slot, after))
 		return;
 	if (rc == 0 || memcmp(after + 8, d + 8, 6) || (after[14] | after[15] << 8) != wrong) {
@@ -118,19 +118,19 @@ static void avail_bit(struct vc_ctx *c)
  * goes on using the next buffers. */
 static void used_unchanged(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io first, next;
 	struct vc_request req;
 	uint8_t was[16], now[16];
 
-	if (!ring_start(c, &r, PACKED, false, 0))
+	if (!session_start(c, &r, PACKED, SESSION_POLLED, 0))
 		return;
 	if (2 * r.req.n > r.vq.size) {
 		vc_skip(c, "two %u-descriptor requests do not fit a queue of %u", r.req.n, r.vq.size);
 		return;
 	}
 	ring_io_init(&first, r.req.bufs, r.req.n);
-	if (!ring_send(&r, &first) || !read_desc(&r, first.used_slot, was) || !ring_another(&r, &req))
+	if (!ring_send(&r, &first) || !read_desc(&r, first.used_slot, was) || !session_another(&r, &req))
 		return;
 	ring_io_init(&next, req.bufs, req.n);
 	if (!ring_send(&r, &next) || !read_desc(&r, first.used_slot, now))

@@ -13,10 +13,10 @@ enum { AVAIL_F_NO_INTERRUPT = 1 };
 
 static void used_len_written(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 
-	if (!ring_start(c, &r, 0, false, 0))
+	if (!session_start(c, &r, 0, SESSION_POLLED, 0))
 		return;
 	ring_io_init(&io, r.req.bufs, r.req.n);
 	if (ring_send(&r, &io))
@@ -27,11 +27,11 @@ static void used_len_written(struct vc_ctx *c)
  * turn and used idx counts every one of them. */
 static void used_ring_wraps(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 	uint8_t idx[2];
 
-	if (!ring_start(c, &r, 0, false, SMALL_QUEUE))
+	if (!session_start(c, &r, 0, SESSION_POLLED, SMALL_QUEUE))
 		return;
 	unsigned rounds = 2u * r.vq.size + 1;
 	for (unsigned i = 0; i < rounds; i++) {
@@ -56,7 +56,7 @@ static void used_ring_wraps(struct vc_ctx *c)
 
 static void readable_untouched(struct vc_ctx *c) { ring_readable_untouched(c, false); }
 
-static bool read_table(struct ring *r, uint8_t *t)
+static bool read_table(struct session *r, uint8_t *t)
 {
 	int rc = vc_dma_read(r->drv.dev, r->vq.desc, t, 16u * r->vq.size);
 	if (rc)
@@ -67,10 +67,10 @@ static bool read_table(struct ring *r, uint8_t *t)
 static void table_untouched(struct vc_ctx *c)
 {
 	static uint8_t before[16 * 1024], after[16 * 1024];
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 
-	if (!ring_start(c, &r, 0, false, 0))
+	if (!session_start(c, &r, 0, SESSION_POLLED, 0))
 		return;
 	ring_io_init(&io, r.req.bufs, r.req.n);
 	if (!ring_add(&r, &io) || !read_table(&r, before) || !ring_kick(&r) || !ring_used(&r, &io) ||
@@ -93,11 +93,11 @@ static void any_arrangement(struct vc_ctx *c) { ring_any_arrangement(c, false); 
  * outcome is expected. */
 static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io whole, io;
 	struct vc_buf split[RING_MAX_BUFS];
 
-	if (!ring_start(c, &r, RING_F(VIRTIO_F_INDIRECT_DESC), false, 0))
+	if (!session_start(c, &r, SESSION_F(VIRTIO_F_INDIRECT_DESC), SESSION_POLLED, 0))
 		return;
 	ring_io_init(&whole, r.req.bufs, r.req.n);
 	if (!ring_send(&r, &whole))
@@ -124,15 +124,15 @@ static void indirect_after_direct(struct vc_ctx *c) { indirect(c, 1, false); }
 
 /* Used buffer notifications: one request with the driver-area fields set,
  * then whether an interrupt came (must: within the device timeout; must
- * not: once the device settled, or within RING_QUIET_MS). */
+ * not: once the device settled, or within SESSION_QUIET_MS). */
 static void notify_case(struct vc_ctx *c, bool event_idx, uint16_t flags, uint16_t used_event, unsigned before,
 			bool must)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 	bool got;
 
-	if (!ring_start(c, &r, event_idx ? RING_F(VIRTIO_F_EVENT_IDX) : 0, true, 0))
+	if (!session_start(c, &r, event_idx ? SESSION_F(VIRTIO_F_EVENT_IDX) : 0, SESSION_QUEUE_IRQ, 0))
 		return;
 	if (vc_vq_set_avail_flags(&r.drv, &r.vq, flags) || vc_vq_set_used_event(&r.drv, &r.vq, used_event)) {
 		vc_error(c, "DMA write of the driver area failed");
@@ -146,10 +146,10 @@ static void notify_case(struct vc_ctx *c, bool event_idx, uint16_t flags, uint16
 		ring_io_init(&io, r.req.bufs, r.req.n);
 		if (!ring_send(&r, &io))
 			return;
-		if (must && i < before && (!ring_irq(&r, RING_QUIET_MS, &got) || !ring_irq_drain(&r)))
+		if (must && i < before && (!ring_irq(&r, SESSION_QUIET_MS, &got) || !ring_irq_drain(&r)))
 			return;
 	}
-	unsigned watch = must ? r.drv.dev->timeout_ms : vc_quiet_ms(&r.drv, RING_QUIET_MS);
+	unsigned watch = must ? r.drv.dev->timeout_ms : vc_quiet_ms(&r.drv, SESSION_QUIET_MS);
 	if (!ring_irq(&r, watch, &got))
 		return;
 	if (got != must) {
@@ -173,11 +173,11 @@ static void event_idx_suppresses(struct vc_ctx *c) { notify_case(c, true, 0, 0x8
 /* used->flags sampled before and after traffic. */
 static void used_flags(struct vc_ctx *c, bool event_idx)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 	uint8_t f[2];
 
-	if (!ring_start(c, &r, event_idx ? RING_F(VIRTIO_F_EVENT_IDX) : 0, false, 0))
+	if (!session_start(c, &r, event_idx ? SESSION_F(VIRTIO_F_EVENT_IDX) : 0, SESSION_POLLED, 0))
 		return;
 	for (unsigned i = 0; i < 3; i++) {
 		if (vc_dma_read(c->dev, r.vq.device, f, 2)) {
@@ -202,7 +202,7 @@ static void used_flags_valid(struct vc_ctx *c) { used_flags(c, false); }
 static void used_flags_event_idx(struct vc_ctx *c) { used_flags(c, true); }
 
 /* Doorbells with nothing new: nothing is used, the device stays usable. */
-static bool spurious_kick(struct ring *r, const char *when)
+static bool spurious_kick(struct session *r, const char *when)
 {
 	uint16_t id;
 	uint32_t len;
@@ -210,7 +210,7 @@ static bool spurious_kick(struct ring *r, const char *when)
 
 	if (!ring_kick(r))
 		return false;
-	int rc = vc_vq_wait_used(&r->drv, &r->vq, vc_quiet_ms(&r->drv, RING_QUIET_MS), &id, &len);
+	int rc = vc_vq_wait_used(&r->drv, &r->vq, vc_quiet_ms(&r->drv, SESSION_QUIET_MS), &id, &len);
 	if (rc == 0) {
 		vc_fail(r->c, "a doorbell with no new buffer made the device use a buffer (%s)", when);
 		vc_observed(r->c, "used id %u, len %u", id, len);
@@ -230,10 +230,10 @@ static bool spurious_kick(struct ring *r, const char *when)
 
 static void spurious(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io;
 
-	if (!ring_start(c, &r, 0, false, 0) || !spurious_kick(&r, "before any buffer"))
+	if (!session_start(c, &r, 0, SESSION_POLLED, 0) || !spurious_kick(&r, "before any buffer"))
 		return;
 	ring_io_init(&io, r.req.bufs, r.req.n);
 	if (ring_send(&r, &io))
@@ -246,15 +246,15 @@ static void spurious(struct vc_ctx *c)
 
 static void in_order(struct vc_ctx *c)
 {
-	struct ring r;
+	struct session r;
 	struct ring_io io[IN_FLIGHT];
 	struct vc_request more;
 	unsigned n = 0, done = 0;
 
-	if (!ring_start(c, &r, RING_F(VIRTIO_F_IN_ORDER), false, 0))
+	if (!session_start(c, &r, SESSION_F(VIRTIO_F_IN_ORDER), SESSION_POLLED, 0))
 		return;
 	for (; n < IN_FLIGHT && (n + 1) * r.req.n <= r.vq.size; n++) {
-		if (n && !ring_another(&r, &more))
+		if (n && !session_another(&r, &more))
 			return;
 		ring_io_init(&io[n], n ? more.bufs : r.req.bufs, r.req.n);
 		if (!ring_add(&r, &io[n]))
@@ -284,7 +284,7 @@ static void in_order(struct vc_ctx *c)
 	/* a batch named by its last buffer leaves no entry for the earlier ones */
 	uint16_t id;
 	uint32_t len;
-	if (vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, RING_QUIET_MS), &id, &len) == 0) {
+	if (vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, SESSION_QUIET_MS), &id, &len) == 0) {
 		vc_fail(c, "with VIRTIO_F_IN_ORDER, a buffer was used after one made available later");
 		vc_observed(c, "used id %u after the entry for id %u", id, io[n - 1].id);
 		vc_expected(c, "no further used entry");

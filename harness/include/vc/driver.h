@@ -117,6 +117,9 @@ int vc_irq_msix(struct vc_driver *drv, unsigned nvectors);
 int vc_irq_intx(struct vc_driver *drv);
 /* Wait for one interrupt: 0 with *vector (-1 for INTx), or -ETIMEDOUT. */
 int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector);
+/* Forget interrupts already raised, and INTx's ISR status (INTx is a level:
+ * reading ISR status lowers it, so the next one is seen). 0 or an error. */
+int vc_irq_drain(struct vc_driver *drv);
 
 /* Something that must NOT happen (no used buffer, no interrupt): let the
  * device settle (device.h, settle) and return how long still to watch for

@@ -41,6 +41,19 @@ void vc_features_set(uint32_t words[VC_FEATURE_WORDS], unsigned bit)
 	words[bit / 32] |= 1u << (bit % 32);
 }
 
+const char *vc_feature_name(unsigned bit)
+{
+	static const char *const names[64] = {
+		[VIRTIO_F_INDIRECT_DESC] = "VIRTIO_F_INDIRECT_DESC", [VIRTIO_F_EVENT_IDX] = "VIRTIO_F_EVENT_IDX",
+		[VIRTIO_F_VERSION_1] = "VIRTIO_F_VERSION_1", [VIRTIO_F_ACCESS_PLATFORM] = "VIRTIO_F_ACCESS_PLATFORM",
+		[VIRTIO_F_RING_PACKED] = "VIRTIO_F_RING_PACKED", [VIRTIO_F_IN_ORDER] = "VIRTIO_F_IN_ORDER",
+		[VIRTIO_F_SR_IOV] = "VIRTIO_F_SR_IOV", [VIRTIO_F_NOTIFICATION_DATA] = "VIRTIO_F_NOTIFICATION_DATA",
+		[VIRTIO_F_NOTIF_CONFIG_DATA] = "VIRTIO_F_NOTIF_CONFIG_DATA", [VIRTIO_F_RING_RESET] = "VIRTIO_F_RING_RESET",
+		[VIRTIO_F_ADMIN_VQ] = "VIRTIO_F_ADMIN_VQ",
+	};
+	return bit < 64 ? names[bit] : NULL;
+}
+
 int vc_status_read(struct vc_driver *drv, uint8_t *status)
 {
 	uint64_t v;
@@ -52,7 +65,6 @@ int vc_status_read(struct vc_driver *drv, uint8_t *status)
 
 int vc_reset(struct vc_driver *drv)
 {
-	uint64_t deadline = vc_now_ms() + drv->dev->timeout_ms;
 	uint8_t status;
 	int rc;
 
@@ -60,10 +72,18 @@ int vc_reset(struct vc_driver *drv)
 	memset(drv->features, 0, sizeof(drv->features));
 	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
 		return rc;
+	return vc_status_wait(drv, 0xff, 0, drv->dev->timeout_ms, &status);
+}
+
+int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned ms, uint8_t *status)
+{
+	uint64_t deadline = vc_now_ms() + ms;
+	int rc;
+
 	for (unsigned i = 0;; i++) {
-		if ((rc = vc_status_read(drv, &status)))
+		if ((rc = vc_status_read(drv, status)))
 			return rc;
-		if (status == 0)
+		if ((*status & mask) == value)
 			return 0;
 		if (vc_now_ms() > deadline)
 			return -ETIMEDOUT;

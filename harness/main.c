@@ -12,6 +12,7 @@
 #include "sim.h"
 #include "vc/clause.h"
 #include "vc/device.h"
+#include "vc/driver.h"
 #include "vc/expect.h"
 #include "vc/report.h"
 #include "vc/run.h"
@@ -316,14 +317,6 @@ static const char *needs_str(unsigned needs, char *buf, size_t len)
 /* The feature bits a clause requires, by name (bit N for one without). */
 static const char *features_str(uint64_t bits, char *buf, size_t len)
 {
-	static const char *const names[64] = {
-		[VIRTIO_F_INDIRECT_DESC] = "VIRTIO_F_INDIRECT_DESC", [VIRTIO_F_EVENT_IDX] = "VIRTIO_F_EVENT_IDX",
-		[VIRTIO_F_VERSION_1] = "VIRTIO_F_VERSION_1", [VIRTIO_F_ACCESS_PLATFORM] = "VIRTIO_F_ACCESS_PLATFORM",
-		[VIRTIO_F_RING_PACKED] = "VIRTIO_F_RING_PACKED", [VIRTIO_F_IN_ORDER] = "VIRTIO_F_IN_ORDER",
-		[VIRTIO_F_SR_IOV] = "VIRTIO_F_SR_IOV", [VIRTIO_F_NOTIFICATION_DATA] = "VIRTIO_F_NOTIFICATION_DATA",
-		[VIRTIO_F_NOTIF_CONFIG_DATA] = "VIRTIO_F_NOTIF_CONFIG_DATA", [VIRTIO_F_RING_RESET] = "VIRTIO_F_RING_RESET",
-		[VIRTIO_F_ADMIN_VQ] = "VIRTIO_F_ADMIN_VQ",
-	};
 	size_t used = 0;
 
 	buf[0] = 0;
@@ -332,7 +325,7 @@ static const char *features_str(uint64_t bits, char *buf, size_t len)
 			char num[16];
 			snprintf(num, sizeof(num), "bit %u", b);
 			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " " : "",
-						 names[b] ? names[b] : num);
+						 vc_feature_name(b) ? vc_feature_name(b) : num);
 		}
 	return buf;
 }

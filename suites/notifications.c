@@ -38,16 +38,6 @@ struct drive {
 	bool stalled;
 };
 
-static const char *feature_name(unsigned bit)
-{
-	switch (bit) {
-	case VIRTIO_F_NOTIFICATION_DATA: return "VIRTIO_F_NOTIFICATION_DATA";
-	case VIRTIO_F_NOTIF_CONFIG_DATA: return "VIRTIO_F_NOTIF_CONFIG_DATA";
-	case VIRTIO_F_RING_PACKED: return "VIRTIO_F_RING_PACKED";
-	}
-	return "a feature";
-}
-
 /* SKIP unless the device offers every bit (0-terminated). */
 static bool offered(struct vc_ctx *c, const unsigned *bits)
 {
@@ -57,7 +47,7 @@ static bool offered(struct vc_ctx *c, const unsigned *bits)
 	}
 	for (; *bits; bits++)
 		if (!vc_offers(c->probe, *bits)) {
-			vc_skip(c, "the device does not offer %s", feature_name(*bits));
+			vc_skip(c, "the device does not offer %s", vc_feature_name(*bits));
 			return false;
 		}
 	return true;
@@ -94,7 +84,7 @@ static bool drive_start(struct drive *d, struct vc_ctx *c, const unsigned *bits,
 		return false;
 	for (const unsigned *b = bits; *b; b++)
 		if (!vc_negotiated(&d->drv, *b)) {
-			vc_skip(c, "%s was not negotiated", feature_name(*b));
+			vc_skip(c, "%s was not negotiated", vc_feature_name(*b));
 			return false;
 		}
 	if (vc_negotiated(&d->drv, VIRTIO_F_NOTIF_CONFIG_DATA) &&

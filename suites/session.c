@@ -10,18 +10,6 @@ static bool backend_ok(struct vc_ctx *c, int rc, const char *what)
 	return rc == 0;
 }
 
-static const char *feature_name(unsigned bit)
-{
-	switch (bit) {
-	case VIRTIO_F_INDIRECT_DESC: return "VIRTIO_F_INDIRECT_DESC";
-	case VIRTIO_F_EVENT_IDX: return "VIRTIO_F_EVENT_IDX";
-	case VIRTIO_F_RING_PACKED: return "VIRTIO_F_RING_PACKED";
-	case VIRTIO_F_IN_ORDER: return "VIRTIO_F_IN_ORDER";
-	case VIRTIO_F_RING_RESET: return "VIRTIO_F_RING_RESET";
-	}
-	return "a feature";
-}
-
 /* session_open without its precondition on the common configuration's
  * length (session_ready has its own). */
 static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t size)
@@ -39,7 +27,7 @@ static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, u
 		return false;
 	for (unsigned bit = 0; bit < 64; bit++)
 		if ((features & SESSION_F(bit)) && !vc_negotiated(&s->drv, bit)) {
-			vc_skip(c, "%s is not offered", feature_name(bit));
+			vc_skip(c, "%s is not offered", vc_feature_name(bit));
 			return false;
 		}
 	if ((rc = vc_request_make(&s->drv, &s->req)) == -ENOTSUP) {
@@ -246,24 +234,6 @@ int session_wait_irq(struct vc_ctx *c, struct vc_driver *drv, int vector, unsign
 			*isr = (uint8_t)v;
 		}
 		return 0;
-	}
-}
-
-int session_status_wait(struct vc_ctx *c, struct vc_driver *drv, uint8_t bits, unsigned ms, uint8_t *status)
-{
-	uint64_t deadline = vc_now_ms() + ms;
-
-	for (unsigned i = 0;; i++) {
-		int rc = vc_status_read(drv, status);
-		if (rc) {
-			vc_error(c, "device_status read failed: %s", strerror(-rc));
-			return rc;
-		}
-		if ((*status & bits) == bits)
-			return 0;
-		if (vc_now_ms() > deadline)
-			return -ETIMEDOUT;
-		vc_poll_pause(i);
 	}
 }
 

@@ -72,9 +72,6 @@ bool session_msix(struct vc_ctx *c, struct vc_driver *drv, unsigned n);
  * others are dropped). With INTx, *isr gets ISR status read after it. 0,
  * -ETIMEDOUT, or another error after an ERROR verdict. */
 int session_wait_irq(struct vc_ctx *c, struct vc_driver *drv, int vector, unsigned ms, uint8_t *isr);
-/* Poll device_status until `bits` are all set, up to ms: 0, -ETIMEDOUT, or
- * another error after an ERROR verdict. */
-int session_status_wait(struct vc_ctx *c, struct vc_driver *drv, uint8_t bits, unsigned ms, uint8_t *status);
 /* The interrupt suites' other event: the host changes the device's
  * configuration; each change undoes the one before, so a clause makes an
  * even number of them. SKIP when the backend or device type cannot, ERROR

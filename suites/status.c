@@ -86,15 +86,17 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 
 /* A device error every device can see: the request's head descriptor says
  * NEXT with an index past the queue. Made available and notified with
- * DRIVER_OK set, as in normal operation. */
-static bool provoke_error(struct vc_ctx *c, struct session *s, enum session_irq irq)
+ * DRIVER_OK set, as in normal operation; then device_status is polled
+ * (device timeout) for DEVICE_NEEDS_RESET. 0; -ETIMEDOUT with *status the
+ * last read and no verdict; -ECANCELED after a verdict. */
+static int needs_reset_after_error(struct vc_ctx *c, struct session *s, enum session_irq irq, uint8_t *status)
 {
 	uint16_t id;
 	uint8_t tail[4];
 	int rc;
 
 	if (!session_ready(c, s, irq, true, &id))
-		return false;
+		return -ECANCELED;
 	uint64_t at = s->vq.desc + 16u * id + 12;      /* split: flags, next */
 	if ((rc = vc_dma_read(c->dev, at, tail, 4)) == 0) {
 		tail[0] |= DESC_F_NEXT;
@@ -104,21 +106,23 @@ static bool provoke_error(struct vc_ctx *c, struct session *s, enum session_irq 
 	}
 	if (rc || (rc = vc_vq_kick(&s->drv, &s->vq))) {
 		vc_error(c, "could not send the malformed chain: %s", strerror(-rc));
-		return false;
+		return -ECANCELED;
 	}
-	return true;
+	rc = vc_status_wait(&s->drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, VIRTIO_STATUS_DEVICE_NEEDS_RESET,
+			    c->dev->timeout_ms, status);
+	if (rc && rc != -ETIMEDOUT) {
+		vc_error(c, "device_status read failed: %s", strerror(-rc));
+		return -ECANCELED;
+	}
+	return rc;
 }
 
 static void needs_reset_on_error(struct vc_ctx *c)
 {
 	struct session s;
 	uint8_t status;
-	int rc;
 
-	if (!provoke_error(c, &s, SESSION_INTX))
-		return;
-	rc = session_status_wait(c, &s.drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
-	if (rc == -ETIMEDOUT) {
+	if (needs_reset_after_error(c, &s, SESSION_INTX, &status) == -ETIMEDOUT) {
 		vc_fail(c, "a descriptor chain whose next index is past the queue did not make the device set "
 			   "DEVICE_NEEDS_RESET within %u ms", c->dev->timeout_ms);
 		vc_observed(c, "device_status 0x%02x", status);
@@ -134,9 +138,7 @@ static void needs_reset_notifies_in(struct vc_ctx *c, enum session_irq irq)
 	uint8_t status, isr = 0;
 	int rc;
 
-	if (!provoke_error(c, &s, irq))
-		return;
-	rc = session_status_wait(c, &s.drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, c->dev->timeout_ms, &status);
+	rc = needs_reset_after_error(c, &s, irq, &status);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "%s: the device did not set DEVICE_NEEDS_RESET (pci.status.needs-reset-on-error reports it)",
 			mode);

@@ -27,6 +27,9 @@ bool vc_negotiated(const struct vc_driver *drv, unsigned bit);
  * reads 0. -ETIMEDOUT if it never does. */
 int vc_reset(struct vc_driver *drv);
 int vc_status_read(struct vc_driver *drv, uint8_t *status);
+/* Poll device_status until (status & mask) == value, bounded by ms: 0, or
+ * -ETIMEDOUT with *status the last value read, or an access error. */
+int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned ms, uint8_t *status);
 /* OR bits into the status (the driver never clears a bit) and write it. */
 int vc_status_add(struct vc_driver *drv, uint8_t bits);
 /* ACKNOWLEDGE | DRIVER, accept (want & offered), FEATURES_OK, read back.
@@ -35,6 +38,8 @@ int vc_negotiate(struct vc_driver *drv, const uint32_t want[VC_FEATURE_WORDS]);
 /* reset + negotiate: the usual start of a dynamic clause. want NULL: VERSION_1 only. */
 int vc_start(struct vc_driver *drv, const uint32_t *want);
 void vc_features_set(uint32_t words[VC_FEATURE_WORDS], unsigned bit);
+/* A transport feature bit's name (VIRTIO_F_...); NULL for the others. */
+const char *vc_feature_name(unsigned bit);
 
 /* A buffer in DMA memory. */
 struct vc_buf {

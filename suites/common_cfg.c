@@ -207,6 +207,6 @@ static const struct vc_clause clauses[] = {
 	{ "pci.common.queue-size-power-of-2-negotiated", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.1",
 	  NEED_BAR_WRITE | NEED_COMMON, "PCI-COMMON-DEV-15",
 	  "On a device offering VIRTIO_F_RING_PACKED, once negotiated without it, queue_size is 0 or a power of 2.",
-	  NULL, queue_size_power_of_2_negotiated },
+	  NULL, queue_size_power_of_2_negotiated, VC_REQ(VIRTIO_F_RING_PACKED) },
 };
 VC_SUITE(suite_common_cfg, clauses);

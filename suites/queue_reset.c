@@ -250,23 +250,26 @@ static void reenable_honours_size(struct vc_ctx *c)
 }
 
 #define DRIVES (NEED_BAR_WRITE | NEED_COMMON)
+/* Every rule here is about VIRTIO_F_RING_RESET negotiated. */
+#define RING_RESET VC_REQ(VIRTIO_F_RING_RESET)
+
 static const struct vc_clause clauses[] = {
 	{ "pci.common.queue-reset-zero-on-reset", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES,
 	  "PCI-COMMON-DEV-9", "With VIRTIO_F_RING_RESET negotiated, every queue's queue_reset reads 0 after a "
-	  "device reset.", NULL, zero_on_reset },
+	  "device reset.", NULL, zero_on_reset, RING_RESET },
 	{ "pci.common.queue-reset-zero-after-enable", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
-	  "PCI-COMMON-DEV-10", "queue_reset reads 0 once the queue is enabled.", NULL, zero_after_enable },
+	  "PCI-COMMON-DEV-10", "queue_reset reads 0 once the queue is enabled.", NULL, zero_after_enable, RING_RESET },
 	{ "pci.common.queue-reset-completes", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "PCI-COMMON-DEV-12 PCI-COMMON-DEV-13", "After 1 is written to queue_reset it reads 1 while the reset is "
-	  "in progress, then 0, and queue_enable reads 0.", NULL, completes },
+	  "in progress, then 0, and queue_enable reads 0.", NULL, completes, RING_RESET },
 	{ "virtqueue.reset.stops-queue", L_VQRESET, VC_MUST_NOT, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA | NEED_IRQ,
 	  "VQRESET-DEV-1", "A reset queue neither uses the buffers in its old rings nor interrupts for them when "
-	  "notified.", NULL, stops_queue },
+	  "notified.", NULL, stops_queue, RING_RESET },
 	{ "virtqueue.reset.state-default", L_VQRESET, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "VQRESET-DEV-2 PCI-COMMON-DEV-11", "Writing 1 to queue_reset returns the queue to its default state: "
-	  "re-enabled on fresh rings it starts over at index 0.", NULL, state_default },
+	  "re-enabled on fresh rings it starts over at index 0.", NULL, state_default, RING_RESET },
 	{ "virtqueue.reenable.honours-size", L_VQREEN, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "VQREEN-DEV-1", "A smaller queue_size written before re-enabling a reset queue is the ring size the device "
-	  "uses.", NULL, reenable_honours_size },
+	  "uses.", NULL, reenable_honours_size, RING_RESET },
 };
 VC_SUITE(suite_queue_reset, clauses);

@@ -284,16 +284,11 @@ static uint64_t now_us(void)
  * (a used buffer's INTx nobody acknowledged) are dropped too. */
 static void leave_reset(struct vc_device *d, struct vc_probe *p)
 {
-	uint64_t status = 0;
-	int vector;
+	struct vc_driver drv;
 
-	vc_common_write(d, p, COMMON_device_status, 1, 0);
-	for (unsigned i = 0; i < 1000; i++)
-		if (vc_common_read(d, p, COMMON_device_status, 1, &status) || status == 0)
-			break;
-	if (d->ops->irq_wait && (d->abilities & VC_IRQ))
-		for (unsigned i = 0; i < 4096 && d->ops->irq_wait(d, 0, &vector) == 0; i++)
-			;
+	vc_driver_init(&drv, d, p);
+	vc_reset(&drv);
+	vc_irq_drain(&drv);
 }
 
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,

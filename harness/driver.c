@@ -546,7 +546,9 @@ int vc_irq_drain(struct vc_driver *drv)
 	uint64_t isr;
 	int vector, rc;
 
-	while ((rc = vc_irq_wait(drv, 0, &vector)) == 0)
+	/* bounded: a device that raises interrupts without end must not hold
+	 * the driver here */
+	for (unsigned n = 0; n < 4096 && (rc = vc_irq_wait(drv, 0, &vector)) == 0; n++)
 		if (vector < 0 && drv->p->isr && (rc = vc_struct_read(drv->dev, drv->p->isr, 0, 1, &isr)))
 			return rc;
 	if (rc != -ETIMEDOUT && rc != -ENOTSUP)      /* ENOTSUP: no interrupts to forget */

@@ -53,6 +53,14 @@ const struct vc_clause *vc_clause_at(unsigned i)
 	return NULL;
 }
 
+unsigned vc_clause_device_type(const struct vc_clause *cl)
+{
+	for (const struct vc_suite *const *s = vc_suites; *s; s++)
+		if (cl >= (*s)->clauses && cl < (*s)->clauses + (*s)->n)
+			return (*s)->device_type;
+	return 0;
+}
+
 const struct vc_clause *vc_clause_find(const char *id)
 {
 	for (unsigned i = 0; i < vc_clause_count(); i++)

@@ -342,6 +342,13 @@ static int cmd_list(const struct options *o)
 		printf("\nsettings:\n");
 		for (const struct sim_setting *s = sim_settings; s->name; s++)
 			printf("%-36s %s\n", s->name, s->what);
+		const char *model;
+		unsigned type;
+		for (unsigned m = 0; sim_model_settings(m, &model, &type); m++) {
+			printf("\nsettings of the %s model (type=%u):\n", model, type);
+			for (const struct sim_setting *s = sim_model_settings(m, &model, &type); s->name; s++)
+				printf("%-36s %s\n", s->name, s->what);
+		}
 		return EXIT_PASS;
 	}
 	if (o->format_json)
@@ -381,6 +388,8 @@ static int cmd_list(const struct options *o)
 		printf("}");
 		printf(",\"faults\":");
 		vc_json_words(stdout, faults);
+		printf(",\"device_type\":%u,\"breaks\":", vc_clause_device_type(cl));
+		vc_json_words(stdout, cl->breaks ? cl->breaks : "");
 		printf("}");
 		first = false;
 	}

@@ -32,6 +32,10 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 	r->results = calloc(vc_clause_count(), sizeof(*r->results));
 	for (unsigned i = 0; r->results && i < vc_clause_count(); i++) {
 		const struct vc_clause *cl = vc_clause_at(i);
+		unsigned type = vc_clause_device_type(cl);
+		/* another device type's rules are not this device's: left out */
+		if (type && type != r->probe.virtio_type)
+			continue;
 		if (vc_clause_selected(cl, rq->sel))
 			vc_run_clause(cl, dev, &r->probe, rq->timeout_ms, rq->trace ? &r->trace : NULL,
 				      &r->results[r->n++]);

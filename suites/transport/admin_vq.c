@@ -1,6 +1,6 @@
 /* The administration virtqueue (VIRTIO_F_ADMIN_VQ): where the common
  * configuration puts it, and how the device treats the parts of a command.
- * admin.tex is not in shared/spec: the layout used is virtio 1.3's struct
+ * admin.tex is not in spec/: the layout used is virtio 1.3's struct
  * virtio_admin_cmd (readable: le16 opcode, le16 group_type, 12 reserved
  * bytes, le64 group_member_id; writable: le16 status, le16
  * status_qualifier, 4 reserved bytes, then the result), and the command is

@@ -47,16 +47,24 @@ struct vc_clause {
 	 * device must offer (VC_REQ(VIRTIO_F_...)), and queues it must have. */
 	uint64_t requires_features;
 	unsigned min_queues;
+	/* A robustness probe: the catalog ids of the driver rules it breaks on
+	 * purpose (space separated). A spec verdict never breaks one: NULL. */
+	const char *breaks;
 };
 #define VC_REQ(bit) (1ull << (bit))
 
+/* A table of clauses; a device-type suite (device_type != 0) runs only on
+ * a device of that virtio type, and is left out of other devices' runs. */
 struct vc_suite {
 	const char *name;
 	const struct vc_clause *clauses;
 	unsigned n;
+	unsigned device_type;
 };
 #define VC_SUITE(name_, table_) \
-	const struct vc_suite name_ = { #name_, table_, sizeof(table_) / sizeof(table_[0]) }
+	const struct vc_suite name_ = { #name_, table_, sizeof(table_) / sizeof(table_[0]), 0 }
+#define VC_DEVICE_SUITE(name_, table_, type_) \
+	const struct vc_suite name_ = { #name_, table_, sizeof(table_) / sizeof(table_[0]), type_ }
 
 extern const struct vc_suite *const vc_suites[];
 
@@ -124,6 +132,8 @@ bool vc_clause_selected(const struct vc_clause *cl, const struct vc_selection *s
 /* Does any clause match this glob? (an unknown clause glob is a usage error) */
 bool vc_glob_matches_any(const char *pattern);
 const struct vc_clause *vc_clause_find(const char *id);
+/* The virtio device type a clause is about (its suite's), 0 for any. */
+unsigned vc_clause_device_type(const struct vc_clause *cl);
 unsigned vc_clause_count(void);
 /* Iterate over all clauses in registry order. */
 const struct vc_clause *vc_clause_at(unsigned i);

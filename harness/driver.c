@@ -335,8 +335,10 @@ static int put_desc(struct vc_device *d, uint64_t at, const struct vc_buf *b, ui
 }
 
 /* last_flags: extra flags on the chain's last descriptor (an indirect one). */
-static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
-		     uint16_t last_flags, uint16_t *id)
+/* Split: the descriptors of a chain from the next free slot, not yet
+ * available; *id is its head. */
+static int prepare_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+			 uint16_t last_flags, uint16_t *id)
 {
 	uint16_t head = vq->next_desc;
 	int rc;
@@ -348,12 +350,38 @@ static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_bu
 			return rc;
 	}
 	vq->next_desc = (uint16_t)((head + n) % vq->size);
+	*id = head;
+	return 0;
+}
+
+int vc_vq_publish(struct vc_driver *drv, struct vc_vq *vq, uint16_t head)
+{
+	int rc;
+
+	if (vq->packed)
+		return -ENOTSUP;
 	/* ring entry first, then the index that publishes it */
 	if ((rc = dma_put16(drv->dev, vq->driver + 4 + 2u * (vq->avail_idx % vq->size), head)))
 		return rc;
 	vq->avail_idx++;
-	*id = head;
 	return dma_put16(drv->dev, vq->driver + 2, vq->avail_idx);
+}
+
+int vc_vq_prepare(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+{
+	if (vq->packed)
+		return -ENOTSUP;
+	if (n == 0 || n > vq->size)
+		return -EINVAL;
+	return prepare_split(drv, vq, bufs, n, 0, id);
+}
+
+static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+		     uint16_t last_flags, uint16_t *id)
+{
+	int rc = prepare_split(drv, vq, bufs, n, last_flags, id);
+
+	return rc ? rc : vc_vq_publish(drv, vq, *id);
 }
 
 /* Packed: every descriptor but the first is written first, and the first's

@@ -115,7 +115,8 @@ bool session_start(struct vc_ctx *c, struct session *s, uint64_t features, enum 
 	return session_open(c, s, features, size) && session_route_irq(s, irq) && session_enable(s);
 }
 
-bool session_ready(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, uint16_t *id)
+static bool ready(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, bool publish,
+		  uint16_t *id)
 {
 	int rc;
 
@@ -127,11 +128,22 @@ bool session_ready(struct vc_ctx *c, struct session *s, enum session_irq irq, bo
 		return false;
 	if ((rc = vc_vq_enable(&s->drv, &s->vq)) ||
 	    (driver_ok && (rc = vc_status_add(&s->drv, VIRTIO_STATUS_DRIVER_OK))) ||
-	    (rc = vc_vq_add(&s->drv, &s->vq, s->req.bufs, s->req.n, id))) {
+	    (rc = publish ? vc_vq_add(&s->drv, &s->vq, s->req.bufs, s->req.n, id)
+			  : vc_vq_prepare(&s->drv, &s->vq, s->req.bufs, s->req.n, id))) {
 		vc_error(c, "could not make the %s available on queue %u: %s", s->req.what, s->vq.index, strerror(-rc));
 		return false;
 	}
 	return true;
+}
+
+bool session_ready(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, uint16_t *id)
+{
+	return ready(c, s, irq, driver_ok, true, id);
+}
+
+bool session_prepared(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, uint16_t *id)
+{
+	return ready(c, s, irq, driver_ok, false, id);
 }
 
 bool session_another(struct session *s, struct vc_request *req)
@@ -247,4 +259,56 @@ bool session_config_change(struct vc_ctx *c)
 	else if (rc)
 		vc_error(c, "the host-side configuration change failed: %s", strerror(-rc));
 	return rc == 0;
+}
+
+static bool writable_bytes_zero(struct vc_ctx *c, const struct vc_request *req, bool *zero)
+{
+	uint8_t buf[512];
+
+	*zero = true;
+	for (unsigned i = 0; i < req->n; i++) {
+		for (uint32_t off = 0; req->bufs[i].writable && off < req->bufs[i].len; off += sizeof(buf)) {
+			uint32_t n = req->bufs[i].len - off < sizeof(buf) ? req->bufs[i].len - off : sizeof(buf);
+			int rc = vc_dma_read(c->dev, req->bufs[i].addr + off, buf, n);
+			if (rc) {
+				vc_error(c, "DMA read failed: %s", strerror(-rc));
+				return false;
+			}
+			for (uint32_t k = 0; k < n; k++)
+				*zero &= buf[k] == 0;
+		}
+	}
+	return true;
+}
+
+bool session_untouched(struct session *s, bool irq, uint8_t isr, const char *when)
+{
+	struct vc_ctx *c = s->c;
+	uint16_t used_id;
+	uint32_t len;
+	uint64_t v;
+	bool zero;
+	int rc;
+
+	if (!irq && c->probe->isr) {
+		if (!vc_ctx_struct_read(c, c->probe->isr, 0, 1, &v))
+			return false;
+		isr = (uint8_t)v;
+	}
+	rc = vc_vq_get_used(&s->drv, &s->vq, &used_id, &len);
+	if ((rc && rc != -EAGAIN) || !writable_bytes_zero(c, &s->req, &zero)) {
+		if (rc && rc != -EAGAIN)
+			vc_error(c, "used ring read failed: %s", strerror(-rc));
+		return false;
+	}
+	if (rc == 0 || !zero || (isr & 1) || (irq && !(isr & 2))) {
+		vc_fail(c, "%s the device %s", when, rc == 0 ? "returned the buffer in the used ring"
+			   : !zero ? "wrote into the request's device-writable buffers"
+			   : "sent a used buffer notification");
+		vc_observed(c, "used %s, writable bytes %s, %s, ISR 0x%x", rc == 0 ? "idx moved" : "idx unchanged",
+			    zero ? "untouched" : "written", irq ? "INTx raised" : "no INTx", isr);
+		vc_expected(c, "nothing until DRIVER_OK");
+		return false;
+	}
+	return true;
 }

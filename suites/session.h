@@ -50,6 +50,9 @@ bool session_start(struct vc_ctx *c, struct session *s, uint64_t features, enum 
  * device's queue size and routed as `irq` asks, queue_enable, DRIVER_OK
  * when asked, and the request made available, not notified: *id. */
 bool session_ready(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, uint16_t *id);
+/* session_ready, but the request's descriptors only written (split ring),
+ * not made available: the clause shapes them, then vc_vq_publish. */
+bool session_prepared(struct vc_ctx *c, struct session *s, enum session_irq irq, bool driver_ok, uint16_t *id);
 /* Another request of the same kind, in its own buffers. */
 bool session_another(struct session *s, struct vc_request *req);
 
@@ -77,5 +80,11 @@ int session_wait_irq(struct vc_ctx *c, struct vc_driver *drv, int vector, unsign
  * even number of them. SKIP when the backend or device type cannot, ERROR
  * when it fails; false then. */
 bool session_config_change(struct vc_ctx *c);
+
+/* Nothing happened to the session's request: no used element, its
+ * device-writable bytes still zero, no used buffer interrupt (irq: an INTx
+ * came, with isr read after it; else ISR status is read here). A FAIL that
+ * starts with `when` otherwise; false after a FAIL or ERROR. */
+bool session_untouched(struct session *s, bool irq, uint8_t isr, const char *when);
 
 #endif

@@ -1,5 +1,5 @@
 /* Hostile-driver probes: ROBUSTNESS, not spec verdicts. Each probe breaks a
- * driver rule on purpose (the catalog ids in `covers` are the driver rules
+ * driver rule on purpose (the catalog ids in `breaks` are the driver rules
  * broken) and checks that the device stays sane, which the spec leaves to
  * the device: it MAY use or ignore the bad input, set DEVICE_NEEDS_RESET or
  * refuse FEATURES_OK, but it
@@ -19,6 +19,7 @@
 #include <time.h>
 #include "vc/clause.h"
 #include "vc/driver.h"
+#include "session.h"
 
 #define PROFILE "robustness"
 #define LABEL "Robustness: a hostile driver (not a spec rule)"
@@ -634,10 +635,35 @@ static void pci_cfg_outside(struct vc_ctx *c)
 		recovers(&p, what);
 }
 
+/* The request made available and notified before DRIVER_OK: a doorbell the
+ * driver may not send (INIT-DRV-7). The device still must not use the
+ * buffer before DRIVER_OK (QEMU 7.2's block, SCSI, balloon, serial, input
+ * and GPU models do: a robustness finding, since the spec verdict,
+ * pci.status.no-use-before-driver-ok, never rings early). */
+static void doorbell_before_driver_ok(struct vc_ctx *c)
+{
+	struct session s;
+	uint16_t id;
+	uint8_t isr = 0;
+	int rc;
+
+	if (!session_ready(c, &s, SESSION_INTX, false, &id))
+		return;
+	if ((rc = vc_vq_kick(&s.drv, &s.vq))) {
+		vc_error(c, "doorbell write failed: %s", strerror(-rc));
+		return;
+	}
+	rc = session_wait_irq(c, &s.drv, -1, vc_quiet_ms(&s.drv, SETTLE_MS), &isr);
+	if (rc && rc != -ETIMEDOUT)
+		return;
+	session_untouched(&s, rc == 0, isr, "after a doorbell before DRIVER_OK,");
+}
+
 #define RING (NEED_BAR_WRITE | NEED_COMMON | NEED_DMA)
-#define PROBE_REQ(id, since, needs, covers, summary, fn, features, queues) \
-	{ id, LABEL, VC_MAY, VC_ROBUSTNESS, since, needs, covers, summary, PROFILE, fn, features, queues }
-#define PROBE(id, since, needs, covers, summary, fn) PROBE_REQ(id, since, needs, covers, summary, fn, 0, 1)
+/* A probe checks no spec rule (covers nothing); `breaks` names the driver rules it breaks. */
+#define PROBE_REQ(id, since, needs, breaks, summary, fn, features, queues) \
+	{ id, LABEL, VC_MAY, VC_ROBUSTNESS, since, needs, "", summary, PROFILE, fn, features, queues, breaks }
+#define PROBE(id, since, needs, breaks, summary, fn) PROBE_REQ(id, since, needs, breaks, summary, fn, 0, 1)
 
 static const struct vc_clause clauses[] = {
 	PROBE("probe.split.desc-loop", "1.0", RING, "SPLIT-DESC-DRV-1",
@@ -678,6 +704,9 @@ static const struct vc_clause clauses[] = {
 	PROBE("probe.reset.in-flight", "1.0", RING, "CLEANUP-DRV-2",
 	      "A reset with a request in flight completes, and the device no longer writes the request's buffers.",
 	      reset_in_flight),
+	PROBE_REQ("probe.status.doorbell-before-driver-ok", "1.0", RING | NEED_IRQ, "INIT-DRV-7",
+		  "A buffer made available and notified before DRIVER_OK: the device still uses nothing before "
+		  "DRIVER_OK.", doorbell_before_driver_ok, 0, 1),
 	PROBE("probe.pcicfg.window-outside", "1.0", RING | NEED_CFG_WRITE | NEED_BAR_SIZES, "PCI-CFGACC-DRV-3",
 	      "PCI cfg access windows at BAR 6 and 255, past the BAR, 3 bytes long: the device stays sane.",
 	      pci_cfg_outside),

@@ -53,11 +53,15 @@ static bool used_buffer(struct vc_ctx *c, bool wait_intx)
 		vc_skip(c, "no ISR status capability (pci.isr.present reports it)");
 		return false;
 	}
-	/* DRIVER_OK before the buffer is available: some devices (QEMU's entropy
-	 * device) use available buffers on DRIVER_OK without a doorbell */
-	if (!session_ready(c, &s, SESSION_INTX, true, &id))
+	/* DRIVER_OK, interrupts forgotten, then the buffer made available: a
+	 * device may use it before the doorbell (QEMU kicks every queue itself
+	 * when DRIVER_OK starts its ioeventfds), and its INTx is this one's */
+	if (!session_prepared(c, &s, SESSION_INTX, true, &id))
 		return false;
-	vc_irq_drain(&s.drv);
+	if ((rc = vc_irq_drain(&s.drv)) || (rc = vc_vq_publish(&s.drv, &s.vq, id))) {
+		vc_error(c, "could not make the %s available: %s", s.req.what, strerror(-rc));
+		return false;
+	}
 	if ((rc = vc_vq_kick(&s.drv, &s.vq)) ||
 	    (rc = vc_vq_wait_used(&s.drv, &s.vq, c->dev->timeout_ms, &id, &len)) == -ETIMEDOUT) {
 		if (rc == -ETIMEDOUT)

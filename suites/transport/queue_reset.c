@@ -159,9 +159,12 @@ static void completes(struct vc_ctx *c)
 	}
 }
 
-/* A reset queue is dead until re-enabled: a buffer in its old rings and a
- * doorbell get neither a used element nor an interrupt (INTx, so no
- * vector mapping hides one). */
+/* A reset queue is dead until re-enabled: a buffer put in its old rings
+ * after the reset, and a doorbell, get neither a used element nor an
+ * interrupt (INTx, so no vector mapping hides one). The buffer goes in only
+ * once the reset is done: one made available before it may rightly be used
+ * before it. The request used before the reset has its interrupt awaited
+ * first, so a late one is not taken for the reset queue's. */
 static void stops_queue(struct vc_ctx *c)
 {
 	struct session r;
@@ -173,13 +176,19 @@ static void stops_queue(struct vc_ctx *c)
 		return;
 	if (!session_route_irq(&r, SESSION_INTX) || !session_enable(&r) || !used_before_reset(c, &r))
 		return;
-	vc_irq_drain(&r.drv);
-	if ((rc = vc_vq_add(&r.drv, &r.vq, r.req.bufs, r.req.n, &id))) {
-		vc_error(c, "could not make a buffer available: %s", strerror(-rc));
+	rc = session_wait_irq(c, &r.drv, -1, c->dev->timeout_ms, NULL);
+	if (rc && rc != -ETIMEDOUT)
+		return;
+	if ((rc = vc_irq_drain(&r.drv))) {
+		vc_error(c, "interrupt drain failed: %s", strerror(-rc));
 		return;
 	}
 	if (!queue_reset_done(c, r.vq.index))
 		return;
+	if ((rc = vc_vq_add(&r.drv, &r.vq, r.req.bufs, r.req.n, &id))) {
+		vc_error(c, "could not make a buffer available: %s", strerror(-rc));
+		return;
+	}
 	if ((rc = vc_vq_kick(&r.drv, &r.vq))) {
 		vc_error(c, "doorbell failed: %s", strerror(-rc));
 		return;

@@ -86,6 +86,11 @@ int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq);
 /* Make a chain of buffers available (readable ones first). *id names it in
  * the used ring. Does not notify. */
 int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id);
+/* Split ring, in two steps for a clause that shapes a chain before the
+ * device may see it (a driver never changes what it made available):
+ * write the descriptors (*id: the head), then make the chain available. */
+int vc_vq_prepare(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id);
+int vc_vq_publish(struct vc_driver *drv, struct vc_vq *vq, uint16_t id);
 /* Split ring with VIRTIO_F_INDIRECT_DESC: the first `ndirect` buffers as
  * ordinary descriptors, then one descriptor pointing at a table holding the
  * rest. write_flag sets VIRTQ_DESC_F_WRITE on that pointing descriptor

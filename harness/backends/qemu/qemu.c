@@ -1,0 +1,393 @@
+/* The qemu: backend. The harness starts QEMU itself with one virtio device
+ * model on a bare q35 machine and drives it over the qtest protocol: the
+ * harness is the driver, QEMU's device model is the device under test.
+ *
+ * No firmware runs (the "BIOS" is 64 KiB of hlt), so this file does what a
+ * BIOS would: enable ECAM, size and assign BARs, enable decoding and bus
+ * mastering. Guest RAM below 256 MiB is the DMA pool; MSI-X messages are
+ * steered into RAM mailboxes so interrupts can be observed without a CPU.
+ *
+ * QEMU aborts on a malformed qtest command, so every command is built here
+ * from validated integers; a lost connection or a timeout marks the backend
+ * dead and every later operation fails fast instead of hanging. */
+#include "qemu_priv.h"
+
+
+long vc_qemu_pid(const struct vc_device *d)
+{
+	if (!d || d->ops != &qemu_ops)
+		return -1;
+	const struct qemu_priv *p = d->priv;
+	return p->pid > 0 ? (long)p->pid : -1;
+}
+
+/* ---- close ---- */
+
+static void qemu_close(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (!p)
+		return;
+	if (p->sock >= 0)
+		close(p->sock);
+	if (p->qmp >= 0)
+		close(p->qmp);
+	if (p->pid > 0) {
+		qemu_kill(p->pid);
+		qemu_live_del(p->pid);
+	}
+	qemu_remove_dir(p->dir);
+	if (p->notify_fd >= 0)
+		close(p->notify_fd);
+	if (p->errfd >= 0)
+		close(p->errfd);
+	free(p->rbuf);
+	free(p->reply);
+	free(p);
+	d->priv = NULL;
+}
+
+const struct vc_backend_ops qemu_ops = {
+	.cfg_read = qemu_cfg_read,
+	.cfg_write = qemu_cfg_write,
+	.bar_read = qemu_bar_read,
+	.bar_write = qemu_bar_write,
+	.dma_alloc = qemu_dma_alloc,
+	.dma_read = qemu_dma_read,
+	.dma_write = qemu_dma_write,
+	.irq_wait = qemu_irq_wait,
+	.msix_message = qemu_msix_message,
+	.notify_seen = qemu_notify_seen,
+	.config_change = qemu_config_change,
+	.settle = qemu_settle,
+	.close = qemu_close,
+};
+
+/* Is key=... among the comma-separated properties (QEMU escapes ',' as ',,')? */
+static bool has_prop(const char *props, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *s = props; s && *s;) {
+		if (strncmp(s, key, k) == 0 && s[k] == '=')
+			return true;
+		const char *c = s;
+		while ((c = strchr(c, ',')) && c[1] == ',')
+			c += 2;
+		s = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
+static const char *prop_value(const char *props, const char *key, char *buf, size_t len)
+{
+	size_t k = strlen(key);
+
+	for (const char *s = props; s && *s;) {
+		const char *c = s;
+		while ((c = strchr(c, ',')) && c[1] == ',')
+			c += 2;
+		if (strncmp(s, key, k) == 0 && s[k] == '=') {
+			size_t n = (c ? (size_t)(c - s) : strlen(s)) - k - 1;
+			snprintf(buf, len, "%.*s", (int)n, s + k + 1);
+			return buf;
+		}
+		s = c ? c + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
+{
+	const char *qemu_name = getenv("VC_QEMU");
+	char bin[PATH_MAX], devline[640], name[128], addrbuf[32], busbuf[64];
+	char hltpath[192], sockpath[192], qmppath[192], qmp_arg[240];
+	const char *props;
+	struct qemu_cmdline cl = { .argc = 0 };
+	struct vc_device *d = NULL;
+	struct qemu_priv *p = NULL;
+	int lsock = -1, qmp_lsock = -1, rc;
+
+	*out = NULL;
+	if (!qemu_name || !*qemu_name)
+		qemu_name = "qemu-system-x86_64";
+	size_t nlen = strcspn(arg, ",");
+	if (nlen == 0 || nlen >= sizeof(name)) {
+		snprintf(err, errlen, "qemu: give a device model, e.g. qemu:virtio-rng-pci or "
+			 "qemu:virtio-net-pci,packed=on");
+		return -EINVAL;
+	}
+	memcpy(name, arg, nlen);
+	name[nlen] = 0;
+	props = arg[nlen] ? arg + nlen + 1 : "";
+	for (const char *c = name; *c; c++) {
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.') {
+			snprintf(err, errlen, "qemu: '%s' is not a device model name", name);
+			return -EINVAL;
+		}
+	}
+	if (!qemu_find_binary(qemu_name, bin, sizeof(bin))) {
+		snprintf(err, errlen, "%s not found: install qemu-system-x86 (tools/setup) or set VC_QEMU",
+			 qemu_name);
+		return -ENOENT;
+	}
+
+	/* Where the device sits: addr=SLOT[.FN] (hex) on pcie.0, 00:04.0 unless told. */
+	unsigned slot = DEFAULT_SLOT, fn = 0;
+	if (prop_value(props, "addr", addrbuf, sizeof(addrbuf))) {
+		char *end;
+		unsigned long s = strtoul(addrbuf, &end, 16), f = 0;
+		if (*end == '.')
+			f = strtoul(end + 1, &end, 16);
+		if (*end || s > 31 || f > 7) {
+			snprintf(err, errlen, "qemu: addr=%s: expected SLOT[.FN] in hex", addrbuf);
+			return -EINVAL;
+		}
+		slot = (unsigned)s;
+		fn = (unsigned)f;
+	}
+	if (prop_value(props, "bus", busbuf, sizeof(busbuf)) && strcmp(busbuf, "pcie.0") != 0) {
+		snprintf(err, errlen, "qemu: bus=%s: the backend only reaches devices on pcie.0", busbuf);
+		return -EINVAL;
+	}
+	/* virtio devices only, and not the (non-)transitional types, which lack it */
+	bool legacy_prop = (strncmp(name, "virtio-", 7) == 0 || strncmp(name, "vhost-", 6) == 0) &&
+			   !ends_with(name, "-transitional");
+	bool is_blk = strncmp(name, "virtio-blk-pci", 14) == 0 && !has_prop(props, "drive");
+	bool is_net = strncmp(name, "virtio-net-pci", 14) == 0 && !has_prop(props, "netdev");
+	int n = snprintf(devline, sizeof(devline), "%s%s%s%s%s%s", name,
+			 *props ? "," : "", props,
+			 legacy_prop && !has_prop(props, "disable-legacy") ? ",disable-legacy=on" : "",
+			 has_prop(props, "addr") ? "" : ",addr=0x4",
+			 is_blk ? ",drive=vcdisk" : is_net ? ",netdev=vcnet" : "");
+	if (n < 0 || (size_t)n >= sizeof(devline)) {
+		snprintf(err, errlen, "qemu: device line too long");
+		return -EINVAL;
+	}
+
+	qemu_install_hooks();
+	d = vc_device_new(&qemu_ops, "qemu", arg);
+	p = calloc(1, sizeof(*p));
+	if (!d || !p) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	d->priv = p;
+	p->sock = -1;
+	p->qmp = -1;
+	p->errfd = -1;
+	p->notify_fd = -1;
+	p->bdf = (uint16_t)(slot << 3 | fn);
+	p->dma_next = DMA_BASE;
+
+	/* Private directory: the firmware and the socket. */
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp || strlen(tmp) > 60)
+		tmp = "/tmp";   /* sun_path is short */
+	snprintf(p->dir, sizeof(p->dir), "%s/vc-qemu-XXXXXX", tmp);
+	if (!mkdtemp(p->dir)) {
+		rc = -errno;
+		snprintf(err, errlen, "qemu: mkdtemp %s: %s", p->dir, strerror(errno));
+		p->dir[0] = 0;
+		goto fail;
+	}
+	snprintf(hltpath, sizeof(hltpath), "%s/hlt.bin", p->dir);
+	snprintf(sockpath, sizeof(sockpath), "%s/qtest.sock", p->dir);
+	{
+		/* 64 KiB of hlt: no BIOS touches the device and the CPU idles, while
+		 * the VM runs (a stopped VM ignores queue notifications). */
+		static uint8_t hlt[65536];
+		memset(hlt, 0xf4, sizeof(hlt));
+		FILE *f = fopen(hltpath, "wb");
+		if (!f || fwrite(hlt, 1, sizeof(hlt), f) != sizeof(hlt) || fclose(f)) {
+			rc = -EIO;
+			snprintf(err, errlen, "qemu: cannot write %s", hltpath);
+			goto fail;
+		}
+	}
+	if ((rc = qemu_listen_at(sockpath, &lsock, err, errlen)))
+		goto fail;
+	/* A QMP connection for host-side configuration changes, where the model
+	 * has one the harness knows (a network device on the netdev the harness
+	 * named itself). QEMU connects to it as it does to the qtest socket. */
+	p->trigger = strncmp(name, "virtio-balloon-pci", 18) == 0 ? TRIGGER_BALLOON
+		     : is_net ? TRIGGER_LINK : TRIGGER_NONE;
+	snprintf(qmppath, sizeof(qmppath), "%s/qmp.sock", p->dir);
+	snprintf(qmp_arg, sizeof(qmp_arg), "socket,id=vcqmp,path=%s", qmppath);
+	if (p->trigger != TRIGGER_NONE && (rc = qemu_listen_at(qmppath, &qmp_lsock, err, errlen)))
+		goto fail;
+
+
+	/* TCG by default: under KVM, QEMU hands MSI-X messages to KVM irqfds
+	 * that go straight to the (halted) vCPU, so they never reach the RAM
+	 * mailboxes irq_wait reads. The guest CPU only halts, so TCG costs
+	 * nothing here. VC_QEMU_ACCEL=kvm (or another) pins one. */
+	const char *accel = getenv("VC_QEMU_ACCEL");
+	if (accel && (!*accel || strspn(accel, "abcdefghijklmnopqrstuvwxyz0123456789,=-_") != strlen(accel)))
+		accel = NULL;
+	if (!accel)
+		accel = "tcg";
+	char qtest_arg[220];
+	snprintf(qtest_arg, sizeof(qtest_arg), "unix:%s", sockpath);
+#define ARG(s) do { if (cl.argc < (int)(sizeof(cl.argv) / sizeof(cl.argv[0])) - 1) \
+		cl.argv[cl.argc++] = (char *)(s); } while (0)
+	ARG(bin);
+	ARG("-machine"); ARG("q35");
+	ARG("-accel"); ARG(accel);
+	ARG("-m"); ARG("256M");
+	ARG("-bios"); ARG(hltpath);
+	ARG("-nodefaults"); ARG("-display"); ARG("none");
+	ARG("-serial"); ARG("none"); ARG("-monitor"); ARG("none");
+	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("/dev/null");
+	if (qmp_lsock >= 0) {
+		ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
+	}
+	if (is_blk) {
+		/* read-zeroes: without it null-co leaves read buffers untouched,
+		 * yet the device reports them written (the used-len rule) */
+		ARG("-blockdev"); ARG("driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on");
+	}
+	if (is_net) {
+		/* Two ports on a hub, no host network: the second port has no
+		 * peer, so the hub always accepts (and drops) what the device
+		 * transmits. With one port alone, transmits would queue forever. */
+		ARG("-netdev"); ARG("hubport,id=vcnet,hubid=0");
+		ARG("-netdev"); ARG("hubport,id=vcsink,hubid=0");
+	}
+	ARG("-device"); ARG(devline);
+	const char *extra = getenv("VC_QEMU_ARGS");
+	if (extra && *extra) {
+		cl.split = strdup(extra);
+		if (cl.split) {
+			for (char *save, *w = strtok_r(cl.split, " \t", &save); w;
+			     w = strtok_r(NULL, " \t", &save))
+				ARG(w);
+		}
+	}
+	/* The device model's own view of the doorbells (notify_seen): its two
+	 * notify trace events into a private file, unless the user's arguments
+	 * route QEMU's log elsewhere. */
+	char notify_path[192], notify_file[200];
+	if (!extra || (!strstr(extra, "-trace") && !strstr(extra, "-D"))) {
+		snprintf(notify_path, sizeof(notify_path), "%s/notify.log", p->dir);
+		snprintf(notify_file, sizeof(notify_file), "file=%s", notify_path);
+		p->notify_fd = open(notify_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (p->notify_fd >= 0) {
+			ARG("-trace"); ARG("enable=virtio_pci_notify_write");
+			ARG("-trace"); ARG("enable=virtio_queue_notify");
+			ARG("-trace"); ARG(notify_file);
+		}
+	}
+	cl.argv[cl.argc] = NULL;
+#undef ARG
+
+	/* QEMU's stdout and stderr: read back for error messages, never a pipe
+	 * QEMU could block on. */
+	char errpath[192];
+	snprintf(errpath, sizeof(errpath), "%s/stderr", p->dir);
+	p->errfd = open(errpath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (p->errfd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "qemu: %s: %s", errpath, strerror(errno));
+		goto fail;
+	}
+	rc = qemu_start(bin, cl.argv, p->dir, p->errfd, lsock, &p->pid, &p->sock, err, errlen);
+	close(lsock);
+	lsock = -1;
+	unlink(sockpath);
+	if (rc)
+		goto fail;
+	if (qmp_lsock >= 0) {
+		/* QEMU connected while it started, before the qtest socket */
+		struct pollfd pfd = { .fd = qmp_lsock, .events = POLLIN };
+		if (poll(&pfd, 1, START_TIMEOUT_MS) > 0)
+			p->qmp = accept4(qmp_lsock, NULL, NULL, SOCK_CLOEXEC);
+		close(qmp_lsock);
+		qmp_lsock = -1;
+		unlink(qmppath);
+		if (p->qmp < 0) {
+			rc = -EIO;
+			snprintf(err, errlen, "qemu: QEMU did not connect to the QMP socket");
+			goto fail;
+		}
+	}
+	p->opening = true;
+
+	/* INTx: have QEMU report ioapic input changes as "IRQ raise/lower N". */
+	if ((rc = qt_cmd(d, "irq_intercept_in ioapic", NULL))) {
+		snprintf(err, errlen, "qemu: irq_intercept_in ioapic failed (%s)", strerror(-rc));
+		goto fail;
+	}
+	qemu_enable_ecam(d);
+	if (p->dead) {
+		rc = -EIO;
+		snprintf(err, errlen, "qemu: %s", d->note);
+		goto fail;
+	}
+	uint32_t id;
+	if ((rc = qemu_cfg_rd(d, p->bdf, 0, 4, &id))) {
+		snprintf(err, errlen, "qemu: config read failed (%s)", strerror(-rc));
+		goto fail;
+	}
+	if ((id & 0xffff) != 0x1af4) {
+		rc = -ENODEV;
+		if (id == 0xffffffffu)
+			snprintf(err, errlen, "qemu: no device answers at 00:%02x.%u for -device %s",
+				 slot, fn, devline);
+		else
+			snprintf(err, errlen, "qemu: 00:%02x.%u is %04x:%04x, not a virtio device (vendor 1af4)",
+				 slot, fn, id & 0xffff, id >> 16);
+		goto fail;
+	}
+	if ((rc = qemu_assign_bars(d, err, errlen)))
+		goto fail;
+
+	d->cfg_size = p->ecam ? 4096 : 256;
+	if (!p->ecam)
+		snprintf(d->note, sizeof(d->note),
+			 "ECAM could not be enabled: config space limited to 256 bytes (0xcf8/0xcfc)");
+	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES;
+	snprintf(d->location, sizeof(d->location), "0000:00:%02x.%u -device %.200s", slot, fn, devline);
+	free(cl.split);
+	/* QEMU has loaded the firmware and holds its stderr open: the directory
+	 * can go now, so nothing is left behind even if the harness is SIGKILLed. */
+	qemu_remove_dir(p->dir);
+	qemu_live_forget_dir(p->pid);
+	p->dir[0] = 0;
+	p->opening = false;
+	*out = d;
+	return 0;
+
+fail:
+	/* QEMU may accept the qtest connection before it checks -device, then exit. */
+	if (p && p->dead && p->exited) {
+		char line[400];
+		qemu_stderr_line(p->errfd, false, line, sizeof(line));
+		rc = -EINVAL;
+		snprintf(err, errlen, "QEMU exited at start-up: %s", line[0] ? line : "(no message)");
+	}
+	if (lsock >= 0)
+		close(lsock);
+	if (qmp_lsock >= 0)
+		close(qmp_lsock);
+	free(cl.split);
+	if (d) {
+		if (p)
+			qemu_close(d);
+		free(d);
+	} else {
+		free(p);
+	}
+	return rc;
+}
+
+const struct vc_backend vc_backend_qemu = { "qemu", "qemu:DEVICE[,props]", qemu_open };

@@ -1,0 +1,145 @@
+/* The qemu: backend's private parts, shared by its files (qemu.c explains
+ * the backend as a whole). */
+#ifndef VC_QEMU_PRIV_H
+#define VC_QEMU_PRIV_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include "vc/device.h"
+
+/* Guest physical layout. RAM is 0..RAM_SIZE (-m 256M). */
+#define RAM_SIZE        0x10000000ull
+#define MBOX_BASE       0x90000ull          /* MSI-X mailboxes: 4 bytes per vector */
+#define MBOX_VECTORS    2048u               /* the most MSI-X allows */
+#define MBOX_DATA(v)    (0x76630000u | (v)) /* nonzero, so a write is visible */
+#define DMA_BASE        0x100000ull
+#define DMA_END         RAM_SIZE
+#define ECAM_BASE       0xb0000000ull       /* q35 default PCIEXBAR, 256 MiB */
+#define MEM32_BASE      0xe0000000ull       /* above ECAM (0xb0000000..0xc0000000) */
+#define MEM32_END       0xfe000000ull       /* below IOAPIC/LAPIC/RCRB */
+#define MEM64_BASE      0x8000000000ull     /* q35's PCI window reaches up here */
+#define MEM64_END       0xc000000000ull
+#define IO_BASE         0xc000u
+#define IO_END          0x10000u
+#define MCH_PCIEXBAR    0x60
+#define DEFAULT_SLOT    4
+#define START_TIMEOUT_MS 5000
+#define B64_CHUNK       (32u * 1024u)       /* QEMU rescans its input per 1 KiB read: keep lines short */
+#define MAX_PENDING     64
+#define SPIN_NS         50000               /* how long fill() polls awake before it sleeps */
+
+struct qemu_priv {
+	pid_t pid;
+	int sock;
+	int errfd;                  /* QEMU's stderr file (unlinked once running) */
+	int notify_fd;              /* its notify trace events (unlinked once running); -1: off */
+	off_t notify_pos;           /* read up to here */
+	bool dead;
+	char dir[128];
+	char *rbuf;                 /* bytes received, not yet consumed */
+	size_t rlen, rcap;
+	char *reply;                /* the last reply line, for the caller */
+	size_t replycap;
+	bool opening;               /* errors go to the open message, not stderr */
+	bool exited;                /* QEMU's exit status was collected */
+	char last_words[200];       /* its stderr when it died */
+	uint16_t bdf;
+	bool ecam;
+	uint64_t bar_addr[VC_NUM_BARS];
+	uint64_t dma_next;
+	unsigned mbox_n;            /* mailboxes handed out: vectors 0..mbox_n-1 */
+	int pending[MAX_PENDING];   /* interrupts seen, not yet returned */
+	unsigned npending;
+	unsigned intx_level;        /* bit n: ioapic pin 16+n high */
+	/* Host-side configuration changes through QMP (see qemu_config_change). */
+	enum config_trigger { TRIGGER_NONE, TRIGGER_BALLOON, TRIGGER_LINK } trigger;
+	int qmp;                    /* QMP connection, -1 without a trigger */
+	bool qmp_ready;             /* greeting read, capabilities negotiated */
+	unsigned changes;           /* made so far: each one undoes the one before */
+	char qmp_buf[8192];
+	size_t qmp_len;
+};
+
+struct qemu_cmdline {
+	char *argv[96];
+	int argc;
+	char *split;     /* VC_QEMU_ARGS, owned */
+};
+
+/* process.c: QEMU the process: found, started, never outliving the harness */
+void qemu_remove_dir(const char *dir);
+void qemu_live_forget_dir(pid_t pid);
+void qemu_live_del(pid_t pid);
+void qemu_kill(pid_t pid);
+void qemu_install_hooks(void);
+bool qemu_find_binary(const char *name, char *path, size_t len);
+void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len);
+int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
+		      int lsock, pid_t *pidp, int *conn, char *err, size_t errlen);
+int qemu_listen_at(const char *path, int *fd, char *err, size_t errlen);
+
+/* qtest.c: the qtest line protocol: commands, replies, asynchronous IRQ lines */
+int64_t qemu_now_ms(void);
+size_t qemu_b64_encode(const uint8_t *in, size_t len, char *out);
+int qemu_b64_decode(const char *in, uint8_t *out, size_t len);
+void qemu_mark_dead(struct vc_device *d, const char *why);
+void qemu_enqueue_irq(struct qemu_priv *p, int vector);
+int qemu_drain_async(struct vc_device *d, int wait_ms);
+bool qt_width_valid(unsigned width, unsigned max);
+int qt_mem_read(struct vc_device *d, uint64_t addr, unsigned width, uint64_t *val);
+int qt_mem_write(struct vc_device *d, uint64_t addr, unsigned width, uint64_t val);
+int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val);
+int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val);
+int qt_cmd(struct vc_device *d, const char *cmd, const char **reply);
+int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* access.c: the device interface over qtest: config space, BARs, DMA, interrupts */
+int qemu_cf8_read(struct vc_device *d, uint16_t bdf, uint16_t off, unsigned width, uint32_t *val);
+int qemu_cf8_write(struct vc_device *d, uint16_t bdf, uint16_t off, unsigned width, uint32_t val);
+int qemu_cfg_rd(struct vc_device *d, uint16_t bdf, uint16_t off, unsigned width, uint32_t *val);
+int qemu_cfg_wr(struct vc_device *d, uint16_t bdf, uint16_t off, unsigned width, uint32_t val);
+int qemu_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
+int qemu_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);
+int qemu_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val);
+int qemu_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
+int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus);
+int qemu_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len);
+int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
+int qemu_msix_message(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
+int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector);
+int qemu_settle(struct vc_device *d);
+
+/* topology.c: what a BIOS would do: ECAM, BARs */
+int qemu_assign_bars(struct vc_device *d, char *err, size_t errlen);
+void qemu_enable_ecam(struct vc_device *d);
+
+/* qmp.c: QMP: host-side commands */
+int qemu_qmp_execute(struct vc_device *d, const char *json);
+int qemu_config_change(struct vc_device *d);
+
+/* notify_trace.c: the device model's own record of doorbells */
+int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
+
+extern const struct vc_backend_ops qemu_ops;
+
+#endif

@@ -1,0 +1,374 @@
+/* The qtest line protocol: one command line, one reply line, with "IRQ
+ * raise/lower" lines in between whenever an intercepted ioapic pin moves.
+ * QEMU aborts on a malformed command, so every command is built here from
+ * validated integers; a lost connection or a timeout marks the backend dead
+ * and every later operation fails fast instead of hanging. */
+#include "qemu_priv.h"
+
+/* ---- time ---- */
+
+int64_t qemu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- base64 (RFC 4648, padded), as glib's g_base64_* in QEMU speak it ---- */
+
+static const char b64chars[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t qemu_b64_encode(const uint8_t *in, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[o++] = b64chars[v >> 18 & 63];
+		out[o++] = b64chars[v >> 12 & 63];
+		out[o++] = i + 1 < len ? b64chars[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? b64chars[v & 63] : '=';
+	}
+	out[o] = 0;
+	return o;
+}
+
+static int b64_val(char c)
+{
+	const char *p = c ? strchr(b64chars, c) : NULL;
+
+	return p ? (int)(p - b64chars) : -1;
+}
+
+/* Decodes exactly len bytes or fails. */
+int qemu_b64_decode(const char *in, uint8_t *out, size_t len)
+{
+	size_t o = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	for (; *in && *in != '='; in++) {
+		int v = b64_val(*in);
+		if (v < 0)
+			return -EIO;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == len)
+				return -EIO;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o == len ? 0 : -EIO;
+}
+
+/* From now on every operation fails at once. Say why, with QEMU's own last
+ * words when it died (a device model assertion is a finding). */
+void qemu_mark_dead(struct vc_device *d, const char *why)
+{
+	struct qemu_priv *p = d->priv;
+	int status;
+	char how[64] = "still running";
+
+	if (p->dead)
+		return;
+	p->dead = true;
+	/* The socket closes as QEMU dies; the exit status follows a moment later. */
+	bool closed = strcmp(why, "connection closed") == 0;
+	for (int i = 0; p->pid > 0 && i < (closed ? 100 : 1); i++) {
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			if (WIFSIGNALED(status))
+				snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(status));
+			else
+				snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(status));
+			qemu_live_del(p->pid);
+			p->pid = 0;
+			p->exited = true;
+			qemu_stderr_line(p->errfd, true, p->last_words, sizeof(p->last_words));
+			break;
+		}
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	snprintf(d->note, sizeof(d->note), "QEMU connection lost (%s; QEMU %s%s%.120s): later operations fail",
+		 why, how, p->last_words[0] ? ": " : "", p->last_words);
+	if (!p->opening)
+		fprintf(stderr, "virtio-conform: %s\n", d->note);
+}
+
+void qemu_enqueue_irq(struct qemu_priv *p, int vector)
+{
+	if (p->npending < MAX_PENDING)
+		p->pending[p->npending++] = vector;
+}
+
+/* "IRQ raise N" / "IRQ lower N" come whenever an intercepted ioapic pin
+ * changes. PCI INTx on q35 reaches ioapic pins 16..23 (PIRQA..H); others
+ * (the PIT on pin 2 under TCG) are not the device's. */
+static void async_line(struct qemu_priv *p, const char *line)
+{
+	int raise = strncmp(line, "IRQ raise ", 10) == 0;
+	long n = strtol(line + 10, NULL, 10);
+
+	if (n < 16 || n > 23)
+		return;
+	if (raise) {
+		if (!(p->intx_level & 1u << (n - 16)))
+			qemu_enqueue_irq(p, -1);
+		p->intx_level |= 1u << (n - 16);
+	} else {
+		p->intx_level &= ~(1u << (n - 16));
+	}
+}
+
+static bool is_async(const char *line)
+{
+	return strncmp(line, "IRQ raise ", 10) == 0 || strncmp(line, "IRQ lower ", 10) == 0;
+}
+
+/* Drop a consumed line (len bytes including '\n') from the front of rbuf. */
+static void consume(struct qemu_priv *p, size_t len)
+{
+	memmove(p->rbuf, p->rbuf + len, p->rlen - len);
+	p->rlen -= len;
+}
+
+/* Read whatever is available within wait_ms into rbuf. 0, -ETIMEDOUT, -EIO. */
+static int fill(struct qemu_priv *p, int wait_ms)
+{
+	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
+	int n = 0;
+
+	/* A qtest reply takes about 10 us; sleeping in poll() and being woken
+	 * for it cost 60 us more on an idle virtual CPU (tools/bench, doorbell
+	 * on qemu:), so wait for it awake a little first (50 us: as fast as longer, and
+	 * less taken from other devices run in parallel). */
+	if (wait_ms > 0) {
+		struct timespec t0, t;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			n = poll(&pfd, 1, 0);
+			sched_yield();       /* a core shared with other devices' QEMUs is theirs meanwhile */
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		} while (n == 0 && (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < SPIN_NS);
+	}
+	if (n <= 0) {
+		do
+			n = poll(&pfd, 1, wait_ms < 0 ? 0 : wait_ms);
+		while (n < 0 && errno == EINTR);
+	}
+	if (n < 0)
+		return -EIO;
+	if (n == 0)
+		return -ETIMEDOUT;
+	if (p->rcap - p->rlen < 4096) {
+		size_t cap = p->rcap ? p->rcap * 2 : 65536;
+		char *b = realloc(p->rbuf, cap);
+		if (!b)
+			return -ENOMEM;
+		p->rbuf = b;
+		p->rcap = cap;
+	}
+	ssize_t r;
+	do
+		r = recv(p->sock, p->rbuf + p->rlen, p->rcap - p->rlen - 1, 0);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return -EIO;     /* EOF: QEMU is gone */
+	p->rlen += (size_t)r;
+	return 0;
+}
+
+/* Take in any asynchronous lines that arrived between commands, waiting up
+ * to wait_ms for the first bytes. A reply with no command outstanding means
+ * the stream is out of step: dead. */
+int qemu_drain_async(struct vc_device *d, int wait_ms)
+{
+	struct qemu_priv *p = d->priv;
+	int rc = fill(p, wait_ms);
+
+	if (rc == -ETIMEDOUT)
+		return 0;
+	if (rc) {
+		qemu_mark_dead(d, rc == -EIO ? "connection closed" : "out of memory");
+		return -EIO;
+	}
+	for (char *nl; (nl = memchr(p->rbuf, '\n', p->rlen));) {
+		*nl = 0;
+		if (!is_async(p->rbuf)) {
+			qemu_mark_dead(d, "unexpected reply");
+			return -EIO;
+		}
+		async_line(p, p->rbuf);
+		consume(p, (size_t)(nl - p->rbuf) + 1);
+	}
+	return 0;
+}
+
+/* Send one command line (no newline) and wait for its reply, recording
+ * asynchronous IRQ lines on the way. On 0, *reply points at the text after
+ * "OK" (valid until the next command). FAIL/ERR -> -EIO (connection kept). */
+int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
+{
+	struct qemu_priv *p = d->priv;
+	static char okempty[] = "";
+	size_t len = strlen(cmd);
+	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
+
+	if (p->dead)
+		return -EIO;
+	if (reply)
+		*reply = okempty;
+	d->round_trips++;
+	/* command and newline in one send, so QEMU sees whole lines at once */
+	char small[256], *big = NULL, *out = small;
+	size_t outlen = len + 1;
+	if (outlen > sizeof(small) && !(out = big = malloc(outlen)))
+		return -ENOMEM;
+	memcpy(out, cmd, len);
+	out[len] = '\n';
+	size_t sent = 0;
+	while (sent < outlen) {
+		struct pollfd pfd = { .fd = p->sock, .events = POLLOUT };
+		int64_t left = deadline - qemu_now_ms();
+		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(big);
+			qemu_mark_dead(d, n == 0 ? "timed out sending" : "poll failed");
+			return n == 0 ? -ETIMEDOUT : -EIO;
+		}
+		ssize_t w = send(p->sock, out + sent, outlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w <= 0) {
+			free(big);
+			qemu_mark_dead(d, "connection closed");
+			return -EIO;
+		}
+		sent += (size_t)w;
+	}
+	free(big);
+
+	for (;;) {
+		char *nl = p->rlen ? memchr(p->rbuf, '\n', p->rlen) : NULL;
+		if (!nl) {
+			int64_t left = deadline - qemu_now_ms();
+			int rc = left > 0 ? fill(p, (int)left) : -ETIMEDOUT;
+			if (rc) {
+				qemu_mark_dead(d, rc == -ETIMEDOUT ? "reply timed out" :
+					     rc == -EIO ? "connection closed" : "out of memory");
+				return rc == -ETIMEDOUT ? -ETIMEDOUT : -EIO;
+			}
+			continue;
+		}
+		*nl = 0;
+		size_t linelen = (size_t)(nl - p->rbuf) + 1;
+		if (is_async(p->rbuf)) {
+			async_line(p, p->rbuf);
+			consume(p, linelen);
+			continue;
+		}
+		/* Keep the reply text in a buffer that outlives consume(). */
+		if (linelen > p->replycap) {
+			char *b = realloc(p->reply, linelen);
+			if (!b) {
+				consume(p, linelen);
+				return -ENOMEM;
+			}
+			p->reply = b;
+			p->replycap = linelen;
+		}
+		char *last = p->reply;
+		memcpy(last, p->rbuf, linelen);
+		consume(p, linelen);
+		if (strncmp(last, "OK", 2) == 0 && (last[2] == 0 || last[2] == ' ')) {
+			if (reply)
+				*reply = last[2] ? last + 3 : last + 2;
+			return 0;
+		}
+		return -EIO;     /* FAIL ... / ERR ...: QEMU refused, stream intact */
+	}
+}
+
+int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -EINVAL;
+	return qt_cmd(d, buf, reply);
+}
+
+static int parse_hex(const char *s, uint64_t *val)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (errno || end == s)
+		return -EIO;
+	*val = v;
+	return 0;
+}
+
+static const char wchar[9] = { 0, 'b', 'w', 0, 'l', 0, 0, 0, 'q' };
+
+bool qt_width_valid(unsigned width, unsigned max)
+{
+	return (width == 1 || width == 2 || width == 4 || width == 8) && width <= max;
+}
+
+/* Guest-physical MMIO/RAM access through the CPU's address space. */
+int qt_mem_read(struct vc_device *d, uint64_t addr, unsigned width, uint64_t *val)
+{
+	const char *r;
+	int rc;
+
+	if (!qt_width_valid(width, 8) || addr > UINT64_MAX - width)
+		return -EINVAL;
+	if ((rc = qt_cmdf(d, &r, "read%c 0x%" PRIx64, wchar[width], addr)))
+		return rc;
+	return parse_hex(r, val);
+}
+
+int qt_mem_write(struct vc_device *d, uint64_t addr, unsigned width, uint64_t val)
+{
+	if (!qt_width_valid(width, 8) || addr > UINT64_MAX - width)
+		return -EINVAL;
+	if (width < 8)
+		val &= (UINT64_C(1) << (8 * width)) - 1;
+	return qt_cmdf(d, NULL, "write%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], addr, val);
+}
+
+int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val)
+{
+	const char *r;
+	int rc;
+
+	if (!qt_width_valid(width, 4) || port > 0x10000 - width)
+		return -EINVAL;
+	if ((rc = qt_cmdf(d, &r, "in%c 0x%" PRIx64, wchar[width], port)))
+		return rc;
+	return parse_hex(r, val);
+}
+
+int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val)
+{
+	if (!qt_width_valid(width, 4) || port > 0x10000 - width)
+		return -EINVAL;
+	val &= (UINT64_C(1) << (8 * width)) - 1;
+	return qt_cmdf(d, NULL, "out%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], port, val);
+}

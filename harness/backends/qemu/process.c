@@ -1,6 +1,7 @@
 /* QEMU the process: found on PATH or VC_QEMU, started with its stderr in a
  * private file, connected to over qtest, and never left running: killed at
  * exit, on SIGINT/SIGTERM, and by PR_SET_PDEATHSIG if the harness dies. */
+#include <sys/syscall.h>
 #include "qemu_priv.h"
 
 /* ---- process bookkeeping: QEMU must never outlive the harness ---- */
@@ -13,22 +14,28 @@ static struct {
 static bool hooks_installed;
 static struct sigaction old_int, old_term;
 
+/* The run's private directory and whatever is in it (the firmware, the
+ * sockets, the parts' files). Async-signal-safe: system calls only, as the
+ * signal handler uses it. */
 void qemu_remove_dir(const char *dir)
 {
-	static const char *const files[] = { "hlt.bin", "qtest.sock", "qmp.sock", "stderr", "notify.log" };
-	char path[192];
+	char buf[4096];
+	long n;
 
 	if (!dir[0])
 		return;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		/* async-signal-safe: no snprintf */
-		size_t n = strlen(dir), m = strlen(files[i]);
-		if (n + 1 + m + 1 > sizeof(path))
-			continue;
-		memcpy(path, dir, n);
-		path[n] = '/';
-		memcpy(path + n + 1, files[i], m + 1);
-		unlink(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long at = 0; at < n;) {
+				struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
+					*e = (void *)(buf + at);
+				if (strcmp(e->name, ".") && strcmp(e->name, ".."))
+					unlinkat(fd, e->name, 0);
+				at += e->reclen;
+			}
+		}
+		close(fd);
 	}
 	rmdir(dir);
 }

@@ -29,6 +29,9 @@ static void qemu_close(struct vc_device *d)
 
 	if (!p)
 		return;
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->close)
+			p->part[i]->close(d, p->part_state[i]);
 	if (p->sock >= 0)
 		close(p->sock);
 	if (p->qmp >= 0)
@@ -64,8 +67,7 @@ const struct vc_backend_ops qemu_ops = {
 	.close = qemu_close,
 };
 
-/* Is key=... among the comma-separated properties (QEMU escapes ',' as ',,')? */
-static bool has_prop(const char *props, const char *key)
+bool qemu_has_prop(const char *props, const char *key)
 {
 	size_t k = strlen(key);
 
@@ -80,7 +82,7 @@ static bool has_prop(const char *props, const char *key)
 	return false;
 }
 
-static const char *prop_value(const char *props, const char *key, char *buf, size_t len)
+const char *qemu_prop_value(const char *props, const char *key, char *buf, size_t len)
 {
 	size_t k = strlen(key);
 
@@ -103,6 +105,59 @@ static bool ends_with(const char *s, const char *tail)
 	size_t a = strlen(s), b = strlen(tail);
 
 	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* "virtio-blk-pci" is virtio-blk-pci, and so are -non-transitional and
+ * -transitional variants of it. */
+bool qemu_model_is(const char *model, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(model, name, n) == 0 && (!model[n] || model[n] == '-');
+}
+
+int qemu_arg(struct qemu_launch *l, const char *fmt, ...)
+{
+	struct qemu_cmdline *cl = l->cl;
+	va_list ap;
+	char *a;
+
+	if (cl->nowned == sizeof(cl->owned) / sizeof(cl->owned[0]) ||
+	    cl->argc >= (int)(sizeof(cl->argv) / sizeof(cl->argv[0])) - 1)
+		return -E2BIG;
+	va_start(ap, fmt);
+	int n = vasprintf(&a, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	cl->owned[cl->nowned++] = a;
+	cl->argv[cl->argc++] = a;
+	return 0;
+}
+
+int qemu_devprop(struct qemu_launch *l, const char *fmt, ...)
+{
+	size_t used = strlen(l->devline);
+	va_list ap;
+
+	if (used + 2 > l->devlen)
+		return -E2BIG;
+	l->devline[used] = ',';
+	va_start(ap, fmt);
+	int n = vsnprintf(l->devline + used + 1, l->devlen - used - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= l->devlen - used - 1) {
+		l->devline[used] = 0;
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static void cmdline_free(struct qemu_cmdline *cl)
+{
+	for (unsigned i = 0; i < cl->nowned; i++)
+		free(cl->owned[i]);
+	free(cl->split);
 }
 
 static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
@@ -142,7 +197,7 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 
 	/* Where the device sits: addr=SLOT[.FN] (hex) on pcie.0, 00:04.0 unless told. */
 	unsigned slot = DEFAULT_SLOT, fn = 0;
-	if (prop_value(props, "addr", addrbuf, sizeof(addrbuf))) {
+	if (qemu_prop_value(props, "addr", addrbuf, sizeof(addrbuf))) {
 		char *end;
 		unsigned long s = strtoul(addrbuf, &end, 16), f = 0;
 		if (*end == '.')
@@ -154,20 +209,16 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 		slot = (unsigned)s;
 		fn = (unsigned)f;
 	}
-	if (prop_value(props, "bus", busbuf, sizeof(busbuf)) && strcmp(busbuf, "pcie.0") != 0) {
+	if (qemu_prop_value(props, "bus", busbuf, sizeof(busbuf)) && strcmp(busbuf, "pcie.0") != 0) {
 		snprintf(err, errlen, "qemu: bus=%s: the backend only reaches devices on pcie.0", busbuf);
 		return -EINVAL;
 	}
 	/* virtio devices only, and not the (non-)transitional types, which lack it */
 	bool legacy_prop = (strncmp(name, "virtio-", 7) == 0 || strncmp(name, "vhost-", 6) == 0) &&
 			   !ends_with(name, "-transitional");
-	bool is_blk = strncmp(name, "virtio-blk-pci", 14) == 0 && !has_prop(props, "drive");
-	bool is_net = strncmp(name, "virtio-net-pci", 14) == 0 && !has_prop(props, "netdev");
-	int n = snprintf(devline, sizeof(devline), "%s%s%s%s%s%s", name,
-			 *props ? "," : "", props,
-			 legacy_prop && !has_prop(props, "disable-legacy") ? ",disable-legacy=on" : "",
-			 has_prop(props, "addr") ? "" : ",addr=0x4",
-			 is_blk ? ",drive=vcdisk" : is_net ? ",netdev=vcnet" : "");
+	int n = snprintf(devline, sizeof(devline), "%s%s%s%s%s", name, *props ? "," : "", props,
+			 legacy_prop && !qemu_has_prop(props, "disable-legacy") ? ",disable-legacy=on" : "",
+			 qemu_has_prop(props, "addr") ? "" : ",addr=0x4");
 	if (n < 0 || (size_t)n >= sizeof(devline)) {
 		snprintf(err, errlen, "qemu: device line too long");
 		return -EINVAL;
@@ -216,16 +267,13 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	}
 	if ((rc = qemu_listen_at(sockpath, &lsock, err, errlen)))
 		goto fail;
-	/* A QMP connection for host-side configuration changes, where the model
-	 * has one the harness knows (a network device on the netdev the harness
-	 * named itself). QEMU connects to it as it does to the qtest socket. */
-	p->trigger = strncmp(name, "virtio-balloon-pci", 18) == 0 ? TRIGGER_BALLOON
-		     : is_net ? TRIGGER_LINK : TRIGGER_NONE;
+	/* QMP, for what the device's host side does (a link going down, a disk
+	 * resized) and for the version QEMU reports. QEMU connects to it as it
+	 * does to the qtest socket. */
 	snprintf(qmppath, sizeof(qmppath), "%s/qmp.sock", p->dir);
 	snprintf(qmp_arg, sizeof(qmp_arg), "socket,id=vcqmp,path=%s", qmppath);
-	if (p->trigger != TRIGGER_NONE && (rc = qemu_listen_at(qmppath, &qmp_lsock, err, errlen)))
+	if ((rc = qemu_listen_at(qmppath, &qmp_lsock, err, errlen)))
 		goto fail;
-
 
 	/* TCG by default: under KVM, QEMU hands MSI-X messages to KVM irqfds
 	 * that go straight to the (halted) vCPU, so they never reach the RAM
@@ -248,20 +296,21 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	ARG("-nodefaults"); ARG("-display"); ARG("none");
 	ARG("-serial"); ARG("none"); ARG("-monitor"); ARG("none");
 	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("/dev/null");
-	if (qmp_lsock >= 0) {
-		ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
-	}
-	if (is_blk) {
-		/* read-zeroes: without it null-co leaves read buffers untouched,
-		 * yet the device reports them written (the used-len rule) */
-		ARG("-blockdev"); ARG("driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on");
-	}
-	if (is_net) {
-		/* Two ports on a hub, no host network: the second port has no
-		 * peer, so the hub always accepts (and drops) what the device
-		 * transmits. With one port alone, transmits would queue forever. */
-		ARG("-netdev"); ARG("hubport,id=vcnet,hubid=0");
-		ARG("-netdev"); ARG("hubport,id=vcsink,hubid=0");
+	ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
+	/* What the harness owns behind the device: each part that serves it */
+	struct qemu_launch launch = { &cl, name, props, devline, sizeof(devline), p->dir, NULL };
+	for (const struct qemu_part *const *pt = qemu_parts; *pt; pt++) {
+		if (!(*pt)->serves(name, props))
+			continue;
+		if (p->nparts == QEMU_MAX_PARTS) {
+			rc = -E2BIG;
+			snprintf(err, errlen, "qemu: too many parts for one device");
+			goto fail;
+		}
+		p->part[p->nparts] = *pt;
+		launch.state = &p->part_state[p->nparts++];
+		if ((*pt)->setup && (rc = (*pt)->setup(d, &launch, err, errlen)))
+			goto fail;
 	}
 	ARG("-device"); ARG(devline);
 	const char *extra = getenv("VC_QEMU_ARGS");
@@ -333,6 +382,9 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 		snprintf(err, errlen, "qemu: %s", d->note);
 		goto fail;
 	}
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->started && (rc = p->part[i]->started(d, p->part_state[i], err, errlen)))
+			goto fail;
 	uint32_t id;
 	if ((rc = qemu_cfg_rd(d, p->bdf, 0, 4, &id))) {
 		snprintf(err, errlen, "qemu: config read failed (%s)", strerror(-rc));
@@ -357,7 +409,7 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 			 "ECAM could not be enabled: config space limited to 256 bytes (0xcf8/0xcfc)");
 	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES;
 	snprintf(d->location, sizeof(d->location), "0000:00:%02x.%u -device %.200s", slot, fn, devline);
-	free(cl.split);
+	cmdline_free(&cl);
 	/* QEMU has loaded the firmware and holds its stderr open: the directory
 	 * can go now, so nothing is left behind even if the harness is SIGKILLed. */
 	qemu_remove_dir(p->dir);
@@ -379,7 +431,7 @@ fail:
 		close(lsock);
 	if (qmp_lsock >= 0)
 		close(qmp_lsock);
-	free(cl.split);
+	cmdline_free(&cl);
 	if (d) {
 		if (p)
 			qemu_close(d);

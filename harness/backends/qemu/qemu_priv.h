@@ -47,6 +47,10 @@
 #define MAX_PENDING     64
 #define SPIN_NS         50000               /* how long fill() polls awake before it sleeps */
 
+#define QEMU_MAX_PARTS 4
+
+struct qemu_part;
+
 struct qemu_priv {
 	pid_t pid;
 	int sock;
@@ -70,11 +74,13 @@ struct qemu_priv {
 	int pending[MAX_PENDING];   /* interrupts seen, not yet returned */
 	unsigned npending;
 	unsigned intx_level;        /* bit n: ioapic pin 16+n high */
-	/* Host-side configuration changes through QMP (see qemu_config_change). */
-	enum config_trigger { TRIGGER_NONE, TRIGGER_BALLOON, TRIGGER_LINK } trigger;
-	int qmp;                    /* QMP connection, -1 without a trigger */
+	/* The parts serving this device line (parts.c), and their state. */
+	const struct qemu_part *part[QEMU_MAX_PARTS];
+	void *part_state[QEMU_MAX_PARTS];
+	unsigned nparts;
+	int qmp;                    /* QMP connection */
 	bool qmp_ready;             /* greeting read, capabilities negotiated */
-	unsigned changes;           /* made so far: each one undoes the one before */
+	unsigned changes;           /* host-side changes made so far: each undoes the one before */
 	char qmp_buf[8192];
 	size_t qmp_len;
 };
@@ -83,7 +89,48 @@ struct qemu_cmdline {
 	char *argv[96];
 	int argc;
 	char *split;     /* VC_QEMU_ARGS, owned */
+	char *owned[48]; /* arguments the parts formatted (qemu_arg) */
+	unsigned nowned;
 };
+
+/* What the harness owns on the far side of a device model, for the device
+ * lines a part serves: the disk behind virtio-blk, the peer of a NIC, a
+ * vhost-user daemon, a memory backend; and the host-side changes it can make
+ * (QMP). qemu_open asks every part in qemu_parts[] (parts.c) in turn; one
+ * file per part. */
+struct qemu_launch {
+	struct qemu_cmdline *cl;
+	const char *model, *props;       /* the device spec as the user wrote it */
+	char *devline;                   /* -device line: a part may append ",prop=value" */
+	size_t devlen;
+	const char *dir;                 /* the run's private directory (sockets, images) */
+	void **state;                    /* the part's own state (freed by its close) */
+};
+
+struct qemu_part {
+	const char *name;
+	/* Does the part serve this device line? */
+	bool (*serves)(const char *model, const char *props);
+	/* Before QEMU starts: arguments (qemu_arg), device properties (qemu_devprop).
+	 * 0, or -errno with err (-EINVAL: the spec is wrong, a usage error). */
+	int (*setup)(struct vc_device *d, struct qemu_launch *l, char *err, size_t errlen);
+	/* Once QEMU answers qtest: connect to what it made (NULL: nothing). */
+	int (*started)(struct vc_device *d, void *state, char *err, size_t errlen);
+	/* The host-side change this part makes (config_change in device.h);
+	 * `undo` for every second call. NULL: none. */
+	int (*config_change)(struct vc_device *d, void *state, bool undo);
+	void (*close)(struct vc_device *d, void *state);
+};
+extern const struct qemu_part *const qemu_parts[];
+
+/* One more QEMU argument, formatted, owned by the command line. */
+int qemu_arg(struct qemu_launch *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append ",prop" to the -device line. */
+int qemu_devprop(struct qemu_launch *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Is key=... among comma-separated properties (QEMU escapes ',' as ',,')? */
+bool qemu_has_prop(const char *props, const char *key);
+const char *qemu_prop_value(const char *props, const char *key, char *buf, size_t len);
+bool qemu_model_is(const char *model, const char *name);
 
 /* process.c: QEMU the process: found, started, never outliving the harness */
 void qemu_remove_dir(const char *dir);
@@ -135,6 +182,7 @@ void qemu_enable_ecam(struct vc_device *d);
 
 /* qmp.c: QMP: host-side commands */
 int qemu_qmp_execute(struct vc_device *d, const char *json);
+int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retlen);
 int qemu_config_change(struct vc_device *d);
 
 /* notify_trace.c: the device model's own record of doorbells */

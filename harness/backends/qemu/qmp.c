@@ -34,20 +34,47 @@ static int qmp_line(struct qemu_priv *p, int64_t deadline, char *line, size_t le
 	}
 }
 
-/* Send one command and wait for its answer, skipping events. */
-int qemu_qmp_execute(struct vc_device *d, const char *json)
+/* The greeting read and capabilities negotiated, once. */
+static int qmp_ready(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
 	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
 	char line[1024];
+	int rc;
+
+	if (p->qmp < 0)
+		return -ENOTSUP;
+	if (p->dead)
+		return -EIO;
+	if (p->qmp_ready)
+		return 0;
+	p->qmp_ready = true;       /* the command below needs it set */
+	if ((rc = qmp_line(p, deadline, line, sizeof(line))) ||
+	    (rc = qemu_qmp_execute(d, "{\"execute\": \"qmp_capabilities\"}")))
+		p->qmp_ready = false;
+	return rc;
+}
+
+/* Send one command and wait for its answer, skipping events. With ret, the
+ * answer's line (the "return" member and all) is copied there. */
+int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retlen)
+{
+	struct qemu_priv *p = d->priv;
+	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
+	char line[4096];
 	size_t len = strlen(json);
 	int rc;
 
+	if (!p->qmp_ready && (rc = qmp_ready(d)))
+		return rc;
 	if (send(p->qmp, json, len, MSG_NOSIGNAL) != (ssize_t)len || send(p->qmp, "\n", 1, MSG_NOSIGNAL) != 1)
 		return -EIO;
 	while ((rc = qmp_line(p, deadline, line, sizeof(line))) == 0) {
-		if (strstr(line, "\"return\""))
+		if (strstr(line, "\"return\"")) {
+			if (ret)
+				snprintf(ret, retlen, "%s", line);
 			return 0;
+		}
 		if (strstr(line, "\"error\"")) {
 			snprintf(d->note, sizeof(d->note), "QMP: %.200s", line);
 			return -EIO;
@@ -56,36 +83,27 @@ int qemu_qmp_execute(struct vc_device *d, const char *json)
 	return rc;
 }
 
-/* What the device's host side would do: a balloon target, a link going
- * down or up. Each call undoes the one before, so the device ends where it
- * started after an even number. (block_resize would change a disk's
- * capacity, but QEMU 7.2's null-co driver cannot be resized.) */
+int qemu_qmp_execute(struct vc_device *d, const char *json)
+{
+	return qemu_qmp_query(d, json, NULL, 0);
+}
+
+/* What the device's host side would do, by the part that serves the
+ * device line: a balloon target, a link going down or up, a disk resized.
+ * Each call undoes the one before, so the device ends where it started
+ * after an even number. */
 int qemu_config_change(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
-	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
-	bool odd = p->changes % 2;
-	char cmd[200], line[1024];
 	int rc;
 
-	if (p->trigger == TRIGGER_NONE || p->qmp < 0)
-		return -ENOTSUP;
-	if (p->dead)
-		return -EIO;
-	if (!p->qmp_ready) {
-		if ((rc = qmp_line(p, deadline, line, sizeof(line))) ||
-		    (rc = qemu_qmp_execute(d, "{\"execute\": \"qmp_capabilities\"}")))
+	for (unsigned i = 0; i < p->nparts; i++) {
+		if (!p->part[i]->config_change)
+			continue;
+		if ((rc = qmp_ready(d)) || (rc = p->part[i]->config_change(d, p->part_state[i], p->changes % 2)))
 			return rc;
-		p->qmp_ready = true;
+		p->changes++;
+		return 0;
 	}
-	if (p->trigger == TRIGGER_BALLOON)     /* a target below the RAM size: num_pages changes */
-		snprintf(cmd, sizeof(cmd), "{\"execute\": \"balloon\", \"arguments\": {\"value\": %llu}}",
-			 (unsigned long long)(odd ? RAM_SIZE : RAM_SIZE / 2));
-	else                                   /* status: VIRTIO_NET_S_LINK_UP */
-		snprintf(cmd, sizeof(cmd), "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", "
-			 "\"up\": %s}}", odd ? "true" : "false");
-	if ((rc = qemu_qmp_execute(d, cmd)))
-		return rc;
-	p->changes++;
-	return 0;
+	return -ENOTSUP;
 }

@@ -1,0 +1,77 @@
+/* The parts of the qemu: backend (qemu_priv.h, struct qemu_part): what the
+ * harness puts behind a device model when the user's device line names
+ * none. A device line that names its own back end (drive=, netdev=) keeps it. */
+#include "qemu_priv.h"
+
+/* virtio-blk: a 1 MiB null disk that reads zeroes (without read-zeroes
+ * null-co leaves read buffers untouched, yet the device reports them
+ * written: the used-len rule would fail on the harness's choice). */
+static bool null_disk_serves(const char *model, const char *props)
+{
+	return qemu_model_is(model, "virtio-blk-pci") && !qemu_has_prop(props, "drive");
+}
+
+static int null_disk_setup(struct vc_device *d, struct qemu_launch *l, char *err, size_t errlen)
+{
+	(void)d;
+	(void)err;
+	(void)errlen;
+	return qemu_arg(l, "-blockdev") ?: qemu_arg(l, "driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on")
+	       ?: qemu_devprop(l, "drive=vcdisk");
+}
+
+static const struct qemu_part null_disk = { "null disk", null_disk_serves, null_disk_setup, NULL, NULL, NULL };
+
+/* virtio-net: two ports on a hub, no host network. The second port has no
+ * peer, so the hub always accepts (and drops) what the device transmits;
+ * with one port alone, transmits would queue forever. The host-side change
+ * is the link going down (VIRTIO_NET_S_LINK_UP) and up again. */
+static bool hub_serves(const char *model, const char *props)
+{
+	return qemu_model_is(model, "virtio-net-pci") && !qemu_has_prop(props, "netdev");
+}
+
+static int hub_setup(struct vc_device *d, struct qemu_launch *l, char *err, size_t errlen)
+{
+	(void)d;
+	(void)err;
+	(void)errlen;
+	return qemu_arg(l, "-netdev") ?: qemu_arg(l, "hubport,id=vcnet,hubid=0") ?: qemu_arg(l, "-netdev")
+	       ?: qemu_arg(l, "hubport,id=vcsink,hubid=0") ?: qemu_devprop(l, "netdev=vcnet");
+}
+
+static int link_change(struct vc_device *d, void *state, bool undo)
+{
+	(void)state;
+	return qemu_qmp_execute(d, undo ? "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": true}}"
+				   : "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": false}}");
+}
+
+static const struct qemu_part hub = { "hub port", hub_serves, hub_setup, NULL, link_change, NULL };
+
+/* virtio-balloon: the host's target (a value below the RAM size moves
+ * num_pages), and back. */
+static bool balloon_serves(const char *model, const char *props)
+{
+	(void)props;
+	return qemu_model_is(model, "virtio-balloon-pci");
+}
+
+static int balloon_change(struct vc_device *d, void *state, bool undo)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "{\"execute\": \"balloon\", \"arguments\": {\"value\": %llu}}",
+		 (unsigned long long)(undo ? RAM_SIZE : RAM_SIZE / 2));
+	return qemu_qmp_execute(d, cmd);
+}
+
+static const struct qemu_part balloon = { "balloon target", balloon_serves, NULL, NULL, balloon_change, NULL };
+
+const struct qemu_part *const qemu_parts[] = {
+	&null_disk,
+	&hub,
+	&balloon,
+	NULL,
+};

@@ -59,6 +59,15 @@ bool vc_has(const struct vc_device *d, unsigned abilities)
 	return (d->abilities & abilities) == abilities;
 }
 
+int vc_host(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen)
+{
+	if (out && outlen)
+		out[0] = 0;
+	if (!d->ops->host)
+		return -ENOTSUP;
+	return d->ops->host(d, what, arg ? arg : "", out, outlen);
+}
+
 static bool width_ok(unsigned width, unsigned max)
 {
 	return width == 1 || width == 2 || width == 4 || (width == 8 && max >= 8);

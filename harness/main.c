@@ -512,6 +512,9 @@ static int cmd_run(const struct options *o, const char *command)
 			if (!r->err[0] || o->ndevices == 1)
 				continue;
 			snprintf(r->dev.note, sizeof(r->dev.note), "not run: %.240s", r->err);
+		} else if (r->not_run[0]) {      /* device-type suites left out, in the reports' note */
+			size_t at = strlen(r->dev.note);
+			snprintf(r->dev.note + at, sizeof(r->dev.note) - at, "%s%s", at ? "; " : "", r->not_run);
 		}
 		vc_expect_apply(&o->expect, r->dev.spec, r->results, r->n);
 		dr[opened] = (struct vc_device_report){ .dev = &r->dev, .probe = r->opened ? &r->probe : NULL,

@@ -13,6 +13,36 @@
 #include "vc/linux_probe.h"
 #include "vc/run.h"
 
+/* Which device-type suites a device of this type does not run: the other
+ * types' (named once each), and its own when the harness has none. */
+static void suites_not_run(unsigned type, char *out, size_t len)
+{
+	const char *self = vc_virtio_type_name(type);
+	unsigned seen[64], nseen = 0;
+	bool own = false;
+	size_t used = 0;
+
+	out[0] = 0;
+	for (const struct vc_suite *const *s = vc_suites; *s; s++) {
+		unsigned t = (*s)->device_type, k = 0;
+		own |= t && t == type;
+		while (k < nseen && seen[k] != t)
+			k++;
+		if (!t || t == type || k < nseen || nseen == sizeof(seen) / sizeof(seen[0]))
+			continue;
+		seen[nseen++] = t;
+		const char *name = vc_virtio_type_name(t);
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s", used ? ", " : "not run: the ",
+					 name ? name : "?");
+	}
+	if (used)
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, " suites (the device is %s)",
+					 self ? self : "of an unknown type");
+	if (!own)
+		snprintf(out + used, used < len ? len - used : 0, "%sno %s suites: the harness has no driver for "
+			 "this device type, transport clauses only", used ? "; " : "", self ? self : "device-type");
+}
+
 static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r)
 {
 	struct vc_device *dev;
@@ -42,6 +72,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 	}
 	if (r->results)
 		vc_linux_attach(dev, &r->probe, r->results, r->n);
+	suites_not_run(r->probe.virtio_type, r->not_run, sizeof(r->not_run));
 	r->dev = *dev;
 	r->dev.ops = NULL;
 	r->dev.priv = NULL;

@@ -242,7 +242,7 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
 			}
 			snprintf(err, errlen, "QEMU exited at start-up: %s",
 				 line[0] ? line : "(no message)");
-			return -EINVAL;
+			return -ENODEV;     /* the model refused its properties: exit 3 */
 		}
 		struct pollfd pfd = { .fd = lsock, .events = POLLIN };
 		int64_t left = deadline - qemu_now_ms();

@@ -63,6 +63,7 @@ const struct vc_backend_ops qemu_ops = {
 	.msix_message = qemu_msix_message,
 	.notify_seen = qemu_notify_seen,
 	.config_change = qemu_config_change,
+	.host = qemu_host,
 	.settle = qemu_settle,
 	.close = qemu_close,
 };
@@ -420,11 +421,13 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	return 0;
 
 fail:
-	/* QEMU may accept the qtest connection before it checks -device, then exit. */
+	/* QEMU may accept the qtest connection before it checks -device, then
+	 * exit: a property combination the model refuses is the device's
+	 * answer (exit status 3), in QEMU's own words. */
 	if (p && p->dead && p->exited) {
 		char line[400];
 		qemu_stderr_line(p->errfd, false, line, sizeof(line));
-		rc = -EINVAL;
+		rc = -ENODEV;
 		snprintf(err, errlen, "QEMU exited at start-up: %s", line[0] ? line : "(no message)");
 	}
 	if (lsock >= 0)

@@ -120,6 +120,9 @@ struct qemu_part {
 	 * `undo` for every second call. NULL: none. */
 	int (*config_change)(struct vc_device *d, void *state, bool undo);
 	void (*close)(struct vc_device *d, void *state);
+	/* A host-side action (vc_backend_ops.host, vc/devtypes/host.h): 0,
+	 * -ENOTSUP for one the part does not make. NULL: none. */
+	int (*host)(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen);
 };
 extern const struct qemu_part *const qemu_parts[];
 
@@ -184,6 +187,8 @@ void qemu_enable_ecam(struct vc_device *d);
 int qemu_qmp_execute(struct vc_device *d, const char *json);
 int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retlen);
 int qemu_config_change(struct vc_device *d);
+/* The host action of the first part that makes it. */
+int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen);
 
 /* notify_trace.c: the device model's own record of doorbells */
 int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);

@@ -107,3 +107,20 @@ int qemu_config_change(struct vc_device *d)
 	}
 	return -ENOTSUP;
 }
+
+/* A device type's host-side action, by the part that makes it. */
+int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen)
+{
+	struct qemu_priv *p = d->priv;
+	int rc;
+
+	for (unsigned i = 0; i < p->nparts; i++) {
+		if (!p->part[i]->host)
+			continue;
+		if ((rc = qmp_ready(d)))
+			return rc;
+		if ((rc = p->part[i]->host(d, p->part_state[i], what, arg, out, outlen)) != -ENOTSUP)
+			return rc;
+	}
+	return -ENOTSUP;
+}

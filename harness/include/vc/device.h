@@ -60,6 +60,13 @@ struct vc_backend_ops {
 	 * host side would (a balloon target, a link going down, a resize), so
 	 * configuration-change rules can be checked. NULL: not possible. */
 	int (*config_change)(struct vc_device *d);
+	/* A host-side action a device type's rules need beyond that (a key
+	 * pressed on a virtual keyboard, what a console port wrote, the
+	 * statistics a balloon received, a port unplugged), named by `what`
+	 * (vc/devtypes/host.h lists them) with a text argument; a text answer
+	 * goes to out. 0, -ENOTSUP when this backend or device cannot, another
+	 * negative errno when it failed. NULL: none at all. */
+	int (*host)(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen);
 	/* The notifications the device received since the last call, from its
 	 * own view (qemu: its notify trace events), into ev (at most max).
 	 * Returns how many, or a negative errno. NULL: not observable. */
@@ -115,6 +122,9 @@ struct vc_backend {
 extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu,
 	vc_backend_vfio;
 extern const struct vc_backend *const vc_backends[];
+
+/* The backend's host action (see vc_backend_ops.host); out gets "" first. */
+int vc_host(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen);
 
 /* The QEMU process id behind a qemu: device, -1 otherwise or once it is gone. */
 long vc_qemu_pid(const struct vc_device *d);

@@ -27,6 +27,8 @@ struct vc_device_run {
 	struct vc_result *results;
 	unsigned n;
 	struct vc_trace trace;
+	/* The device-type suites left out, and why ("" when none was) */
+	char not_run[256];
 };
 
 /* Run on each spec; runs[i] gets spec i's results. Returns 0, or -errno when

@@ -1,0 +1,85 @@
+/* A device type's driver session: the device started with its type's
+ * feature bits, several queues set up at once, and requests of readable
+ * then writable pieces sent, held (receive and event queues) and matched
+ * with their used elements. Each type's driver (vc/devtypes/TYPE.h) builds
+ * its requests on this; the transport's one-queue session is suites/session.h. */
+#ifndef VC_DEVTYPES_DEV_H
+#define VC_DEVTYPES_DEV_H
+
+#include "vc/driver.h"
+#include "vc/pci.h"
+
+#define VC_DEV_MAX_QUEUES 16
+#define VC_DEV_QUEUE_SIZE 64      /* queues are set up this small (or the device's size) */
+#define VC_REQ_MAX_SEGS 8
+
+/* One piece of a request: `out` (len bytes, NULL: zeroes) for the device
+ * to read, or a writable piece copied back into `in` (NULL: not copied),
+ * filled with `out` first when it is given (else zeroed). */
+struct vc_iov {
+	const void *out;
+	void *in;
+	uint32_t len;
+	bool writable;
+};
+
+/* A request made available and not yet seen used. */
+struct vc_req {
+	unsigned q;
+	uint16_t id;
+	struct vc_buf buf[VC_REQ_MAX_SEGS];
+	void *back[VC_REQ_MAX_SEGS];
+	unsigned n;
+	bool done;
+	uint32_t used;               /* the used length, once done */
+};
+
+struct vc_dev {
+	struct vc_driver drv;
+	struct vc_vq vq[VC_DEV_MAX_QUEUES];
+	uint64_t queues;             /* bit q: queue q set up and enabled */
+	/* used elements read from the rings, by queue and id, not yet claimed */
+	uint8_t seen[VC_DEV_MAX_QUEUES][VC_DEV_QUEUE_SIZE / 8];
+	uint32_t seen_len[VC_DEV_MAX_QUEUES][VC_DEV_QUEUE_SIZE];
+	uint16_t stray_q, stray_id;  /* the last used id no request was waiting for */
+	unsigned strays;
+};
+
+/* Reset, negotiate VERSION_1 and the bits of `want` (others the device
+ * does not offer are left out: vc_negotiated says), set up and enable the
+ * queues in the `queues` mask (each at most VC_DEV_QUEUE_SIZE entries),
+ * then DRIVER_OK unless `hold` (the caller does it: vc_dev_driver_ok).
+ * Returns 0, -EPROTO when FEATURES_OK is refused, -ENOENT when a queue
+ * does not exist (size 0), or an access error. */
+int vc_dev_open(struct vc_dev *d, struct vc_device *dev, const struct vc_probe *p, const uint32_t *want,
+		uint64_t queues, bool hold);
+/* vc_dev_open on a driver already reset and negotiated (drv). */
+int vc_dev_queues(struct vc_dev *d, uint64_t queues, bool hold);
+int vc_dev_driver_ok(struct vc_dev *d);
+
+/* Copy the pieces into DMA memory and make them available on queue q
+ * (readable pieces must come first), and notify unless `quiet`. */
+int vc_dev_send(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n, struct vc_req *r, bool quiet);
+int vc_dev_kick(struct vc_dev *d, unsigned q);
+/* Wait until r is used (bounded by ms): its writable pieces are copied
+ * back. 0, -ETIMEDOUT, or an access error. */
+int vc_dev_wait(struct vc_dev *d, struct vc_req *r, unsigned ms);
+/* Look once, without waiting: 0 when r is used (copied back), -EAGAIN. */
+int vc_dev_poll(struct vc_dev *d, struct vc_req *r);
+/* The first of n requests to be used within ms: its index, or -ETIMEDOUT. */
+int vc_dev_wait_any(struct vc_dev *d, struct vc_req *const *r, unsigned n, unsigned ms);
+/* send + wait: a request answered at once. */
+int vc_dev_call(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n, uint32_t *used, unsigned ms);
+
+/* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */
+int vc_dev_cfg_read(struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
+int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t val);
+
+/* Little-endian fields in byte buffers (requests and answers); vc_le16
+ * and vc_le32 (vc/pci.h) read them. */
+static inline void vc_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void vc_put32(uint8_t *p, uint32_t v) { vc_put16(p, (uint16_t)v); vc_put16(p + 2, (uint16_t)(v >> 16)); }
+static inline void vc_put64(uint8_t *p, uint64_t v) { vc_put32(p, (uint32_t)v); vc_put32(p + 4, (uint32_t)(v >> 32)); }
+static inline uint64_t vc_le64(const uint8_t *p) { return vc_le32(p) | (uint64_t)vc_le32(p + 4) << 32; }
+
+#endif

@@ -1,0 +1,37 @@
+/* Host-side actions a device type's rules need (vc_host in vc/device.h):
+ * what the host side of the device does or saw. The backends that can
+ * make them: the sim (its model's host hook) and qemu (its parts, over QMP
+ * and the character devices behind the model). Arguments and answers are
+ * text; each name says what its argument and answer are. */
+#ifndef VC_DEVTYPES_HOST_H
+#define VC_DEVTYPES_HOST_H
+
+/* pmem: "ADDR SIZE" (hex) of the memory the host put behind the device */
+#define VC_HOST_PMEM_REGION "pmem-region"
+/* input: arg "key QCODE" (pressed and released), "rel DX DY", "abs X Y" */
+#define VC_HOST_INPUT_SEND "input-send"
+/* console: arg "PORT": the bytes the device passed to that port's host side
+ * since the last look (port 0 also gets emergency writes) */
+#define VC_HOST_CONSOLE_READ "console-read"
+/* console: arg "PORT": the port's host side opens (connects) */
+#define VC_HOST_CONSOLE_PORTS "console-ports"
+/* console: arg "PORT" unplugged / plugged again; answer: the port id */
+#define VC_HOST_CONSOLE_UNPLUG "console-unplug"
+#define VC_HOST_CONSOLE_PLUG "console-plug"
+/* balloon: "TAG=VALUE ..." (decimal) of the statistics the host got last */
+#define VC_HOST_BALLOON_STATS "balloon-stats"
+/* balloon: free page hinting rounds: start one (a migration begins), end it */
+#define VC_HOST_BALLOON_HINT_START "balloon-hint-start"
+#define VC_HOST_BALLOON_HINT_END "balloon-hint-end"
+/* scsi: arg "TARGET LUN": a disk plugged / unplugged on the host */
+#define VC_HOST_SCSI_PLUG "scsi-plug"
+#define VC_HOST_SCSI_UNPLUG "scsi-unplug"
+/* scsi: the CD's medium changed (ejected and inserted) */
+#define VC_HOST_SCSI_MEDIUM "scsi-medium-change"
+/* gpu: arg "X Y": the pixel the host shows there, "RRGGBB" (hex) */
+#define VC_HOST_GPU_PIXEL "gpu-pixel"
+
+/* What the action does, for a SKIP's reason ("cannot <doing>"). */
+const char *vc_host_action_doing(const char *what);
+
+#endif

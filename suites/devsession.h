@@ -1,0 +1,36 @@
+/* A device-type clause's driver session (vc/devtypes/dev.h) with each
+ * failure turned into the clause's verdict: SKIP when a precondition is
+ * missing (a feature not offered, a backend that cannot act on the host
+ * side), FAIL where the device did not do what it must, ERROR when the
+ * backend failed. Each helper returns false once the clause is over. */
+#ifndef VC_SUITES_DEVSESSION_H
+#define VC_SUITES_DEVSESSION_H
+
+#include "vc/clause.h"
+#include "vc/devtypes/dev.h"
+
+#define DS_F(bit) (1ull << (bit))
+#define DS_Q(q) (1ull << (q))
+
+/* Reset and negotiate VERSION_1, every bit of `need` (SKIP naming the
+ * first one the device does not offer) and those of `want` it offers; set
+ * up and enable `queues`, then DRIVER_OK unless `hold`. */
+bool ds_open(struct vc_ctx *c, struct vc_dev *d, uint64_t need, uint64_t want, uint64_t queues, bool hold);
+bool ds_driver_ok(struct vc_ctx *c, struct vc_dev *d);
+/* Send (and notify) a request; `what` names it in messages. */
+bool ds_send(struct vc_ctx *c, struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n,
+	     struct vc_req *r, const char *what);
+/* Wait for it (the device's timeout): FAIL "the device never used the
+ * <what>" when it does not come back. */
+bool ds_wait(struct vc_ctx *c, struct vc_dev *d, struct vc_req *r, const char *what);
+/* send + wait. */
+bool ds_call(struct vc_ctx *c, struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n,
+	     uint32_t *used, const char *what);
+bool ds_cfg_read(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
+bool ds_cfg_write(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t val);
+/* A host-side action (vc/devtypes/host.h): SKIP when the backend cannot. */
+bool ds_host(struct vc_ctx *c, const char *what, const char *arg, char *out, size_t outlen);
+/* An access error is an ERROR: false after it. */
+bool ds_ok(struct vc_ctx *c, int rc, const char *what);
+
+#endif

@@ -19,9 +19,9 @@ bool ds_open(struct vc_ctx *c, struct vc_dev *d, uint64_t need, uint64_t want, u
 	memset(d, 0, sizeof(*d));
 	for (unsigned bit = 0; bit < 64; bit++) {
 		if ((need >> bit & 1) && !vc_offers(c->probe, bit)) {
-			const char *name = vc_feature_name(bit);
+			const char *name = vc_devtype_feature_name(c->probe->virtio_type, bit);
 			if (name)
-				vc_skip(c, "the device does not offer %s", name);
+				vc_skip(c, "the device does not offer %s (bit %u)", name, bit);
 			else
 				vc_skip(c, "the device does not offer feature bit %u", bit);
 			return false;

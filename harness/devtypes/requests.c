@@ -80,6 +80,15 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 24 + 16 * 24, true);
 	}
+	case 27: {    /* PMEM: a flush (le32 type 0, then le32 ret) */
+		const uint8_t flush[4] = { 0 };
+		int rc;
+		r->queue = 0;
+		r->what = "PMEM flush";
+		if ((rc = buffer(drv, r, flush, sizeof(flush), false)))
+			return rc;
+		return buffer(drv, r, NULL, 4, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -10,7 +10,8 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "type=1", "type=4", "queues=1", "queues=64", "transitional,type=1",
               "shm,vendor-data,sr-iov,notification-data", "notification-data,packed",
               "draft-notify-data", "packed", "indirect,event-idx,in-order",
-              "type=4,packed,indirect", "suspend", "suspend,packed", "admin-vq"]
+              "type=4,packed,indirect", "suspend", "suspend,packed", "admin-vq",
+              "type=27", "type=27,shmem-region"]
 
 
 def faults():

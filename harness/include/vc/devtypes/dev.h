@@ -71,6 +71,10 @@ int vc_dev_wait_any(struct vc_dev *d, struct vc_req *const *r, unsigned n, unsig
 /* send + wait: a request answered at once. */
 int vc_dev_call(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n, uint32_t *used, unsigned ms);
 
+/* A feature bit's name for a device of this virtio type (the transport's
+ * names for bits 24 and up), NULL when it has none here. */
+const char *vc_devtype_feature_name(unsigned type, unsigned bit);
+
 /* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */
 int vc_dev_cfg_read(struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
 int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t val);

@@ -11,6 +11,7 @@ extern const struct vc_suite suite_queue_cfg, suite_queue_reset;
 extern const struct vc_suite suite_suspend, suite_admin_vq;
 extern const struct vc_suite suite_entropy_request;
 extern const struct vc_suite suite_pmem_config, suite_pmem_flush;
+extern const struct vc_suite suite_input_config, suite_input_events;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 const struct vc_suite *const vc_suites[] = {
@@ -19,5 +20,6 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_msix, &suite_virtqueue_split, &suite_virtqueue_packed, &suite_suspend, &suite_admin_vq,
 	&suite_entropy_request,
 	&suite_pmem_config, &suite_pmem_flush,
+	&suite_input_config, &suite_input_events,
 	&suite_probes, NULL,
 };

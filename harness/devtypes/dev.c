@@ -148,6 +148,31 @@ int vc_dev_wait(struct vc_dev *d, struct vc_req *r, unsigned ms)
 	return rc > 0 ? 0 : rc;
 }
 
+int vc_dev_next_used(struct vc_dev *d, unsigned q, struct vc_req *const *reqs, unsigned n, unsigned ms)
+{
+	uint16_t id;
+	uint32_t len;
+	int rc;
+
+	if (q >= VC_DEV_MAX_QUEUES || !(d->queues >> q & 1))
+		return -ENOENT;
+	if ((rc = vc_vq_wait_used(&d->drv, &d->vq[q], ms, &id, &len)))
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		if (reqs[i]->q != q || reqs[i]->id != id || reqs[i]->done)
+			continue;
+		if (id < VC_DEV_QUEUE_SIZE) {
+			d->seen[q][id / 8] |= (uint8_t)(1u << id % 8);
+			d->seen_len[q][id] = len;
+		}
+		return (rc = claim(d, reqs[i])) ? rc : (int)i;
+	}
+	d->stray_q = (uint16_t)q;
+	d->stray_id = id;
+	d->strays++;
+	return -ENOENT;
+}
+
 int vc_dev_call(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n, uint32_t *used, unsigned ms)
 {
 	struct vc_req r;

@@ -69,12 +69,13 @@ static int balloon_change(struct vc_device *d, void *state, bool undo)
 
 static const struct qemu_part balloon = { "balloon target", balloon_serves, NULL, NULL, balloon_change, NULL };
 
-extern const struct qemu_part qemu_part_pmem;
+extern const struct qemu_part qemu_part_pmem, qemu_part_input;
 
 const struct qemu_part *const qemu_parts[] = {
 	&null_disk,
 	&hub,
 	&balloon,
 	&qemu_part_pmem,
+	&qemu_part_input,
 	NULL,
 };

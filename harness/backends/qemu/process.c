@@ -173,6 +173,14 @@ bool qemu_find_binary(const char *name, char *path, size_t len)
 /* What QEMU said went wrong: at start-up its first line that is not a
  * warning (else the first line); when it died later, its last non-warning
  * line. fd: QEMU's stderr file, read with pread so QEMU's offset is untouched. */
+/* Why QEMU would not start with this device line: a model or property it
+ * does not know is the spec's mistake (-EINVAL, a usage error); a
+ * combination the model refuses is the device's answer (-ENODEV). */
+int qemu_refusal_rc(const char *line)
+{
+	return strstr(line, "is not a valid device model name") || strstr(line, "' not found") ? -EINVAL : -ENODEV;
+}
+
 void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len)
 {
 	static char buf[16384];
@@ -242,7 +250,7 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
 			}
 			snprintf(err, errlen, "QEMU exited at start-up: %s",
 				 line[0] ? line : "(no message)");
-			return -ENODEV;     /* the model refused its properties: exit 3 */
+			return qemu_refusal_rc(line);
 		}
 		struct pollfd pfd = { .fd = lsock, .events = POLLIN };
 		int64_t left = deadline - qemu_now_ms();

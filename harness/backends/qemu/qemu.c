@@ -423,11 +423,12 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 fail:
 	/* QEMU may accept the qtest connection before it checks -device, then
 	 * exit: a property combination the model refuses is the device's
-	 * answer (exit status 3), in QEMU's own words. */
+	 * answer (exit status 3), in QEMU's own words; an unknown model or
+	 * property is a usage error (2). */
 	if (p && p->dead && p->exited) {
 		char line[400];
 		qemu_stderr_line(p->errfd, false, line, sizeof(line));
-		rc = -ENODEV;
+		rc = qemu_refusal_rc(line);
 		snprintf(err, errlen, "QEMU exited at start-up: %s", line[0] ? line : "(no message)");
 	}
 	if (lsock >= 0)

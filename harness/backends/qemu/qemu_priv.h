@@ -143,6 +143,7 @@ void qemu_kill(pid_t pid);
 void qemu_install_hooks(void);
 bool qemu_find_binary(const char *name, char *path, size_t len);
 void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len);
+int qemu_refusal_rc(const char *line);
 int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
 		      int lsock, pid_t *pidp, int *conn, char *err, size_t errlen);
 int qemu_listen_at(const char *path, int *fd, char *err, size_t errlen);

@@ -68,6 +68,12 @@ int vc_dev_wait(struct vc_dev *d, struct vc_req *r, unsigned ms);
 int vc_dev_poll(struct vc_dev *d, struct vc_req *r);
 /* The first of n requests to be used within ms: its index, or -ETIMEDOUT. */
 int vc_dev_wait_any(struct vc_dev *d, struct vc_req *const *r, unsigned n, unsigned ms);
+/* A stream of buffers the device fills in its own order (events, received
+ * data): the next used element of queue q in ring order, within ms, is
+ * one of reqs[]: it is claimed (copied back) and its index returned;
+ * -ETIMEDOUT, or -ENOENT when it names none of them. A queue read this way
+ * is not waited on with vc_dev_wait/poll. */
+int vc_dev_next_used(struct vc_dev *d, unsigned q, struct vc_req *const *reqs, unsigned n, unsigned ms);
 /* send + wait: a request answered at once. */
 int vc_dev_call(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned n, uint32_t *used, unsigned ms);
 

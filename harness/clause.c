@@ -1,6 +1,7 @@
 /* The clause registry: walking the suites' tables, selecting by glob, and
  * running one clause with its needs checked and a watchdog armed. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -20,7 +21,8 @@ const char *vc_keyword_str(enum vc_keyword k)
 
 const char *vc_status_str(enum vc_status s)
 {
-	static const char *const n[VC_STATUS_COUNT] = { "PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS" };
+	static const char *const n[VC_STATUS_COUNT] = { "PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS",
+							  "BLOCKED" };
 	return (unsigned)s < VC_STATUS_COUNT ? n[s] : "ERROR";
 }
 
@@ -259,24 +261,34 @@ bool vc_ctx_start(struct vc_ctx *c, struct vc_driver *drv, const uint32_t *want)
 	return rc == 0;
 }
 
-/* Running. Backends bound every wait by the device timeout; the watchdog is
- * the last resort for a clause stuck anyway: it jumps out of the clause and
- * the clause is reported as ERROR. */
+/* Running. Backends bound every wait by the device timeout. The watchdog
+ * is for a clause stuck anyway: when it fires, device accesses start to fail
+ * (-ECANCELED) so the clause unwinds by itself and frees what it holds; if
+ * it is still running a grace period later (a backend wait outliving the
+ * watchdog), the watchdog jumps out of it. Either way the clause is an
+ * ERROR. */
 
 static sigjmp_buf watchdog_jmp;
 static volatile sig_atomic_t watchdog_armed;
-
-static void watchdog_fired(int sig)
-{
-	(void)sig;
-	if (watchdog_armed)
-		siglongjmp(watchdog_jmp, 1);
-}
+static unsigned grace_ms;
 
 static void arm(unsigned ms)
 {
 	struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void watchdog_fired(int sig)
+{
+	(void)sig;
+	if (!watchdog_armed)
+		return;
+	if (!vc_cancelled()) {
+		vc_cancel(true);
+		arm(grace_ms);
+		return;
+	}
+	siglongjmp(watchdog_jmp, 1);
 }
 
 static uint64_t now_us(void)
@@ -287,16 +299,81 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* A clause that drove the device leaves it reset, so the next one starts
- * from a known state whatever this one did: interrupts it left unanswered
- * (a used buffer's INTx nobody acknowledged) are dropped too. */
-static void leave_reset(struct vc_device *d, struct vc_probe *p)
+/* What a clause needs of the device beyond config space: a gone device
+ * cannot give it. */
+static bool needs_device(const struct vc_clause *cl)
+{
+	return cl->needs & (NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_IRQ | NEED_COMMON);
+}
+
+static void gone(struct vc_device *d, const struct vc_clause *cl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void gone(struct vc_device *d, const struct vc_clause *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->gone[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->gone, sizeof(d->gone), fmt, ap);
+	va_end(ap);
+	snprintf(d->gone_during, sizeof(d->gone_during), "%s", cl->id);
+}
+
+/* A fresh start and the device type's request: used, or the device no
+ * longer works. Only after a clause went wrong (it costs a request). */
+static void canary(struct vc_device *d, struct vc_probe *p, const struct vc_clause *cl)
 {
 	struct vc_driver drv;
+	struct vc_request req;
+	struct vc_vq vq;
+	uint16_t id;
+	uint32_t len;
+	uint8_t status = 0;
+	int rc;
+
+	if (!vc_has(d, VC_DMA | VC_BAR_WRITE) || !p->notify || !p->have_common ||
+	    p->common->length < COMMON_CFG_SIZE_BASE)
+		return;
+	vc_dma_reclaim(d);
+	vc_driver_init(&drv, d, p);
+	drv.runner = true;
+	if (vc_start(&drv, NULL) || (rc = vc_request_make(&drv, &req)) == -ENOTSUP || rc ||
+	    vc_vq_setup(&drv, req.queue, 0, &vq) || vc_vq_enable(&drv, &vq) ||
+	    vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK) || vc_vq_add(&drv, &vq, req.bufs, req.n, &id) ||
+	    vc_vq_kick(&drv, &vq))
+		return;     /* what does not even start is the clauses' to report */
+	rc = vc_vq_wait_used(&drv, &vq, d->timeout_ms, &id, &len);
+	if (rc == -ETIMEDOUT) {
+		vc_status_read(&drv, &status);
+		gone(d, cl, "after it, the device no longer used requests: on a fresh start, a %s on queue %u was not "
+		     "used within %u ms (device_status 0x%02x)", req.what, req.queue, d->timeout_ms, status);
+	}
+}
+
+/* After a clause that drove the device: reset it, so the next one starts
+ * from a known state whatever this one did (interrupts it left unanswered
+ * are dropped too), and find out whether the device is still there. */
+static void after_driving(struct vc_device *d, struct vc_probe *p, const struct vc_clause *cl, struct vc_result *r,
+			  unsigned resets_lost)
+{
+	struct vc_driver drv;
+	int rc;
 
 	vc_driver_init(&drv, d, p);
-	vc_reset(&drv);
+	/* a reset is what every later clause starts with */
+	if (!d->gone[0] && d->resets_lost != resets_lost)
+		gone(d, cl, "a reset during it did not complete within %u ms (device_status 0x%02x)", d->timeout_ms,
+		     d->lost_status);
+	if (!d->gone[0] && (rc = vc_reset(&drv)) == -ETIMEDOUT)
+		gone(d, cl, "the reset after it did not complete within %u ms (device_status 0x%02x)", d->timeout_ms,
+		     d->lost_status);
 	vc_irq_drain(&drv);
+	if (!d->gone[0] && (r->status == VC_FAIL || r->status == VC_ERROR || r->status == VC_WARN)) {
+		canary(d, p, cl);
+		vc_reset(&drv);
+		vc_irq_drain(&drv);
+	}
 }
 
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
@@ -306,6 +383,8 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
 	const char *unmet;
 	uint64_t t0 = now_us(), trips0 = d->round_trips;
+	bool was_gone = d->gone[0];
+	unsigned resets_lost = d->resets_lost;
 
 	memset(r, 0, sizeof(*r));
 	r->clause = cl;
@@ -315,25 +394,51 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		snprintf(r->message, sizeof(r->message), "%s", unmet);
 		return;
 	}
+	if (was_gone && needs_device(cl)) {
+		r->status = VC_BLOCKED;
+		snprintf(r->message, sizeof(r->message), "not run: the device stopped working during %s: %s",
+			 d->gone_during, d->gone);
+		return;
+	}
 	if (trace)
 		trace->clause = cl->id;
 	vc_dma_reclaim(d);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
+	grace_ms = d->timeout_ms + 500;
+	vc_cancel(false);
 	if (sigsetjmp(watchdog_jmp, 1) == 0) {
 		watchdog_armed = 1;
 		arm(timeout_ms);
 		cl->run(&c);
-	} else {
-		vc_error(&c, "clause did not finish within %u ms (--timeout-ms)", timeout_ms);
 	}
 	watchdog_armed = 0;
 	arm(0);
 	sigaction(SIGALRM, &old, NULL);
-	if ((cl->needs & NEED_BAR_WRITE) && p->common)
-		leave_reset(d, p);
+	if (vc_cancelled()) {
+		/* what the unwinding clause said about failed accesses is noise */
+		r->status = VC_ERROR;
+		snprintf(r->message, sizeof(r->message), "clause did not finish within %u ms (--timeout-ms)", timeout_ms);
+		r->observed[0] = r->expected[0] = 0;
+		vc_cancel(false);
+	}
 	if (r->status == VC_FAIL && vc_keyword_is_should(cl->keyword))
 		r->status = VC_WARN;
+	if ((cl->needs & NEED_BAR_WRITE) && p->common)
+		after_driving(d, p, cl, r, resets_lost);
+	if (!was_gone && d->gone[0]) {
+		/* the clause during which the device went away carries the cause */
+		if (r->status != VC_ERROR)
+			r->status = VC_FAIL;
+		vc_fail(&c, "the device stopped working: %s; later clauses that need it are BLOCKED", d->gone);
+		if (!d->gone_during[0])
+			snprintf(d->gone_during, sizeof(d->gone_during), "%s", cl->id);
+	} else if (was_gone && r->status == VC_ERROR) {
+		/* a config-space clause that still tried the device */
+		r->status = VC_BLOCKED;
+		snprintf(r->message, sizeof(r->message), "not run: the device stopped working during %s: %s",
+			 d->gone_during, d->gone);
+	}
 	r->duration_us = now_us() - t0;
 	r->round_trips = d->round_trips - trips0;
 }

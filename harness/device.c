@@ -1,6 +1,7 @@
 /* The backend-neutral device interface: open by spec, bounds and width
  * checks in one place, so backends only see well-formed requests. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,18 @@ int vc_host(struct vc_device *d, const char *what, const char *arg, char *out, s
 	return d->ops->host(d, what, arg ? arg : "", out, outlen);
 }
 
+static volatile sig_atomic_t cancelled;
+
+bool vc_cancelled(void)
+{
+	return cancelled;
+}
+
+void vc_cancel(bool on)
+{
+	cancelled = on;
+}
+
 static bool width_ok(unsigned width, unsigned max)
 {
 	return width == 1 || width == 2 || width == 4 || (width == 8 && max >= 8);
@@ -75,6 +88,8 @@ static bool width_ok(unsigned width, unsigned max)
 
 int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val)
 {
+	if (cancelled)
+		return -ECANCELED;
 	if (!width_ok(width, 4) || off % width || (unsigned)off + width > d->cfg_size)
 		return -ERANGE;
 	return d->ops->cfg_read(d, off, width, val);
@@ -82,6 +97,8 @@ int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val
 
 int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val)
 {
+	if (cancelled)
+		return -ECANCELED;
 	if (!(d->abilities & VC_CFG_WRITE) || !d->ops->cfg_write)
 		return -EPERM;
 	if (!width_ok(width, 4) || off % width || (unsigned)off + width > d->cfg_size)
@@ -106,6 +123,8 @@ int vc_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width,
 
 	if (!(d->abilities & VC_BAR_READ) || !d->ops->bar_read)
 		return -EPERM;
+	if (cancelled)
+		return -ECANCELED;
 	if ((rc = bar_access_ok(d, bar, off, width)))
 		return rc;
 	return d->ops->bar_read(d, bar, off, width, val);
@@ -117,6 +136,8 @@ int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width
 
 	if (!(d->abilities & VC_BAR_WRITE) || !d->ops->bar_write)
 		return -EPERM;
+	if (cancelled)
+		return -ECANCELED;
 	if ((rc = bar_access_ok(d, bar, off, width)))
 		return rc;
 	return d->ops->bar_write(d, bar, off, width, val);

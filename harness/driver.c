@@ -72,7 +72,13 @@ int vc_reset(struct vc_driver *drv)
 	memset(drv->features, 0, sizeof(drv->features));
 	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
 		return rc;
-	return vc_status_wait(drv, 0xff, 0, drv->dev->timeout_ms, &status);
+	rc = vc_status_wait(drv, 0xff, 0, drv->dev->timeout_ms, &status);
+	if (rc == -ETIMEDOUT) {
+		/* the runner takes a reset that never completes for a device gone */
+		drv->dev->resets_lost++;
+		drv->dev->lost_status = status;
+	}
+	return rc;
 }
 
 int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned ms, uint8_t *status)
@@ -238,11 +244,15 @@ int vc_dma_guard_check(struct vc_device *d, uint64_t *where, uint8_t *got)
 
 int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)
 {
+	if (vc_cancelled())
+		return -ECANCELED;
 	return d->ops->dma_read ? d->ops->dma_read(d, bus, buf, len) : -ENOTSUP;
 }
 
 int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len)
 {
+	if (vc_cancelled())
+		return -ECANCELED;
 	return d->ops->dma_write ? d->ops->dma_write(d, bus, buf, len) : -ENOTSUP;
 }
 
@@ -566,6 +576,8 @@ int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector)
 {
 	if (!drv->dev->ops->irq_wait || !(drv->dev->abilities & VC_IRQ))
 		return -ENOTSUP;
+	if (vc_cancelled())
+		return -ECANCELED;
 	return drv->dev->ops->irq_wait(drv->dev, (int)timeout_ms, vector);
 }
 

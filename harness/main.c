@@ -539,8 +539,8 @@ static int cmd_run(const struct options *o, const char *command)
 	for (unsigned i = 0; i < opened; i++) {
 		if (dr[i].counts[VC_ERROR])
 			status = EXIT_DEVICE;
-		else if ((dr[i].counts[VC_FAIL] || (o->strict && (dr[i].counts[VC_WARN] || dr[i].counts[VC_XPASS]))) &&
-			 status == EXIT_PASS)
+		else if ((dr[i].counts[VC_FAIL] || dr[i].counts[VC_BLOCKED] ||
+			  (o->strict && (dr[i].counts[VC_WARN] || dr[i].counts[VC_XPASS]))) && status == EXIT_PASS)
 			status = EXIT_FAILED;
 	}
 	for (unsigned i = 0; i < o->ndevices; i++)

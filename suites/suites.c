@@ -5,7 +5,7 @@ extern const struct vc_suite suite_pci_discovery, suite_pci_caps, suite_common_c
 	suite_notify, suite_isr, suite_device_cfg, suite_pci_cfg_access, suite_shm, suite_vendor_data,
 	suite_msix;
 extern const struct vc_suite suite_virtqueue_split, suite_virtqueue_packed;
-extern const struct vc_suite suite_status, suite_reset, suite_device_config;
+extern const struct vc_suite suite_status, suite_reset, suite_config_generation;
 extern const struct vc_suite suite_notifications;
 extern const struct vc_suite suite_queue_cfg, suite_queue_reset;
 extern const struct vc_suite suite_suspend, suite_admin_vq;
@@ -14,10 +14,14 @@ extern const struct vc_suite suite_pmem_config, suite_pmem_flush;
 extern const struct vc_suite suite_input_config, suite_input_events;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
+/* Run order: what needs config space only, then the device reset every
+ * other driving clause relies on (a device whose reset fails stops the run
+ * there, with the verdict on the reset clause), then the rest. */
 const struct vc_suite *const vc_suites[] = {
-	&suite_pci_discovery, &suite_pci_caps, &suite_common_cfg, &suite_queue_cfg, &suite_queue_reset, &suite_features, &suite_notify, &suite_notifications,
-	&suite_isr, &suite_device_cfg, &suite_device_config, &suite_pci_cfg_access, &suite_status, &suite_reset, &suite_shm, &suite_vendor_data,
-	&suite_msix, &suite_virtqueue_split, &suite_virtqueue_packed, &suite_suspend, &suite_admin_vq,
+	&suite_pci_discovery, &suite_pci_caps, &suite_reset, &suite_common_cfg, &suite_queue_cfg, &suite_queue_reset,
+	&suite_features, &suite_notify, &suite_notifications, &suite_isr, &suite_device_cfg, &suite_config_generation,
+	&suite_pci_cfg_access, &suite_status, &suite_shm, &suite_vendor_data, &suite_msix, &suite_virtqueue_split,
+	&suite_virtqueue_packed, &suite_suspend, &suite_admin_vq,
 	&suite_entropy_request,
 	&suite_pmem_config, &suite_pmem_flush,
 	&suite_input_config, &suite_input_events,

@@ -208,12 +208,18 @@ static int cfg_pwrite(struct vfio_priv *p, uint16_t off, unsigned width, uint32_
 
 static int set_irqs(struct vfio_priv *p, unsigned index, uint32_t flags, unsigned count, const int *fds)
 {
+	/* on the stack: a watchdog jump out of here leaks nothing */
+	union {
+		struct vfio_irq_set set;
+		uint8_t bytes[sizeof(struct vfio_irq_set) + sizeof(int) * 2048];
+	} u;
 	size_t sz = sizeof(struct vfio_irq_set) + sizeof(int) * count;
-	struct vfio_irq_set *s = calloc(1, sz);
+	struct vfio_irq_set *s = &u.set;
 	int rc = 0;
 
-	if (!s)
-		return -ENOMEM;
+	if (count > 2048)
+		return -EINVAL;
+	memset(&u, 0, sz);
 	s->argsz = (uint32_t)sz;
 	s->flags = flags;
 	s->index = index;
@@ -223,7 +229,6 @@ static int set_irqs(struct vfio_priv *p, unsigned index, uint32_t flags, unsigne
 		memcpy(s->data, fds, sizeof(int) * count);
 	if (ioctl(p->device, VFIO_DEVICE_SET_IRQS, s))
 		rc = errno_or(EIO);
-	free(s);
 	return rc;
 }
 

@@ -12,7 +12,8 @@
 
 /* Failures first, worst first (as in the text report); a stale expectation
  * (XPASS) is listed with them, a known failure (XFAIL) is not. */
-static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_PASS, VC_XFAIL, VC_SKIP };
+static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_PASS, VC_XFAIL, VC_SKIP,
+					VC_BLOCKED };
 #define NORDER (sizeof(order) / sizeof(order[0]))
 
 static unsigned rank(enum vc_status s)
@@ -27,7 +28,7 @@ static const char *status_class(enum vc_status s)
 {
 	static const char *const names[VC_STATUS_COUNT] = {
 		[VC_PASS] = "pass", [VC_FAIL] = "fail", [VC_WARN] = "warn", [VC_SKIP] = "skip", [VC_ERROR] = "error",
-		[VC_XFAIL] = "xfail", [VC_XPASS] = "xpass",
+		[VC_XFAIL] = "xfail", [VC_XPASS] = "xpass", [VC_BLOCKED] = "blocked",
 	};
 	return (unsigned)s < VC_STATUS_COUNT ? names[s] : "error";
 }
@@ -51,6 +52,7 @@ static const char style[] =
 	".st-error{color:#6d1280}.badge.st-error,.verdict.st-error{background:#f0daf5}\n"
 	".st-xfail{color:#0c5a66}.badge.st-xfail{background:#d5eef2}\n"
 	".st-xpass{color:#0c4a8a}.badge.st-xpass{background:#d8e6fa}\n"
+	".st-blocked{color:#6b4a00}.badge.st-blocked{background:#f1e3c8}\n"
 	".linux{margin-top:.3em;color:#5a3b00}\n"
 	"table.clauses{table-layout:fixed}table.clauses th:nth-child(1){width:30%}\n"
 	"table.clauses th:nth-child(2),table.clauses th:nth-child(3){width:8%}\n"
@@ -75,6 +77,7 @@ static void totals(FILE *out, const char *prefix, const unsigned c[VC_STATUS_COU
 		{ "pass", "Passed", VC_PASS }, { "fail", "Failed", VC_FAIL }, { "warn", "Warnings", VC_WARN },
 		{ "skip", "Skipped", VC_SKIP }, { "error", "Errors", VC_ERROR },
 		{ "xfail", "Expected failures", VC_XFAIL }, { "xpass", "Unexpected passes", VC_XPASS },
+		{ "blocked", "Blocked", VC_BLOCKED },
 	};
 	unsigned n = sizeof(cols) / sizeof(cols[0]);
 
@@ -96,9 +99,9 @@ static void verdict(FILE *out, const unsigned c[VC_STATUS_COUNT])
 	if (c[VC_ERROR])
 		fprintf(out, "<p class=\"verdict st-error\">INCOMPLETE: the harness could not run %u clause%s</p>\n",
 			c[VC_ERROR], c[VC_ERROR] == 1 ? "" : "s");
-	else if (c[VC_FAIL])
-		fprintf(out, "<p class=\"verdict st-fail\">FAIL: %u clause%s not met</p>\n", c[VC_FAIL],
-			c[VC_FAIL] == 1 ? "" : "s");
+	else if (c[VC_FAIL] || c[VC_BLOCKED])
+		fprintf(out, "<p class=\"verdict st-fail\">FAIL: %u clause%s not met, %u blocked</p>\n", c[VC_FAIL],
+			c[VC_FAIL] == 1 ? "" : "s", c[VC_BLOCKED]);
 	else if (c[VC_XFAIL] || c[VC_XPASS])
 		fprintf(out, "<p class=\"verdict st-pass\">PASS: no new failure (%u passed, %u warning%s, %u skipped, "
 			"%u expected failure%s, %u unexpected pass%s)</p>\n", c[VC_PASS], c[VC_WARN],
@@ -149,6 +152,13 @@ static void identity(FILE *out, const struct vc_device_report *dr)
 		item(out, "Identity", "not probed");
 	}
 	item(out, "Note", dev ? dev->note : NULL);
+	if (dev && dev->gone[0]) {
+		fputs("<dt>Stopped working</dt><dd class=\"st-blocked\" id=\"stopped\">during <code>", out);
+		esc(out, dev->gone_during);
+		fputs("</code>: ", out);
+		esc(out, dev->gone);
+		fputs("; later clauses that need the device are blocked</dd>\n", out);
+	}
 	fputs("</dl>\n", out);
 }
 

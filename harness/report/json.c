@@ -16,8 +16,8 @@ static void summary(FILE *out, const unsigned c[VC_STATUS_COUNT])
 	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
 		total += c[s];
 	fprintf(out, "{\"total\": %u, \"pass\": %u, \"fail\": %u, \"warn\": %u, \"skip\": %u, \"error\": %u, "
-		"\"xfail\": %u, \"xpass\": %u}", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP], c[VC_ERROR],
-		c[VC_XFAIL], c[VC_XPASS]);
+		"\"xfail\": %u, \"xpass\": %u, \"blocked\": %u}", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP],
+		c[VC_ERROR], c[VC_XFAIL], c[VC_XPASS], c[VC_BLOCKED]);
 }
 
 static void identity(FILE *out, const struct vc_probe *p)
@@ -78,6 +78,17 @@ static void device(FILE *out, const struct vc_device_report *dr)
 	opt_string(out, dev ? dev->location : NULL);
 	fputs(",\n      \"note\": ", out);
 	opt_string(out, dev ? dev->note : NULL);
+	/* the device stopped working: during which clause, what was seen */
+	fputs(",\n      \"stopped\": ", out);
+	if (dev && dev->gone[0]) {
+		fputs("{\"during\": ", out);
+		vc_json_string(out, dev->gone_during);
+		fputs(", \"cause\": ", out);
+		vc_json_string(out, dev->gone);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
 	if (dev)        /* the whole session's, opening and probing included */
 		fprintf(out, ",\n      \"round_trips\": %" PRIu64, dev->round_trips);
 	fputs(",\n      \"identity\": ", out);

@@ -86,7 +86,7 @@ static void counts(FILE *out, const unsigned c[VC_STATUS_COUNT], uint64_t us)
 	for (unsigned s = 0; s < VC_STATUS_COUNT; s++)
 		total += c[s];
 	fprintf(out, " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"", total,
-		c[VC_FAIL] + c[VC_WARN], c[VC_ERROR], c[VC_SKIP] + c[VC_XFAIL]);
+		c[VC_FAIL] + c[VC_WARN], c[VC_ERROR] + c[VC_BLOCKED], c[VC_SKIP] + c[VC_XFAIL]);
 	seconds(out, us);
 	fputc('"', out);
 }

@@ -33,7 +33,7 @@ static void point(FILE *out, const char *ind, unsigned num, const struct vc_resu
 	const struct vc_clause *cl = res->clause;
 	enum vc_status s = res->status;
 	const char *severity = s == VC_FAIL ? "fail" : s == VC_WARN ? "warning" : s == VC_XFAIL ? "expected-fail"
-			     : s == VC_SKIP || s == VC_PASS || s == VC_XPASS ? NULL : "error";
+			     : s == VC_BLOCKED ? "blocked" : s == VC_SKIP || s == VC_PASS || s == VC_XPASS ? NULL : "error";
 	const char *directive = s == VC_SKIP ? "SKIP" : s == VC_XFAIL || s == VC_XPASS ? "TODO" : NULL;
 
 	fprintf(out, "%s%sok %u - ", ind, severity ? "not " : "", num);
@@ -63,6 +63,13 @@ static bool device(FILE *out, const char *ind, const struct vc_device_report *dr
 	bool ok = true;
 
 	fprintf(out, "%s1..%u\n", ind, dr->n);
+	if (dr->dev && dr->dev->gone[0]) {
+		fprintf(out, "%s# the device stopped working during ", ind);
+		line_text(out, dr->dev->gone_during);
+		fputs(": ", out);
+		line_text(out, dr->dev->gone);
+		fputs("; later clauses that need it are blocked\n", out);
+	}
 	for (unsigned i = 0; i < dr->n; i++) {
 		point(out, ind, i + 1, &dr->results[i]);
 		ok &= dr->results[i].status == VC_PASS || dr->results[i].status == VC_SKIP ||

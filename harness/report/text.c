@@ -15,6 +15,7 @@ struct pen {
 static const char *const status_colour[VC_STATUS_COUNT] = {
 	[VC_PASS] = "\033[32m", [VC_FAIL] = "\033[1;31m", [VC_WARN] = "\033[33m",
 	[VC_SKIP] = "\033[2m", [VC_ERROR] = "\033[1;35m", [VC_XFAIL] = "\033[36m", [VC_XPASS] = "\033[1;36m",
+	[VC_BLOCKED] = "\033[35m",
 };
 
 /* Device-supplied or multi-line text: continuation lines indented, and no
@@ -79,6 +80,13 @@ static void header(const struct pen *p, const struct vc_device_report *dr)
 		put(out, dev->note, "        ");
 		fputc('\n', out);
 	}
+	if (dev && dev->gone[0]) {
+		fputs("  the device stopped working during ", out);
+		put(out, dev->gone_during, "");
+		fputs(": ", out);
+		put(out, dev->gone, "        ");
+		fputs("\n  later clauses that need it are BLOCKED\n", out);
+	}
 }
 
 /* "Would Linux bind?": under any status, since a spec PASS can still be refused. */
@@ -125,6 +133,8 @@ static void totals(const struct pen *p, const char *prefix, const unsigned c[VC_
 		total += c[s];
 	fprintf(p->out, "%s%s%u clauses: %u passed, %u failed, %u warnings, %u skipped, %u errors", prefix,
 		p->colour ? "\033[1m" : "", total, c[VC_PASS], c[VC_FAIL], c[VC_WARN], c[VC_SKIP], c[VC_ERROR]);
+	if (c[VC_BLOCKED])
+		fprintf(p->out, ", %u blocked", c[VC_BLOCKED]);
 	/* only with an --expect file: the usual line stays as it was */
 	if (c[VC_XFAIL] || c[VC_XPASS])
 		fprintf(p->out, ", %u expected failures, %u unexpected passes", c[VC_XFAIL], c[VC_XPASS]);
@@ -147,13 +157,14 @@ static void brief(const struct pen *p, const struct vc_result *res)
 static void device(const struct pen *p, const struct vc_device_report *dr)
 {
 	/* failures first, worst first; then the short list */
-	static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_XFAIL, VC_PASS, VC_SKIP };
+	static const enum vc_status order[] = { VC_FAIL, VC_ERROR, VC_WARN, VC_XPASS, VC_XFAIL, VC_PASS, VC_SKIP,
+						VC_BLOCKED };
 	unsigned c[VC_STATUS_COUNT];
 	bool listing = false;
 
 	header(p, dr);
 	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		bool full = order[k] != VC_PASS && order[k] != VC_SKIP && order[k] != VC_XFAIL;
+		bool full = order[k] != VC_PASS && order[k] != VC_SKIP && order[k] != VC_XFAIL && order[k] != VC_BLOCKED;
 
 		for (unsigned i = 0; i < dr->n; i++) {
 			if (dr->results[i].status != order[k])
@@ -254,7 +265,7 @@ int vc_report_summary(const struct vc_report *r, FILE *out)
 			fprintf(out, "  ... and %u more (the full reports have them all)\n", more);
 		vc_report_tally(dr, c);
 		/* the verdict: as the exit status sees it */
-		tag(&p, c[VC_ERROR] ? VC_ERROR : c[VC_FAIL] ? VC_FAIL : VC_PASS);
+		tag(&p, c[VC_ERROR] ? VC_ERROR : c[VC_FAIL] || c[VC_BLOCKED] ? VC_FAIL : VC_PASS);
 		totals(&p, "", c);
 	}
 	if (r->ndevices > 1) {

@@ -187,4 +187,4 @@ static const struct vc_clause clauses[] = {
 	  "PCI-COMMON-DEV-6", "A host-side change of the device configuration during initialization (FEATURES_OK, "
 	  "no DRIVER_OK) comes with a new config_generation.", NULL, generation_changes_during_init },
 };
-VC_SUITE(suite_device_config, clauses);
+VC_SUITE(suite_config_generation, clauses);

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
                                 "(tools/setup installs Debian's chromium package)")
 
 FAULTS = "sim:bad-vendor-id,revision-zero"
-KEYS = ("total", "pass", "fail", "warn", "skip", "error", "xfail", "xpass")
+KEYS = ("total", "pass", "fail", "warn", "skip", "error", "xfail", "xpass", "blocked")
 
 
 def chromium(profile, *args):

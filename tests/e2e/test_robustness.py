@@ -88,3 +88,70 @@ def test_qemu_model_runs_clean(model):
     assert r.rc in (0, 1, 3), r.err       # verdicts are test_qemu's business; crashes are ours
     assert "Sanitizer" not in r.err and "runtime error" not in r.err
     assert r.json()["devices"][0]["results"]
+
+
+def test_a_device_that_stops_working_stops_the_clock(tmp_path):
+    """A device whose reset is lost: the run says once during which clause the
+    device went away and what was seen, the later clauses that need the
+    device are BLOCKED without waiting out their timeouts, and every report
+    format shows it; BLOCKED makes the exit status 1."""
+    t0 = time.monotonic()
+    reports = {f: tmp_path / f"r.{f}" for f in ("text", "tap", "junit", "html", "summary")}
+    r = run("run", "--device", "sim:reset-lost-at-driver-ok", "--format", "json",
+            *[a for f, p in reports.items() for a in ("--report", f"{f}:{p}")], timeout=60)
+    assert time.monotonic() - t0 < 10
+    dev = r.json()["devices"][0]
+    stopped = dev["stopped"]
+    assert stopped and "did not complete" in stopped["cause"]
+    st = r.statuses()
+    assert st["pci.reset.status-reads-zero"] == "FAIL"
+    assert st[stopped["during"]] == "FAIL"
+    blocked = [i for i, s in st.items() if s == "BLOCKED"]
+    assert blocked and dev["summary"]["blocked"] == len(blocked)
+    assert st["pci.caps.list-well-formed"] == "PASS"         # config space only: still runs
+    assert all(stopped["during"] in x["message"] for x in dev["results"] if x["status"] == "BLOCKED")
+    assert r.rc == 1
+    text = {f: p.read_text() for f, p in reports.items()}
+    assert "stopped working during " + stopped["during"] in text["text"]
+    assert f"{len(blocked)} blocked" in text["summary"]
+    assert "severity: blocked" in text["tap"] and f"not ok" in text["tap"]
+    assert f'errors="{len(blocked)}"' in text["junit"]
+    assert f'data-blocked="{len(blocked)}"' in text["html"] and 'id="stopped"' in text["html"]
+
+
+@needs_qemu
+def test_a_vhost_user_backend_that_gives_up_stops_the_clock(tmp_path):
+    """libvhost-user (qemu-storage-daemon) stops serving the device for good
+    after one malformed chain: one FAIL names the cause, the rest that need
+    the device are BLOCKED, and the run does not wait out every timeout."""
+    qsd = shutil.which("qemu-storage-daemon")
+    if not qsd:
+        pytest.skip("qemu-storage-daemon is not installed (tools/setup installs qemu-system-x86)")
+    sock = tmp_path / "vu.sock"
+    daemon = subprocess.Popen([qsd, "--blockdev", "driver=null-co,node-name=d,size=1048576,read-zeroes=on",
+                               "--export", f"type=vhost-user-blk,id=e,node-name=d,addr.type=unix,"
+                               f"addr.path={sock},writable=on"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            if sock.exists():
+                break
+            time.sleep(0.05)
+        env = dict(os.environ, VC_QEMU_ARGS="-object memory-backend-memfd,id=mem,size=256M,share=on "
+                   f"-machine memory-backend=mem -chardev socket,id=vu,path={sock}")
+        t0 = time.monotonic()
+        r = run("run", "--device", "qemu:vhost-user-blk-pci,chardev=vu", "--format", "json", env=env,
+                timeout=120)
+        elapsed = time.monotonic() - t0
+    finally:
+        daemon.terminate()
+        _, err = daemon.communicate(timeout=10)
+    assert "vu_panic" in err                                  # the backend gave up
+    assert elapsed < 15
+    dev = r.json()["devices"][0]
+    assert dev["stopped"] and "no longer used requests" in dev["stopped"]["cause"]
+    st = r.statuses()
+    assert st[dev["stopped"]["during"]] == "FAIL"
+    assert list(st.values()).count("BLOCKED") >= 10
+    assert not any("not used within" in x["message"] for x in dev["results"]
+                   if x["status"] == "FAIL" and x["id"] != dev["stopped"]["during"])

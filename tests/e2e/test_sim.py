@@ -39,12 +39,21 @@ def test_every_clause_passes_somewhere():
 def test_fault_fails_exactly_what_it_declares(fault, declared, clauses):
     # a fault that fails a profile's clause is run with that profile
     profiles = {c["id"]: c["profile"] for c in clauses}
-    profile = next((profiles[d] for d in declared.split() if profiles.get(d)), None)
+    profile = next((profiles[d] for d in declared_clauses(declared) if profiles.get(d)), None)
     # The sim answers at once, so a short watchdog changes no verdict; it
     # bounds the hostile faults (a reset that never completes waits a
     # quarter of it in every clause that resets).
     r = run("run", "--device", f"sim:{fault}", *(["--profile", profile] if profile else []),
             "--timeout-ms", "400", "--format", "json")
+    if declared.startswith("stops"):
+        # a device that stops working: the run says during which clause,
+        # that clause and the listed ones fail, every later one is BLOCKED
+        stopped = r.json()["devices"][0]["stopped"]
+        assert stopped, r.out
+        wanted = set(declared.split()[1:])
+        assert wanted | {stopped["during"]} >= r.failing() >= wanted
+        assert "ERROR" not in r.statuses().values() and r.rc == 1
+        return
     assert r.failing() == set(declared.split())
     hard = {i for i, s in r.statuses().items() if s in ("FAIL", "ERROR")}
     assert r.rc == (1 if hard else 0), r.err
@@ -71,17 +80,23 @@ def test_every_device_clause_has_a_fault(clauses):
             assert c["faults"], f"{c['id']} has no simulated-device fault that makes it fail"
 
 
+def declared_clauses(declared):
+    """A fault's clause list, without the "stops" that marks a device that stops working."""
+    return [w for w in declared.split() if w != "stops"]
+
+
 def test_faults_name_existing_clauses(clauses):
     ids = {c["id"] for c in clauses}
     for fault, declared in faults():
-        assert set(declared.split()) <= ids, fault
+        assert set(declared_clauses(declared)) <= ids, fault
 
 
 def test_fault_target_comes_first(clauses):
     """The clause a fault is for is listed first; list --format json agrees."""
     by_id = {c["id"]: c for c in clauses}
     for fault, declared in faults():
-        assert fault in by_id[declared.split()[0]]["faults"]
+        if declared_clauses(declared):
+            assert fault in by_id[declared_clauses(declared)[0]]["faults"]
 
 
 def test_should_level_failures_are_warnings():

@@ -253,10 +253,10 @@ static const char json_check[] =
 	"assert r[0]['covers'] == ['PCI-CAP-1'] and r[3]['covers'] == []\n"
 	"assert r[0]['observed'] is None and r[0]['message'] == '' and r[3]['since'] is None\n"
 	"assert r[3]['message'] == 'no DMA # here'\n"
-	"assert a['summary'] == {'total': 6, 'pass': 2, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0}\n"
+	"assert a['summary'] == {'total': 6, 'pass': 2, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0, 'blocked': 0}\n"
 	"assert b['identity'] is None and b['note'] is None and b['location'] is None\n"
 	"assert b['summary']['total'] == 1 and b['summary']['pass'] == 1\n"
-	"assert d['summary'] == {'total': 7, 'pass': 3, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0}\n";
+	"assert d['summary'] == {'total': 7, 'pass': 3, 'fail': 1, 'warn': 1, 'skip': 1, 'error': 1, 'xfail': 0, 'xpass': 0, 'blocked': 0}\n";
 
 static void test_json(void **state)
 {

@@ -160,6 +160,7 @@ int qemu_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)
 
 int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len)
 {
+	struct qemu_priv *p = d->priv;
 	const uint8_t *in = buf;
 	char *cmd;
 
@@ -167,9 +168,9 @@ int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t le
 		return 0;
 	if (!ram_range_ok(bus, len))
 		return -ERANGE;
-	cmd = malloc(64 + (B64_CHUNK + 2) / 3 * 4 + 1);
-	if (!cmd)
+	if (!p->cmdbuf && !(p->cmdbuf = malloc(64 + (B64_CHUNK + 2) / 3 * 4 + 1)))
 		return -ENOMEM;
+	cmd = p->cmdbuf;
 	while (len) {
 		size_t n = len < B64_CHUNK ? len : B64_CHUNK;
 		int k = snprintf(cmd, 64, "b64write 0x%" PRIx64 " 0x%zx ", bus, n);
@@ -177,15 +178,12 @@ int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t le
 		/* n >= 1 always encodes to >= 4 characters, so QEMU's "ERR invalid
 		 * argument size" (< 3) cannot happen */
 		int rc = qt_cmd(d, cmd, NULL);
-		if (rc) {
-			free(cmd);
+		if (rc)
 			return rc;
-		}
 		bus += n;
 		in += n;
 		len -= n;
 	}
-	free(cmd);
 	return 0;
 }
 

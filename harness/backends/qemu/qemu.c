@@ -47,6 +47,8 @@ static void qemu_close(struct vc_device *d)
 		close(p->errfd);
 	free(p->rbuf);
 	free(p->reply);
+	free(p->sendbuf);
+	free(p->cmdbuf);
 	free(p);
 	d->priv = NULL;
 }

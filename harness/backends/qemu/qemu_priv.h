@@ -62,6 +62,8 @@ struct qemu_priv {
 	char *rbuf;                 /* bytes received, not yet consumed */
 	size_t rlen, rcap;
 	char *reply;                /* the last reply line, for the caller */
+	char *sendbuf, *cmdbuf;     /* a command being sent, a b64write being built */
+	size_t sendcap;
 	size_t replycap;
 	bool opening;               /* errors go to the open message, not stderr */
 	bool exited;                /* QEMU's exit status was collected */

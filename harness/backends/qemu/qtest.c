@@ -99,6 +99,8 @@ void qemu_mark_dead(struct vc_device *d, const char *why)
 	}
 	snprintf(d->note, sizeof(d->note), "QEMU connection lost (%s; QEMU %s%s%.120s): later operations fail",
 		 why, how, p->last_words[0] ? ": " : "", p->last_words);
+	snprintf(d->gone, sizeof(d->gone), "QEMU connection lost (%s; QEMU %s%s%.120s)", why, how,
+		 p->last_words[0] ? ": " : "", p->last_words);
 	if (!p->opening)
 		fprintf(stderr, "virtio-conform: %s\n", d->note);
 }
@@ -228,10 +230,16 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 		*reply = okempty;
 	d->round_trips++;
 	/* command and newline in one send, so QEMU sees whole lines at once */
-	char small[256], *big = NULL, *out = small;
+	/* a buffer the device keeps, so a watchdog jump out of here leaks nothing */
 	size_t outlen = len + 1;
-	if (outlen > sizeof(small) && !(out = big = malloc(outlen)))
-		return -ENOMEM;
+	if (outlen > p->sendcap) {
+		char *b = realloc(p->sendbuf, outlen);
+		if (!b)
+			return -ENOMEM;
+		p->sendbuf = b;
+		p->sendcap = outlen;
+	}
+	char *out = p->sendbuf;
 	memcpy(out, cmd, len);
 	out[len] = '\n';
 	size_t sent = 0;
@@ -242,7 +250,6 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			free(big);
 			qemu_mark_dead(d, n == 0 ? "timed out sending" : "poll failed");
 			return n == 0 ? -ETIMEDOUT : -EIO;
 		}
@@ -250,13 +257,11 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 		if (w < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (w <= 0) {
-			free(big);
 			qemu_mark_dead(d, "connection closed");
 			return -EIO;
 		}
 		sent += (size_t)w;
 	}
-	free(big);
 
 	for (;;) {
 		char *nl = p->rlen ? memchr(p->rbuf, '\n', p->rlen) : NULL;

@@ -14,8 +14,10 @@ enum vc_keyword { VC_MUST, VC_MUST_NOT, VC_SHOULD, VC_SHOULD_NOT, VC_MAY, VC_REC
 enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE, VC_ROBUSTNESS };
 
 /* WARN: a SHOULD/SHOULD NOT/RECOMMENDED rule that is not met. XFAIL: a FAIL
- * or WARN an --expect file lists; XPASS: a listed clause that passed. */
-enum vc_status { VC_PASS, VC_FAIL, VC_WARN, VC_SKIP, VC_ERROR, VC_XFAIL, VC_XPASS, VC_STATUS_COUNT };
+ * or WARN an --expect file lists; XPASS: a listed clause that passed.
+ * BLOCKED: not run, because the device stopped working earlier in the run
+ * (the message says during which clause, and what was seen). */
+enum vc_status { VC_PASS, VC_FAIL, VC_WARN, VC_SKIP, VC_ERROR, VC_XFAIL, VC_XPASS, VC_BLOCKED, VC_STATUS_COUNT };
 
 /* What a clause needs beyond config reads (device abilities and facts). */
 enum vc_need {
@@ -143,7 +145,11 @@ const struct vc_clause *vc_clause_at(unsigned i);
 void vc_run_profile(const char *profile);
 #define VC_PROFILE_DRAFT_NOTIFY "draft-notify-cap-data"
 
-/* Run one clause (needs checked, watchdog armed) into *r. */
+/* Run one clause (needs checked, watchdog armed) into *r. A clause that
+ * drove the device leaves it reset; when that reset does not complete, the
+ * backend is gone, or (after a failure) the device no longer uses a request
+ * on a fresh start, d->gone says so and the clause's result names it. Once
+ * d->gone is set, a clause that needs more than config space is BLOCKED. */
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
 		   unsigned timeout_ms, struct vc_trace *trace, struct vc_result *r);
 /* Why a clause cannot run on this device (NULL: it can). */

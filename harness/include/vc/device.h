@@ -89,6 +89,14 @@ struct vc_device {
 	char spec[512];             /* the --device argument */
 	char location[256];         /* BDF, file, or QEMU device line */
 	char note[256];             /* what the backend wants the user to know (e.g. truncated config) */
+	/* The device stopped working (set once, by the backend when it knows:
+	 * QEMU or a daemon gone; or by the runner: a reset that never completes,
+	 * a request never used again): what was seen, and during which clause.
+	 * Later clauses that need the device are BLOCKED with it. */
+	char gone[320];
+	char gone_during[96];
+	unsigned resets_lost;       /* resets that did not complete (vc_reset), and the */
+	uint8_t lost_status;        /* device_status the last one left */
 	unsigned timeout_ms;        /* bound for any single backend wait */
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
 	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
@@ -107,6 +115,12 @@ struct vc_device {
 int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t errlen);
 void vc_device_close(struct vc_device *d);
 bool vc_has(const struct vc_device *d, unsigned abilities);
+
+/* The runner's watchdog asked the running clause to stop: from then on
+ * every device access fails with -ECANCELED, so the clause unwinds on its
+ * own (freeing what it holds) before the watchdog's last resort jumps out. */
+bool vc_cancelled(void);
+void vc_cancel(bool on);
 
 int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
 int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);

@@ -18,6 +18,9 @@ struct vc_driver {
 	/* The 2020 draft profile: put notify_data in the vqn field when the
 	 * notify capability asks for it (only with --profile draft-notify-cap-data). */
 	bool draft_notify_data;
+	/* The runner's own session between clauses (its check that the device
+	 * still works): never the self-test hook's broken doorbell. */
+	bool runner;
 };
 
 void vc_driver_init(struct vc_driver *drv, struct vc_device *dev, const struct vc_probe *p);

@@ -60,3 +60,13 @@ def have_qemu():
 
 needs_qemu = pytest.mark.skipif(not have_qemu(), reason="qemu-system-x86_64 is not installed "
                                 "(tools/setup installs qemu-system-x86)")
+
+
+# Facts a run wants in its output whatever the outcome (the guest kernel
+# the vfio tests ran on, say): tests add lines, pytest prints them at the end.
+NOTES = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in NOTES:
+        terminalreporter.write_line(line)

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import ARTIFACTS, SOURCE, needs_qemu, run
+from conftest import ARTIFACTS, NOTES, SOURCE, needs_qemu, run
 
 GUEST = pathlib.Path(os.environ.get("VC_GUEST_DIR", SOURCE / "build" / "guest"))
 RESULTS = ARTIFACTS / "guest"
@@ -70,6 +70,9 @@ def guest():
     assert r.returncode == 0, f"the guest run failed:\n{r.stdout}\n{_tail(r.stderr)}"
     summary = json.loads((RESULTS / "results.json").read_text())
     print(r.stdout)
+    NOTES.append(f"vfio guest: kernel {summary['guest'].get('kernel', '?')} "
+                 f"({summary['guest'].get('kernel_package') or 'package unknown'}); "
+                 f"pin one with VC_GUEST_KERNEL=PACKAGE[=VERSION]")
     return summary
 
 
@@ -88,6 +91,7 @@ def _vfio_run(guest, model, nommap=False):
 @needs_qemu
 def test_guest_runs_every_device(guest):
     assert guest["finished"] is not None
+    assert guest["guest"]["kernel"] and guest["guest"]["kernel_package"]   # what the guest ran on
     assert not guest["timed_out"]
     assert {d["model"] for d in guest["devices"]} == set(MODELS)
     for d in guest["devices"]:

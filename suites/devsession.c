@@ -82,6 +82,36 @@ bool ds_call(struct vc_ctx *c, struct vc_dev *d, unsigned q, const struct vc_iov
 	return true;
 }
 
+bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n)
+{
+	uint8_t fill[DS_STREAM_BUF];
+
+	memset(fill, 0xee, sizeof(fill));
+	for (unsigned i = 0; i < n && s->posted < DS_STREAM_MAX; i++, s->posted++) {
+		struct vc_iov iov = { fill, s->buf[s->posted], s->len, true };
+		int rc = vc_dev_send(d, s->q, &iov, 1, &s->req[s->posted], true);
+		if (rc)
+			return ds_ok(c, rc, "making a buffer available failed");
+	}
+	return ds_ok(c, vc_dev_kick(d, s->q), "notifying the queue failed");
+}
+
+int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned ms)
+{
+	struct vc_req *r[DS_STREAM_MAX];
+
+	for (unsigned i = 0; i < s->posted; i++)
+		r[i] = &s->req[i];
+	int k = vc_dev_next_used(d, s->q, r, s->posted, ms);
+	if (k == -ETIMEDOUT)
+		return -1;
+	if (k == -ENOENT) {
+		vc_error(c, "queue %u used a buffer id (%u) the driver never made available there", s->q, d->stray_id);
+		return -2;
+	}
+	return k < 0 ? (ds_ok(c, k, "reading the used ring failed"), -2) : k;
+}
+
 bool ds_cfg_read(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t *val)
 {
 	int rc = vc_dev_cfg_read(d, off, width, val);

@@ -30,6 +30,22 @@ bool ds_cfg_read(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned widt
 bool ds_cfg_write(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t val);
 /* A host-side action (vc/devtypes/host.h): SKIP when the backend cannot. */
 bool ds_host(struct vc_ctx *c, const char *what, const char *arg, char *out, size_t outlen);
+/* Buffers the device fills in its own time (events, control messages,
+ * received data), read back in the order it used them. */
+#define DS_STREAM_MAX 32
+#define DS_STREAM_BUF 128
+struct ds_stream {
+	unsigned q, posted;
+	uint32_t len;                /* each buffer's size, at most DS_STREAM_BUF */
+	struct vc_req req[DS_STREAM_MAX];
+	uint8_t buf[DS_STREAM_MAX][DS_STREAM_BUF];
+};
+/* Make n more buffers of s->len bytes available on s->q (filled with 0xee)
+ * and notify. */
+bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n);
+/* The next buffer the device used, within ms: its index (s->buf[k],
+ * s->req[k].used); -1 when none came; -2 after an ERROR. */
+int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned ms);
 /* An access error is an ERROR: false after it. */
 bool ds_ok(struct vc_ctx *c, int rc, const char *what);
 

@@ -12,6 +12,7 @@ extern const struct vc_suite suite_suspend, suite_admin_vq;
 extern const struct vc_suite suite_entropy_request;
 extern const struct vc_suite suite_pmem_config, suite_pmem_flush;
 extern const struct vc_suite suite_input_config, suite_input_events;
+extern const struct vc_suite suite_console_emergency, suite_console_multiport;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 /* Run order: what needs config space only, then the device reset every
@@ -25,5 +26,6 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_entropy_request,
 	&suite_pmem_config, &suite_pmem_flush,
 	&suite_input_config, &suite_input_events,
+	&suite_console_emergency, &suite_console_multiport,
 	&suite_probes, NULL,
 };

@@ -10,7 +10,7 @@
 #include "vc/devtypes/input.h"
 
 #define L_INPUT_OP "Device Types / Input Device / Device Operation"
-#define MAX_EVENTS 24
+#define MAX_EVENTS DS_STREAM_MAX
 
 /* One update the host injects and the events it must arrive as. */
 struct update {
@@ -65,47 +65,33 @@ static bool pick_updates(struct vc_ctx *c, struct vc_dev *d, struct update up[2]
 }
 
 struct events {
-	struct vc_req req[MAX_EVENTS];
-	uint8_t buf[MAX_EVENTS][VC_INPUT_EVENT_SIZE];
-	unsigned posted;
+	struct ds_stream s;
 	struct vc_input_event got[MAX_EVENTS];
 	unsigned ngot;
 };
 
 static bool post(struct vc_ctx *c, struct vc_dev *d, struct events *e, unsigned n)
 {
-	static const uint8_t fill[VC_INPUT_EVENT_SIZE] = { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
-
-	for (unsigned i = 0; i < n && e->posted < MAX_EVENTS; i++, e->posted++) {
-		struct vc_iov iov = { fill, e->buf[e->posted], VC_INPUT_EVENT_SIZE, true };
-		int rc = vc_dev_send(d, VIRTIO_INPUT_EVENTQ, &iov, 1, &e->req[e->posted], true);
-		if (rc)
-			return ds_ok(c, rc, "posting an event buffer failed");
-	}
-	return ds_ok(c, vc_dev_kick(d, VIRTIO_INPUT_EVENTQ), "notifying the eventq failed");
+	e->s.q = VIRTIO_INPUT_EVENTQ;
+	e->s.len = VC_INPUT_EVENT_SIZE;
+	return ds_stream_post(c, d, &e->s, n);
 }
 
 /* Every event delivered so far (used ring order), until none comes within ms. */
 static bool collect(struct vc_ctx *c, struct vc_dev *d, struct events *e, unsigned ms)
 {
-	struct vc_req *r[MAX_EVENTS];
-
-	for (unsigned i = 0; i < e->posted; i++)
-		r[i] = &e->req[i];
 	for (;;) {
-		int k = vc_dev_next_used(d, VIRTIO_INPUT_EVENTQ, r, e->posted, ms);
-		if (k == -ETIMEDOUT)
-			return true;
+		int k = ds_stream_next(c, d, &e->s, ms);
 		if (k < 0)
-			return ds_ok(c, k == -ENOENT ? -EPROTO : k, "reading the eventq failed");
-		if (e->req[k].used < VC_INPUT_EVENT_SIZE) {
-			vc_fail(c, "an event buffer came back with used length %u", e->req[k].used);
-			vc_observed(c, "used length %u", e->req[k].used);
+			return k == -1;
+		if (e->s.req[k].used < VC_INPUT_EVENT_SIZE) {
+			vc_fail(c, "an event buffer came back with used length %u", e->s.req[k].used);
+			vc_observed(c, "used length %u", e->s.req[k].used);
 			vc_expected(c, "%u (struct virtio_input_event)", VC_INPUT_EVENT_SIZE);
 			return false;
 		}
 		if (e->ngot < MAX_EVENTS)
-			e->got[e->ngot++] = vc_input_event_decode(e->buf[k]);
+			e->got[e->ngot++] = vc_input_event_decode(e->s.buf[k]);
 	}
 }
 

@@ -112,6 +112,15 @@ int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsi
 	return k < 0 ? (ds_ok(c, k, "reading the used ring failed"), -2) : k;
 }
 
+bool ds_settle(struct vc_dev *d, unsigned ms)
+{
+	uint64_t until = vc_now_ms() + vc_quiet_ms(&d->drv, ms);
+
+	for (unsigned i = 0; vc_now_ms() < until; i++)
+		vc_poll_pause(i);
+	return true;
+}
+
 bool ds_cfg_read(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t *val)
 {
 	int rc = vc_dev_cfg_read(d, off, width, val);

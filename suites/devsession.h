@@ -46,6 +46,9 @@ bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, uns
 /* The next buffer the device used, within ms: its index (s->buf[k],
  * s->req[k].used); -1 when none came; -2 after an ERROR. */
 int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned ms);
+/* Give the device time to do what it was asked: its backend's settle, or
+ * ms of waiting where the backend cannot tell. Always true. */
+bool ds_settle(struct vc_dev *d, unsigned ms);
 /* An access error is an ERROR: false after it. */
 bool ds_ok(struct vc_ctx *c, int rc, const char *what);
 

@@ -64,11 +64,15 @@ int vc_dev_send(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned
 	r->n = n;
 	for (unsigned i = 0; i < n; i++) {
 		struct vc_buf *b = &r->buf[i];
-		if ((rc = vc_dma_alloc(dev, iov[i].len ? iov[i].len : 1, 16, &b->addr)))
-			return rc;
 		b->len = iov[i].len;
 		b->writable = iov[i].writable;
 		r->back[i] = iov[i].writable ? iov[i].in : NULL;
+		if (iov[i].bus) {
+			b->addr = iov[i].bus;
+			continue;
+		}
+		if ((rc = vc_dma_alloc(dev, iov[i].len ? iov[i].len : 1, 16, &b->addr)))
+			return rc;
 		if (iov[i].out && iov[i].len && (rc = vc_dma_write(dev, b->addr, iov[i].out, iov[i].len)))
 			return rc;
 	}

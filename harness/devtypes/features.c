@@ -7,6 +7,10 @@ static const struct {
 	const char *name;
 } names[] = {
 	{ 27, 0, "VIRTIO_PMEM_F_SHMEM_REGION" },
+	{ 3, 0, "VIRTIO_CONSOLE_F_SIZE" }, { 3, 1, "VIRTIO_CONSOLE_F_MULTIPORT" }, { 3, 2, "VIRTIO_CONSOLE_F_EMERG_WRITE" },
+	{ 5, 0, "VIRTIO_BALLOON_F_MUST_TELL_HOST" }, { 5, 1, "VIRTIO_BALLOON_F_STATS_VQ" },
+	{ 5, 2, "VIRTIO_BALLOON_F_DEFLATE_ON_OOM" }, { 5, 3, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
+	{ 5, 4, "VIRTIO_BALLOON_F_PAGE_POISON" }, { 5, 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -21,6 +21,7 @@ struct vc_iov {
 	void *in;
 	uint32_t len;
 	bool writable;
+	uint64_t bus;       /* nonzero: this DMA memory as it stands (out is not copied in) */
 };
 
 /* A request made available and not yet seen used. */

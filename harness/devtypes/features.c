@@ -11,6 +11,8 @@ static const struct {
 	{ 5, 0, "VIRTIO_BALLOON_F_MUST_TELL_HOST" }, { 5, 1, "VIRTIO_BALLOON_F_STATS_VQ" },
 	{ 5, 2, "VIRTIO_BALLOON_F_DEFLATE_ON_OOM" }, { 5, 3, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
 	{ 5, 4, "VIRTIO_BALLOON_F_PAGE_POISON" }, { 5, 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
+	{ 8, 0, "VIRTIO_SCSI_F_INOUT" }, { 8, 1, "VIRTIO_SCSI_F_HOTPLUG" }, { 8, 2, "VIRTIO_SCSI_F_CHANGE" },
+	{ 8, 3, "VIRTIO_SCSI_F_T10_PI" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -23,10 +23,12 @@
 /* balloon: free page hinting rounds: start one (a migration begins), end it */
 #define VC_HOST_BALLOON_HINT_START "balloon-hint-start"
 #define VC_HOST_BALLOON_HINT_END "balloon-hint-end"
-/* scsi: arg "TARGET LUN": a disk plugged / unplugged on the host */
+/* scsi: the host's logical units on target 0 (vc/devtypes/scsi.h):
+ * LUN 0 a disk, 1 a slow disk (its I/O held back), 2 a CD, 3 free.
+ * arg "LUN": that disk plugged / unplugged on the host */
 #define VC_HOST_SCSI_PLUG "scsi-plug"
 #define VC_HOST_SCSI_UNPLUG "scsi-unplug"
-/* scsi: the CD's medium changed (ejected and inserted) */
+/* scsi: the CD's medium changed (its tray opened and closed) */
 #define VC_HOST_SCSI_MEDIUM "scsi-medium-change"
 /* gpu: arg "X Y": the pixel the host shows there, "RRGGBB" (hex) */
 #define VC_HOST_GPU_PIXEL "gpu-pixel"

@@ -15,6 +15,8 @@ extern const struct vc_suite suite_input_config, suite_input_events;
 extern const struct vc_suite suite_console_emergency, suite_console_multiport;
 extern const struct vc_suite suite_balloon_stats, suite_balloon_hinting, suite_balloon_reporting;
 extern const struct vc_suite suite_scsi_config, suite_scsi_requests, suite_scsi_events;
+extern const struct vc_suite suite_gpu_shm, suite_gpu_fence;
+extern const struct vc_suite suite_vsock_features, suite_vsock_flow;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 /* Run order: what needs config space only, then the device reset every
@@ -31,5 +33,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_console_emergency, &suite_console_multiport,
 	&suite_balloon_stats, &suite_balloon_hinting, &suite_balloon_reporting,
 	&suite_scsi_config, &suite_scsi_requests, &suite_scsi_events,
+	&suite_gpu_shm, &suite_gpu_fence,
+	&suite_vsock_features, &suite_vsock_flow,
 	&suite_probes, NULL,
 };

@@ -13,6 +13,10 @@ static const struct {
 	{ 5, 4, "VIRTIO_BALLOON_F_PAGE_POISON" }, { 5, 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
 	{ 8, 0, "VIRTIO_SCSI_F_INOUT" }, { 8, 1, "VIRTIO_SCSI_F_HOTPLUG" }, { 8, 2, "VIRTIO_SCSI_F_CHANGE" },
 	{ 8, 3, "VIRTIO_SCSI_F_T10_PI" },
+	{ 16, 0, "VIRTIO_GPU_F_VIRGL" }, { 16, 1, "VIRTIO_GPU_F_EDID" }, { 16, 2, "VIRTIO_GPU_F_RESOURCE_UUID" },
+	{ 16, 3, "VIRTIO_GPU_F_RESOURCE_BLOB" }, { 16, 4, "VIRTIO_GPU_F_CONTEXT_INIT" },
+	{ 19, 0, "VIRTIO_VSOCK_F_STREAM" }, { 19, 1, "VIRTIO_VSOCK_F_SEQPACKET" },
+	{ 19, 2, "VIRTIO_VSOCK_F_NO_IMPLIED_STREAM" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

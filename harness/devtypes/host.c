@@ -18,6 +18,8 @@ static const struct {
 	{ VC_HOST_SCSI_UNPLUG, "unplug a SCSI disk" },
 	{ VC_HOST_SCSI_MEDIUM, "change a CD's medium" },
 	{ VC_HOST_GPU_PIXEL, "read the host's view of the display" },
+	{ VC_HOST_VSOCK_LISTEN, "listen on a vsock port" },
+	{ VC_HOST_VSOCK_SEND, "send on a vsock connection" },
 };
 
 const char *vc_host_action_doing(const char *what)

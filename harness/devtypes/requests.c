@@ -89,6 +89,22 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 4, true);
 	}
+	case 19: {    /* socket: an RST on tx from the guest's CID (no flow: nothing happens) */
+		uint8_t hdr[44] = { 0 };
+		uint64_t cid = 0;
+		int rc;
+		if (drv->p->device_cfg && (rc = vc_struct_read(drv->dev, drv->p->device_cfg, 0, 4, &cid)))
+			return rc;
+		for (unsigned i = 0; i < 4; i++)
+			hdr[i] = (uint8_t)(cid >> 8 * i);        /* src_cid */
+		hdr[8] = 2;                                       /* dst_cid: the host */
+		hdr[16] = hdr[20] = 0x41, hdr[17] = hdr[21] = 0x9c; /* ports 40001 */
+		hdr[28] = 1;                                      /* type STREAM */
+		hdr[30] = 3;                                      /* op RST */
+		r->queue = 1;
+		r->what = "socket RST packet";
+		return buffer(drv, r, hdr, sizeof(hdr), false);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -70,7 +70,7 @@ static int balloon_change(struct vc_device *d, void *state, bool undo)
 static const struct qemu_part balloon = { "balloon target", balloon_serves, NULL, NULL, balloon_change, NULL };
 
 extern const struct qemu_part qemu_part_pmem, qemu_part_input, qemu_part_console, qemu_part_balloon,
-	qemu_part_scsi;
+	qemu_part_scsi, qemu_part_gpu;
 
 const struct qemu_part *const qemu_parts[] = {
 	&null_disk,
@@ -81,5 +81,6 @@ const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_console,
 	&qemu_part_balloon,
 	&qemu_part_scsi,
+	&qemu_part_gpu,
 	NULL,
 };

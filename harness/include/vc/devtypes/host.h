@@ -33,6 +33,12 @@
 /* gpu: arg "X Y": the pixel the host shows there, "RRGGBB" (hex) */
 #define VC_HOST_GPU_PIXEL "gpu-pixel"
 
+/* vsock: arg "PORT": the host listens on that port (as long as the device lives) */
+#define VC_HOST_VSOCK_LISTEN "vsock-listen"
+/* vsock: arg "PORT N": the host sends N bytes on its connection to the
+ * guest's PORT (as fast as the flow allows) */
+#define VC_HOST_VSOCK_SEND "vsock-send"
+
 /* What the action does, for a SKIP's reason ("cannot <doing>"). */
 const char *vc_host_action_doing(const char *what);
 

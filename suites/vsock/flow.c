@@ -1,0 +1,158 @@
+/* Socket device: packets and stream flows (Device Types / Socket Device /
+ * Device Operation): unknown types, tx while rx is full, credit. The host
+ * end is the host action vsock-listen/vsock-send. */
+#include <errno.h>
+#include <stdio.h>
+#include "vsock.h"
+#include "vc/devtypes/host.h"
+
+#define L_VSOCK_FLOW "Device Types / Socket Device / Device Operation / Virtqueue Flow Control"
+#define L_VSOCK_BUF "Device Types / Socket Device / Device Operation / Buffer Space Management"
+#define L_VSOCK_RXTX "Device Types / Socket Device / Device Operation / Receive and Transmit"
+
+static bool host_send(struct vc_ctx *c, unsigned n)
+{
+	char arg[32];
+
+	snprintf(arg, sizeof(arg), "%u %u", VSOCK_GUEST_PORT, n);
+	return ds_host(c, VC_HOST_VSOCK_SEND, arg, NULL, 0);
+}
+
+/* A stream flow to the host with buf_alloc: false (SKIP) when the host
+ * refuses it. */
+static bool flow(struct vc_ctx *c, struct vsock *v, unsigned rx, uint32_t buf_alloc)
+{
+	uint16_t op;
+
+	if (!vsock_open(c, v, 0, DS_F(VIRTIO_VSOCK_F_STREAM), rx) ||
+	    !vsock_connect(c, v, VIRTIO_VSOCK_TYPE_STREAM, buf_alloc, &op))
+		return false;
+	if (op != VIRTIO_VSOCK_OP_RESPONSE)
+		vc_skip(c, "the host did not accept the stream connection (answer %s)", vc_vsock_op_name(op));
+	return op == VIRTIO_VSOCK_OP_RESPONSE;
+}
+
+/* A packet of a type no spec defines is answered with RST. */
+static void unknown_type_rst(struct vc_ctx *c)
+{
+	struct vc_vsock_hdr h;
+	struct vsock v;
+	char port[16];
+
+	snprintf(port, sizeof(port), "%u", VSOCK_HOST_PORT);
+	if (!vsock_open(c, &v, 0, DS_F(VIRTIO_VSOCK_F_STREAM), 4) || !ds_host(c, VC_HOST_VSOCK_LISTEN, port, NULL, 0) ||
+	    !vsock_send(c, &v, 0x7f, VIRTIO_VSOCK_OP_REQUEST, 4096, 0))
+		return;
+	int got = vsock_recv(c, &v, c->dev->timeout_ms, &h);
+	if (got < 0)
+		return;
+	if (!got || h.op != VIRTIO_VSOCK_OP_RST) {
+		vc_fail(c, "a REQUEST of type 0x7f (undefined) was not answered with RST");
+		vc_observed(c, "%s", got ? vc_vsock_op_name(h.op) : "no packet");
+		vc_expected(c, "RST");
+	}
+}
+
+/* Two rx buffers, the host sends eight packets' worth: with rx full, a
+ * packet the driver sends on tx is still used. */
+static void tx_while_rx_full(struct vc_ctx *c)
+{
+	struct vsock v;
+	struct vc_req r;
+	uint8_t pkt[VIRTIO_VSOCK_HDR_SIZE];
+
+	if (!flow(c, &v, 1, 64 * 1024) || !host_send(c, 8 * VSOCK_PAYLOAD))
+		return;
+	ds_settle(&v.d, 100);
+	vc_vsock_hdr_encode(pkt, &(struct vc_vsock_hdr){ v.cid, VIRTIO_VSOCK_HOST_CID, VSOCK_GUEST_PORT, VSOCK_HOST_PORT,
+							 0, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 0,
+							 64 * 1024, 0 });
+	struct vc_iov iov = { pkt, NULL, sizeof(pkt), false };
+	if (!ds_send(c, &v.d, VIRTIO_VSOCK_TX, &iov, 1, &r, "CREDIT_UPDATE"))
+		return;
+	if (vc_dev_wait(&v.d, &r, c->dev->timeout_ms) == -ETIMEDOUT) {
+		vc_fail(c, "with the rx queue full and packets waiting for it, a packet on tx was not used");
+		vc_observed(c, "no used element on tx within %u ms", c->dev->timeout_ms);
+		vc_expected(c, "tx processed while rx is full");
+	}
+}
+
+/* buf_alloc 128 and no credit update: the host's RW payload stays within
+ * 128 bytes; after an update returning 128 bytes, within 256. */
+static void within_credit(struct vc_ctx *c)
+{
+	struct vc_vsock_hdr h;
+	struct vsock v;
+	int got;
+
+	if (!flow(c, &v, 16, 128) || !host_send(c, 1024))
+		return;
+	for (unsigned phase = 0; phase < 2; phase++) {
+		uint32_t limit = 128 + (phase ? 128 : 0);
+		while ((got = vsock_recv(c, &v, vc_quiet_ms(&v.d.drv, 200), &h)) == 1) {
+			if (v.rx_cnt > limit) {
+				vc_fail(c, "the device sent %u payload bytes on a flow whose receiver had %u of credit",
+					v.rx_cnt, limit);
+				vc_observed(c, "%u bytes received, buf_alloc 128, fwd_cnt %u", v.rx_cnt, phase ? 128 : 0);
+				vc_expected(c, "at most %u", limit);
+				return;
+			}
+		}
+		if (got < 0)
+			return;
+		if (!phase) {                 /* the first 128 bytes consumed: credit for 128 more */
+			uint32_t seen = v.rx_cnt;
+			v.rx_cnt = 128;
+			if (!vsock_send(c, &v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 128, 0))
+				return;
+			v.rx_cnt = seen;
+		}
+	}
+	if (!v.rx_cnt)
+		vc_note(c, "the host's data never arrived");
+}
+
+/* Every packet of the flow from the device carries buf_alloc (nonzero)
+ * and fwd_cnt (never past what the driver sent, never going back). */
+static void valid_credit(struct vc_ctx *c)
+{
+	struct vc_vsock_hdr h;
+	struct vsock v;
+	uint32_t last = 0;
+	unsigned seen = 0;
+	int got;
+
+	if (!flow(c, &v, 8, 64 * 1024) || !vsock_send(c, &v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_RW, 64 * 1024, 100) ||
+	    !vsock_send(c, &v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_CREDIT_REQUEST, 64 * 1024, 0) ||
+	    !host_send(c, 2 * VSOCK_PAYLOAD))
+		return;
+	while ((got = vsock_recv(c, &v, vc_quiet_ms(&v.d.drv, 200), &h)) == 1) {
+		seen++;
+		if (!h.buf_alloc || h.fwd_cnt > v.tx_cnt || h.fwd_cnt < last) {
+			vc_fail(c, "a %s packet of the flow carries buf_alloc %u, fwd_cnt %u", vc_vsock_op_name(h.op),
+				h.buf_alloc, h.fwd_cnt);
+			vc_observed(c, "buf_alloc %u, fwd_cnt %u (before: %u); the driver sent %u bytes", h.buf_alloc,
+				    h.fwd_cnt, last, v.tx_cnt);
+			vc_expected(c, "buf_alloc > 0, fwd_cnt between %u and %u", last, v.tx_cnt);
+			return;
+		}
+		last = h.fwd_cnt;
+	}
+	if (got == 0 && !seen)
+		vc_skip(c, "the device sent no packet on the flow after the connection: nothing to check");
+}
+
+static const struct vc_clause clauses[] = {
+	{ "vsock.rxtx.unknown-type-rst", L_VSOCK_RXTX, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
+	  "VSOCK-RXTX-DEV-2", "A packet of an unknown type is answered with RST.", NULL, unknown_type_rst, 0, 3 },
+	{ "vsock.flow.tx-while-rx-full", L_VSOCK_FLOW, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
+	  "VSOCK-FLOW-DEV-1", "With the rx queue full and packets waiting for it, the tx queue is still "
+	  "processed.", NULL, tx_while_rx_full, 0, 3 },
+	{ "vsock.credit.within-free-space", L_VSOCK_BUF, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
+	  "VSOCK-BUFSPACE-DEV-1", "RW payload to the driver stays within buf_alloc - (sent - fwd_cnt): 128 bytes, "
+	  "256 after a credit update.", NULL, within_credit, 0, 3 },
+	{ "vsock.credit.valid-fields", L_VSOCK_BUF, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
+	  "VSOCK-BUFSPACE-DEV-2", "Every packet of a stream flow from the device carries a nonzero buf_alloc and a "
+	  "fwd_cnt within what the driver sent, never going back.", NULL, valid_credit, 0, 3 },
+};
+VC_DEVICE_SUITE(suite_vsock_flow, clauses, VIRTIO_ID_VSOCK);

@@ -8,7 +8,8 @@
 #include "vc/device.h"
 
 const struct vc_backend *const vc_backends[] = {
-	&vc_backend_sim, &vc_backend_dump, &vc_backend_sysfs, &vc_backend_qemu, &vc_backend_vfio, NULL,
+	&vc_backend_sim, &vc_backend_dump, &vc_backend_sysfs, &vc_backend_qemu, &vc_backend_vfio,
+	&vc_backend_vhost_user, NULL,
 };
 
 struct vc_device *vc_device_new(const struct vc_backend_ops *ops, const char *backend,

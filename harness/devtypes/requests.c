@@ -105,6 +105,19 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		r->what = "socket RST packet";
 		return buffer(drv, r, hdr, sizeof(hdr), false);
 	}
+	case 26: {    /* file system: FUSE_GETATTR of the root on requestq 0 (queue 1; 0 is hiprio).
+		       * Without FUSE_INIT the answer is the 16-byte out header
+		       * with an error; after it, the attributes (104 bytes more). */
+		uint8_t in[40 + 16] = { 40 + 16, 0, 0, 0, 3 };    /* len, opcode FUSE_GETATTR */
+		int rc;
+		in[8] = 1;                                        /* unique 1 */
+		in[16] = 1;                                       /* nodeid 1: the root */
+		r->queue = 1;
+		r->what = "FUSE getattr";
+		if ((rc = buffer(drv, r, in, sizeof(in), false)))
+			return rc;
+		return buffer(drv, r, NULL, 16 + 104, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -131,6 +131,7 @@ static void identity(FILE *out, const struct vc_device_report *dr)
 	item(out, "Device", dev ? dev->spec : "(not opened)");
 	item(out, "Backend", dev ? dev->backend : NULL);
 	item(out, "Location", dev ? dev->location : NULL);
+	item(out, "Implementation", dev ? dev->implementation : NULL);
 	if (p) {
 		const char *type = vc_virtio_type_name(p->virtio_type);
 

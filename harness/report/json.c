@@ -76,6 +76,8 @@ static void device(FILE *out, const struct vc_device_report *dr)
 	opt_string(out, dev ? dev->backend : NULL);
 	fputs(",\n      \"location\": ", out);
 	opt_string(out, dev ? dev->location : NULL);
+	fputs(",\n      \"implementation\": ", out);
+	opt_string(out, dev ? dev->implementation : NULL);
 	fputs(",\n      \"note\": ", out);
 	opt_string(out, dev ? dev->note : NULL);
 	/* the device stopped working: during which clause, what was seen */

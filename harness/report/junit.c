@@ -132,6 +132,7 @@ int vc_report_junit(const struct vc_report *r, FILE *out)
 		if (dev) {
 			property(out, "backend", dev->backend);
 			property(out, "location", dev->location);
+			property(out, "implementation", dev->implementation);
 			property(out, "note", dev->note);
 		}
 		if (p) {

@@ -75,6 +75,11 @@ static void header(const struct pen *p, const struct vc_device_report *dr)
 	} else {
 		fputs("  identity: not probed\n", out);
 	}
+	if (dev && dev->implementation[0]) {
+		fputs("  implementation: ", out);
+		put(out, dev->implementation, "        ");
+		fputc('\n', out);
+	}
 	if (dev && dev->note[0]) {
 		fputs("  note: ", out);
 		put(out, dev->note, "        ");

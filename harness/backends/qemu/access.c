@@ -271,8 +271,11 @@ int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 
 int qemu_settle(struct vc_device *d)
 {
+	struct qemu_priv *p = d->priv;
 	int rc;
 
+	if (p->out_of_process)      /* its work is done elsewhere, on its own time */
+		return qemu_parts_alive(d, true) ?: -ENOTSUP;
 	for (unsigned i = 0; i < SETTLE_ITERATIONS; i++)
 		if ((rc = qt_cmdf(d, NULL, "readb 0x%llx", MBOX_BASE)))
 			return rc;

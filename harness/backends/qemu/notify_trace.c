@@ -7,7 +7,9 @@
  * "virtio_queue_notify vdev P n N vq P" when it reaches queue N. With
  * ioeventfd the write bypasses the proxy: only the queue line comes (from
  * the event loop, coalesced, and once more when DRIVER_OK starts
- * ioeventfd); such a notification is reported with width 0. */
+ * ioeventfd); such a notification is reported with width 0. A device served
+ * out of process (vhost-user) gets its doorbells through an eventfd QEMU
+ * never reads: nothing of them reaches QEMU's trace. */
 int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned max)
 {
 	struct qemu_priv *p = d->priv;
@@ -16,7 +18,7 @@ int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned ma
 	bool write_open = false;      /* the last entry is a write awaiting its queue */
 	ssize_t len;
 
-	if (p->notify_fd < 0)
+	if (p->notify_fd < 0 || p->out_of_process)
 		return -ENOTSUP;
 	if (p->dead)
 		return -EIO;

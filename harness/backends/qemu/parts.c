@@ -2,6 +2,7 @@
  * harness puts behind a device model when the user's device line names
  * none. A device line that names its own back end (drive=, netdev=) keeps it. */
 #include "qemu_priv.h"
+#include "vhost_user.h"
 
 /* virtio-blk: a 1 MiB null disk that reads zeroes (without read-zeroes
  * null-co leaves read buffers untouched, yet the device reports them
@@ -82,5 +83,7 @@ const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_balloon,
 	&qemu_part_scsi,
 	&qemu_part_gpu,
+	&qemu_part_shared_ram,
+	&qemu_part_vhost_user,
 	NULL,
 };

@@ -40,7 +40,7 @@ void qemu_remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static void live_add(pid_t pid, const char *dir)
+void qemu_live_add(pid_t pid, const char *dir)
 {
 	for (int i = 0; i < MAX_LIVE; i++) {
 		if (live[i].pid == 0) {
@@ -233,7 +233,7 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
 		fprintf(stderr, "%s: exec failed: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
-	live_add(pid, dir);
+	qemu_live_add(pid, dir);
 	*pidp = pid;
 
 	int64_t deadline = qemu_now_ms() + START_TIMEOUT_MS;

@@ -156,6 +156,107 @@ int qemu_devprop(struct qemu_launch *l, const char *fmt, ...)
 	return 0;
 }
 
+bool qemu_harness_key(const char *key, size_t len)
+{
+	for (const struct qemu_part *const *pt = qemu_parts; *pt; pt++)
+		for (const char *const *k = (*pt)->keys; k && *k; k++)
+			if (strlen(*k) == len && strncmp(*k, key, len) == 0)
+				return true;
+	return false;
+}
+
+/* The user's properties less the harness's own (qemu_part keys), for the
+ * -device line. */
+static void device_props(const char *props, char *out, size_t len)
+{
+	size_t o = 0;
+
+	out[0] = 0;
+	for (const char *s = props; s && *s;) {
+		const char *c = s;
+		while ((c = strchr(c, ',')) && c[1] == ',')
+			c += 2;
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		size_t k = strcspn(s, "=");
+		if (!qemu_harness_key(s, k < n ? k : n) && o + n + 2 < len) {
+			if (o)
+				out[o++] = ',';
+			memcpy(out + o, s, n);
+			out[o += n] = 0;
+		}
+		s = c ? c + 1 : NULL;
+	}
+}
+
+int qemu_parts_alive(struct vc_device *d, bool force)
+{
+	struct qemu_priv *p = d->priv;
+	char why[240];
+
+	if (p->dead)
+		return -EIO;
+	int64_t now = qemu_now_ms();
+	if (!force && now - p->alive_checked < QEMU_ALIVE_MS)
+		return 0;
+	p->alive_checked = now;
+	for (unsigned i = 0; i < p->nparts; i++) {
+		if (p->part[i]->alive && !p->part[i]->alive(d, p->part_state[i], why, sizeof(why))) {
+			qemu_mark_backend_dead(d, why);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+void qemu_implementation_add(struct vc_device *d, const char *fmt, ...)
+{
+	size_t used = strlen(d->implementation);
+	va_list ap;
+
+	if (used && used + 2 < sizeof(d->implementation)) {
+		memcpy(d->implementation + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(d->implementation + used, sizeof(d->implementation) - used, fmt, ap);
+	va_end(ap);
+}
+
+/* QEMU's own version, from QMP query-version:
+ * {"return": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "..."}} */
+static void qemu_version(struct vc_device *d)
+{
+	char ret[512], pkg[160] = "";
+	int major = -1, minor = -1, micro = -1;
+	const char *at;
+
+	if (qemu_qmp_query(d, "{\"execute\": \"query-version\"}", ret, sizeof(ret)))
+		return;
+	if ((at = strstr(ret, "\"major\":")))
+		major = atoi(at + 8);
+	if ((at = strstr(ret, "\"minor\":")))
+		minor = atoi(at + 8);
+	if ((at = strstr(ret, "\"micro\":")))
+		micro = atoi(at + 8);
+	if ((at = strstr(ret, "\"package\": \"")))
+		snprintf(pkg, sizeof(pkg), "%.*s", (int)strcspn(at + 12, "\""), at + 12);
+	if (major >= 0 && minor >= 0 && micro >= 0)
+		qemu_implementation_add(d, "QEMU %d.%d.%d%s%s%s", major, minor, micro, pkg[0] ? " (" : "",
+					pkg, pkg[0] ? ")" : "");
+}
+
+/* Models with no legacy interface at all, hence no disable-legacy property. */
+static bool modern_only(const char *name)
+{
+	static const char *const models[] = { "vhost-user-fs-pci", "vhost-user-gpio-pci", "vhost-user-i2c-pci",
+					       "vhost-user-rng-pci", NULL };
+
+	for (const char *const *m = models; *m; m++)
+		if (strcmp(name, *m) == 0)
+			return true;
+	return false;
+}
+
 static void cmdline_free(struct qemu_cmdline *cl)
 {
 	for (unsigned i = 0; i < cl->nowned; i++)
@@ -163,10 +264,12 @@ static void cmdline_free(struct qemu_cmdline *cl)
 	free(cl->split);
 }
 
-static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
+/* Open QEMU's model as the device of backend `backend` ("qemu", or a
+ * backend built on this one: "vhost-user"). */
+int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, char *err, size_t errlen)
 {
 	const char *qemu_name = getenv("VC_QEMU");
-	char bin[PATH_MAX], devline[640], name[128], addrbuf[32], busbuf[64];
+	char bin[PATH_MAX], devline[640], name[128], addrbuf[32], busbuf[64], ownprops[512];
 	char hltpath[192], sockpath[192], qmppath[192], qmp_arg[240];
 	const char *props;
 	struct qemu_cmdline cl = { .argc = 0 };
@@ -218,8 +321,9 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	}
 	/* virtio devices only, and not the (non-)transitional types, which lack it */
 	bool legacy_prop = (strncmp(name, "virtio-", 7) == 0 || strncmp(name, "vhost-", 6) == 0) &&
-			   !ends_with(name, "-transitional");
-	int n = snprintf(devline, sizeof(devline), "%s%s%s%s%s", name, *props ? "," : "", props,
+			   !ends_with(name, "-transitional") && !modern_only(name);
+	device_props(props, ownprops, sizeof(ownprops));
+	int n = snprintf(devline, sizeof(devline), "%s%s%s%s%s", name, *ownprops ? "," : "", ownprops,
 			 legacy_prop && !qemu_has_prop(props, "disable-legacy") ? ",disable-legacy=on" : "",
 			 qemu_has_prop(props, "addr") ? "" : ",addr=0x4");
 	if (n < 0 || (size_t)n >= sizeof(devline)) {
@@ -228,7 +332,7 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	}
 
 	qemu_install_hooks();
-	d = vc_device_new(&qemu_ops, "qemu", arg);
+	d = vc_device_new(&qemu_ops, backend, arg);
 	p = calloc(1, sizeof(*p));
 	if (!d || !p) {
 		rc = -ENOMEM;
@@ -385,9 +489,11 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 		snprintf(err, errlen, "qemu: %s", d->note);
 		goto fail;
 	}
+	qemu_version(d);
 	for (unsigned i = 0; i < p->nparts; i++)
 		if (p->part[i]->started && (rc = p->part[i]->started(d, p->part_state[i], err, errlen)))
 			goto fail;
+	p->alive_checked = qemu_now_ms();
 	uint32_t id;
 	if ((rc = qemu_cfg_rd(d, p->bdf, 0, 4, &id))) {
 		snprintf(err, errlen, "qemu: config read failed (%s)", strerror(-rc));
@@ -433,6 +539,13 @@ fail:
 		rc = qemu_refusal_rc(line);
 		snprintf(err, errlen, "QEMU exited at start-up: %s", line[0] ? line : "(no message)");
 	}
+	for (unsigned i = 0; p && i < p->nparts; i++) {
+		int why = p->part[i]->failed ? p->part[i]->failed(d, p->part_state[i], err, errlen) : 0;
+		if (why) {
+			rc = why;
+			break;
+		}
+	}
 	if (lsock >= 0)
 		close(lsock);
 	if (qmp_lsock >= 0)
@@ -446,6 +559,11 @@ fail:
 		free(p);
 	}
 	return rc;
+}
+
+static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
+{
+	return qemu_open_as("qemu", arg, out, err, errlen);
 }
 
 const struct vc_backend vc_backend_qemu = { "qemu", "qemu:DEVICE[,props]", qemu_open };

@@ -83,6 +83,9 @@ struct qemu_priv {
 	int qmp;                    /* QMP connection */
 	bool qmp_ready;             /* greeting read, capabilities negotiated */
 	unsigned changes;           /* host-side changes made so far: each undoes the one before */
+	bool out_of_process;        /* a part serves the device from another process (vhost-user):
+				     * QEMU's main loop going idle says nothing of it (no settle) */
+	int64_t alive_checked;      /* when the parts' alive hooks last ran (ms) */
 	char qmp_buf[8192];
 	size_t qmp_len;
 };
@@ -125,7 +128,26 @@ struct qemu_part {
 	/* A host-side action (vc_backend_ops.host, vc/devtypes/host.h): 0,
 	 * -ENOTSUP for one the part does not make. NULL: none. */
 	int (*host)(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen);
+	/* Device properties that are the harness's, not QEMU's: left out of
+	 * the -device line (NULL-terminated; NULL: none). */
+	const char *const *keys;
+	/* Is what the part serves still there (a backend process, its
+	 * connection)? false with why: the device is dead from then on. Asked
+	 * at most every QEMU_ALIVE_MS while the harness waits. NULL: always. */
+	bool (*alive)(struct vc_device *d, void *state, char *why, size_t len);
+	/* The device could not be opened: err has QEMU's reason; a part that
+	 * knows better (the socket was not a vhost-user backend) rewrites it
+	 * and returns the errno to report. 0: leave it. */
+	int (*failed)(struct vc_device *d, void *state, char *err, size_t errlen);
 };
+#define QEMU_ALIVE_MS 200
+/* Is key one of a part's harness-owned device properties? */
+bool qemu_harness_key(const char *key, size_t len);
+/* Ask the parts' alive hooks now (rate-limited unless force); a part gone
+ * marks the device dead. 0 or -EIO. */
+int qemu_parts_alive(struct vc_device *d, bool force);
+/* What implements the device, for reports: appended to d->implementation. */
+void qemu_implementation_add(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern const struct qemu_part *const qemu_parts[];
 
 /* One more QEMU argument, formatted, owned by the command line. */
@@ -139,6 +161,7 @@ bool qemu_model_is(const char *model, const char *name);
 
 /* process.c: QEMU the process: found, started, never outliving the harness */
 void qemu_remove_dir(const char *dir);
+void qemu_live_add(pid_t pid, const char *dir);   /* killed at exit, on SIGINT/SIGTERM */
 void qemu_live_forget_dir(pid_t pid);
 void qemu_live_del(pid_t pid);
 void qemu_kill(pid_t pid);
@@ -155,6 +178,9 @@ int64_t qemu_now_ms(void);
 size_t qemu_b64_encode(const uint8_t *in, size_t len, char *out);
 int qemu_b64_decode(const char *in, uint8_t *out, size_t len);
 void qemu_mark_dead(struct vc_device *d, const char *why);
+/* QEMU still runs but what serves the device (a vhost-user backend) is
+ * gone: dead as for a lost QEMU, with the part's one line as the note. */
+void qemu_mark_backend_dead(struct vc_device *d, const char *line);
 void qemu_enqueue_irq(struct qemu_priv *p, int vector);
 int qemu_drain_async(struct vc_device *d, int wait_ms);
 bool qt_width_valid(unsigned width, unsigned max);
@@ -197,5 +223,6 @@ int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out,
 int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
 
 extern const struct vc_backend_ops qemu_ops;
+int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, char *err, size_t errlen);
 
 #endif

@@ -105,6 +105,18 @@ void qemu_mark_dead(struct vc_device *d, const char *why)
 		fprintf(stderr, "virtio-conform: %s\n", d->note);
 }
 
+void qemu_mark_backend_dead(struct vc_device *d, const char *line)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (p->dead)
+		return;
+	p->dead = true;
+	snprintf(d->note, sizeof(d->note), "%s: later operations fail", line);
+	if (!p->opening)
+		fprintf(stderr, "virtio-conform: %s\n", d->note);
+}
+
 void qemu_enqueue_irq(struct qemu_priv *p, int vector)
 {
 	if (p->npending < MAX_PENDING)
@@ -224,7 +236,7 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 	size_t len = strlen(cmd);
 	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
 
-	if (p->dead)
+	if (p->dead || (p->out_of_process && qemu_parts_alive(d, false)))
 		return -EIO;
 	if (reply)
 		*reply = okempty;

@@ -97,6 +97,8 @@ struct vc_device {
 	char gone_during[96];
 	unsigned resets_lost;       /* resets that did not complete (vc_reset), and the */
 	uint8_t lost_status;        /* device_status the last one left */
+	char implementation[256];   /* what implements the device and its version, as far as known
+				     * ("QEMU 7.2.22 (Debian ...); vhost-user backend ...") */
 	unsigned timeout_ms;        /* bound for any single backend wait */
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
 	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
@@ -134,7 +136,7 @@ struct vc_backend {
 	int (*open)(const char *arg, struct vc_device **out, char *err, size_t errlen);
 };
 extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu,
-	vc_backend_vfio;
+	vc_backend_vfio, vc_backend_vhost_user;
 extern const struct vc_backend *const vc_backends[];
 
 /* The backend's host action (see vc_backend_ops.host); out gets "" first. */

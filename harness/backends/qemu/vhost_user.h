@@ -1,0 +1,36 @@
+/* vhost-user behind QEMU's device models: the shared guest memory, the
+ * socket, and the backends the harness starts itself (vhost_daemon.c). */
+#ifndef VC_QEMU_VHOST_USER_H
+#define VC_QEMU_VHOST_USER_H
+
+#include <dirent.h>
+#include "qemu_priv.h"
+
+/* The device properties that are the harness's: the backend's socket, or
+ * the name of a backend the harness starts. */
+#define VU_KEY_SOCKET "vhost-user"
+#define VU_KEY_DAEMON "vhost-user-daemon"
+
+struct vhost_daemon;
+
+/* Start the named backend (qemu-storage-daemon, dpdk-testpmd, virtiofsd)
+ * in a private directory and wait until its socket listens. props: the
+ * device line's properties (a backend may read its own settings there). */
+int vhost_daemon_start(const char *name, const char *props, struct vhost_daemon **out, char *err, size_t errlen);
+bool vhost_daemon_known(const char *name);
+const char *vhost_daemon_socket(const struct vhost_daemon *v);
+const char *vhost_daemon_version(const struct vhost_daemon *v);
+long vhost_daemon_pid(const struct vhost_daemon *v);
+/* Still running? If not, why: "NAME (pid N) was killed by signal 11: ...". */
+bool vhost_daemon_alive(struct vhost_daemon *v, char *why, size_t len);
+/* Its last line that says something went wrong (else its last line). */
+void vhost_daemon_last_words(struct vhost_daemon *v, char *out, size_t len);
+/* SIGTERM, then SIGKILL; reaped; its directory removed. NULL: nothing. */
+void vhost_daemon_stop(struct vhost_daemon *v);
+
+/* Does a unix socket listen at path (this network namespace's /proc/net/unix)? */
+bool vhost_socket_listening(const char *path);
+
+extern const struct qemu_part qemu_part_shared_ram, qemu_part_vhost_user;
+
+#endif

@@ -1,0 +1,27 @@
+"""The second QEMU (tools/qemu10 build): the suite's notification clauses on
+its virtio-net and virtio-blk, split and packed. Run by `tools/qemu10 test`
+when the cached build exists (VC_QEMU10 names the binary)."""
+import os
+
+import pytest
+
+from conftest import run
+
+QEMU10 = os.environ.get("VC_QEMU10")
+pytestmark = pytest.mark.skipif(not QEMU10, reason="no QEMU 10 build (tools/qemu10 build; tools/qemu10 test)")
+
+
+@pytest.mark.parametrize("model", ["virtio-net-pci", "virtio-net-pci,packed=on", "virtio-blk-pci",
+                                   "virtio-blk-pci,packed=on"])
+def test_notification_clauses(model):
+    env = dict(os.environ, VC_QEMU=QEMU10)
+    r = run("run", "--device", f"qemu:{model}", "--clause", "pci.notify.*", "--format", "json", env=env)
+    dev = r.json()["devices"][0]
+    assert "QEMU 10." in dev["implementation"], dev["implementation"]
+    results = {x["id"]: x for x in dev["results"]}
+    errors = {i: x["message"] for i, x in results.items() if x["status"] == "ERROR"}
+    assert not errors, errors
+    # the harness's own doorbells are checked on any device
+    for i, x in results.items():
+        if i.startswith("pci.notify.driver."):
+            assert x["status"] in ("PASS", "SKIP"), x

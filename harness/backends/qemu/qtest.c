@@ -113,6 +113,7 @@ void qemu_mark_backend_dead(struct vc_device *d, const char *line)
 		return;
 	p->dead = true;
 	snprintf(d->note, sizeof(d->note), "%s: later operations fail", line);
+	snprintf(d->gone, sizeof(d->gone), "%s", line);
 	if (!p->opening)
 		fprintf(stderr, "virtio-conform: %s\n", d->note);
 }

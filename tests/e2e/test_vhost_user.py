@@ -79,7 +79,7 @@ def test_backend_runs_default_suite(spec, expect, kills, timeout, artifacts):
             # the first clause that could not run: the device had gone during
             # it or just before it (after the clause before had its verdict)
             for k, x in enumerate(results):
-                if x["status"] in ("ERROR", "BLOCKED"):
+                if x["status"] in ("ERROR", "BLOCKED") or x["message"].startswith("the device stopped working"):
                     first_dead = k
                     break
         for x in results[:first_dead]:
@@ -230,5 +230,5 @@ def test_backend_killed_mid_run():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    gone = [l for l in err.splitlines() if "vhost-user backend" in l]
+    gone = [l for l in err.splitlines() if "qemu-storage-daemon" in l]
     assert len(gone) == 1 and "killed by signal 9" in gone[0], err

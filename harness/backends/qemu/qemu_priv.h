@@ -42,7 +42,7 @@
 #define IO_END          0x10000u
 #define MCH_PCIEXBAR    0x60
 #define DEFAULT_SLOT    4
-#define START_TIMEOUT_MS 5000
+#define START_TIMEOUT_MS 20000                /* QEMU connecting back: long, a loaded host is slow */
 #define B64_CHUNK       (32u * 1024u)       /* QEMU rescans its input per 1 KiB read: keep lines short */
 #define MAX_PENDING     64
 #define SPIN_NS         50000               /* how long fill() polls awake before it sleeps */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include "vc/device.h"
 #include "vc_libpci.h"
 
@@ -210,6 +211,24 @@ static const struct vc_backend_ops sysfs_ops = {
 	.close = sysfs_close,
 };
 
+/* What implements the device, as far as this host can say: the device
+ * itself and the Linux driver bound to it (read from sysfs). */
+static void driver_of(const char *bdf, char *out, size_t len)
+{
+	char link[256], target[256];
+	struct utsname u;
+
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", bdf);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	const char *drv = "no driver";
+	if (n > 0) {
+		target[n] = 0;
+		drv = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	}
+	snprintf(out, len, "the device at %.20s (bound to %.32s on Linux %.64s)", bdf, drv,
+		 uname(&u) == 0 ? u.release : "?");
+}
+
 static int sysfs_open(const char *arg, struct vc_device **out, char *err, size_t errlen)
 {
 	int dom, bus, dev, fn, known;
@@ -278,6 +297,7 @@ static int sysfs_open(const char *arg, struct vc_device **out, char *err, size_t
 	}
 	vc_libpci_name(a, p, name, sizeof(name));
 	snprintf(d->location, sizeof(d->location), "%s %s", bdf, name);
+	driver_of(bdf, d->implementation, sizeof(d->implementation));
 	if (size == 64)
 		snprintf(d->note, sizeof(d->note), "sysfs gave only the first 64 bytes of config space "
 			 "(Linux shows the rest to root only): run as root to see the capabilities");

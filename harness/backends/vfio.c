@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <linux/vfio.h>
@@ -1196,6 +1197,12 @@ static int vfio_open(const char *arg, struct vc_device **out, char *err, size_t 
 	if (p->intx_on || p->msix_count)
 		d->abilities |= VC_IRQ;
 	memcpy(d->location, bdf, strlen(bdf) + 1);     /* bdf: at most 20 characters */
+	/* what a certificate must name: the device is the vendor's; the kernel
+	 * whose vfio-pci the harness drove it through is this machine's */
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(d->implementation, sizeof(d->implementation), "the device at %s, driven through vfio-pci "
+			 "of Linux %.64s", bdf, u.release);
 	if (debug_on())
 		debug_dump(d);
 	if (p->noiommu)

@@ -113,6 +113,8 @@ def test_vfio_agrees_with_qemu(guest, model):
     v = _vfio_run(guest, model)
     vdev, vres = _statuses(json.loads(pathlib.Path(v["report"]).read_text()))
     assert vdev["backend"] == "vfio"
+    # the report names the guest kernel it drove the device through
+    assert guest["guest"]["kernel"] in (vdev.get("implementation") or ""), vdev.get("implementation")
     out = RESULTS / f"qemu-{model}.json"
     out.unlink(missing_ok=True)
     q = run("run", "--device", f"qemu:{model},{PROPS}", "--format", "json", "--output", out, timeout=300)

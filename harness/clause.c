@@ -200,18 +200,26 @@ bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint6
 	return access_ok(c, vc_common_write(c->dev, c->probe, field, width, val), "common config write", field);
 }
 
-bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val)
+bool vc_ctx_struct_reachable(struct vc_ctx *c, const struct vc_vcap *cap)
 {
-	int rc = vc_struct_read(c->dev, cap, off, width, val);
 	uint64_t size = cap->bar < VC_NUM_BARS ? c->dev->bar[cap->bar].size : 0;
 
 	/* A structure the device placed outside its BAR cannot be read: that is
 	 * pci.caps.structure-in-bar's verdict, not this clause's. */
-	if (rc == -ERANGE && vc_has(c->dev, VC_BAR_SIZES) && (cap->offset > size || cap->length > size - cap->offset)) {
+	if (vc_has(c->dev, VC_BAR_SIZES) && (cap->offset > size || cap->length > size - cap->offset)) {
 		vc_skip(c, "the %s structure lies outside BAR %u (pci.caps.structure-in-bar reports it)",
 			vc_cfg_type_name(cap->cfg_type), cap->bar);
 		return false;
 	}
+	return true;
+}
+
+bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val)
+{
+	int rc = vc_struct_read(c->dev, cap, off, width, val);
+
+	if (rc == -ERANGE && !vc_ctx_struct_reachable(c, cap))
+		return false;
 	return access_ok(c, rc, "BAR read", cap->offset + off);
 }
 
@@ -382,7 +390,7 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	struct vc_ctx c = { .dev = d, .probe = p, .r = r, .trace = trace };
 	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
 	const char *unmet;
-	uint64_t t0 = now_us(), trips0 = d->round_trips;
+	uint64_t t0 = now_us(), trips0 = d->round_trips, batches0 = d->batches;
 	bool was_gone = d->gone[0];
 	unsigned resets_lost = d->resets_lost;
 
@@ -441,4 +449,5 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	}
 	r->duration_us = now_us() - t0;
 	r->round_trips = d->round_trips - trips0;
+	r->batches = d->batches - batches0;
 }

@@ -143,3 +143,48 @@ int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width
 		return rc;
 	return d->ops->bar_write(d, bar, off, width, val);
 }
+
+static int access_ok(const struct vc_device *d, const struct vc_access *a)
+{
+	if (a->cfg) {
+		if (a->write && (!(d->abilities & VC_CFG_WRITE) || !d->ops->cfg_write))
+			return -EPERM;
+		return !width_ok(a->width, 4) || a->off % a->width || a->off + a->width > d->cfg_size ? -ERANGE : 0;
+	}
+	if (!(d->abilities & (a->write ? VC_BAR_WRITE : VC_BAR_READ)) ||
+	    (a->write ? !d->ops->bar_write : !d->ops->bar_read))
+		return -EPERM;
+	return bar_access_ok(d, a->bar, a->off, a->width);
+}
+
+static int access_one(struct vc_device *d, struct vc_access *a)
+{
+	uint32_t v;
+	int rc;
+
+	if (!a->cfg)
+		return a->write ? vc_bar_write(d, a->bar, a->off, a->width, a->val)
+				: vc_bar_read(d, a->bar, a->off, a->width, &a->val);
+	if (a->write)
+		return vc_cfg_write(d, (uint16_t)a->off, a->width, (uint32_t)a->val);
+	if (!(rc = vc_cfg_read(d, (uint16_t)a->off, a->width, &v)))
+		a->val = v;
+	return rc;
+}
+
+int vc_batch(struct vc_device *d, struct vc_access *a, unsigned n)
+{
+	int rc;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((rc = access_ok(d, &a[i])))
+			return rc;
+	if (cancelled)
+		return -ECANCELED;
+	if (d->ops->batch)
+		return d->ops->batch(d, a, n);
+	for (unsigned i = 0; i < n; i++)
+		if ((rc = access_one(d, &a[i])))
+			return rc;
+	return 0;
+}

@@ -110,17 +110,16 @@ int vc_negotiate(struct vc_driver *drv, const uint32_t want[VC_FEATURE_WORDS])
 
 	if ((rc = vc_status_add(drv, VIRTIO_STATUS_ACKNOWLEDGE)) || (rc = vc_status_add(drv, VIRTIO_STATUS_DRIVER)))
 		return rc;
+	uint32_t offered[VC_FEATURE_WORDS];
+	if ((rc = vc_read_device_features(drv->dev, drv->p, offered)))
+		return rc;
 	for (unsigned w = 0; w < VC_FEATURE_WORDS; w++) {
-		uint64_t offered;
-		if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_feature_select, 4, w)) ||
-		    (rc = vc_common_read(drv->dev, drv->p, COMMON_device_feature, 4, &offered)))
-			return rc;
 		/* Platform features are always accepted when offered: the harness's
 		 * DMA addresses are what the platform's bus sees (an IOMMU's IOVAs
 		 * through VFIO), and QEMU refuses FEATURES_OK without
 		 * ACCESS_PLATFORM on iommu_platform=on devices. */
 		uint32_t platform = w == 1 ? 1u << (VIRTIO_F_ACCESS_PLATFORM - 32) | 1u << (VIRTIO_F_ORDER_PLATFORM - 32) : 0;
-		drv->features[w] = (want[w] | platform) & (uint32_t)offered;
+		drv->features[w] = (want[w] | platform) & offered[w];
 		if ((rc = vc_common_write(drv->dev, drv->p, COMMON_driver_feature_select, 4, w)) ||
 		    (rc = vc_common_write(drv->dev, drv->p, COMMON_driver_feature, 4, drv->features[w])))
 			return rc;

@@ -146,16 +146,26 @@ void vc_probe_parse(struct vc_probe *p)
 int vc_probe_device(struct vc_device *d, struct vc_probe *p, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	p->cfg_size = d->cfg_size > PCI_EXT_CFG_SPACE ? PCI_EXT_CFG_SPACE : d->cfg_size;
-	for (unsigned off = 0; off < p->cfg_size; off += 4) {
-		uint32_t v;
-		int rc = vc_cfg_read(d, (uint16_t)off, 4, &v);
+	static struct vc_access a[PCI_EXT_CFG_SPACE / 4];     /* one batch: no read depends on another */
 
-		if (rc) {
-			snprintf(err, errlen, "cannot read config space of %s at 0x%x: %s",
-				 d->spec, off, strerror(-rc));
-			return rc;
+	p->cfg_size = d->cfg_size > PCI_EXT_CFG_SPACE ? PCI_EXT_CFG_SPACE : d->cfg_size;
+	for (unsigned off = 0; off < p->cfg_size; off += 4)
+		a[off / 4] = (struct vc_access){ .width = 4, .off = off, .cfg = true };
+	if (vc_batch(d, a, p->cfg_size / 4)) {
+		/* read again one by one to say where it fails */
+		for (unsigned off = 0; off < p->cfg_size; off += 4) {
+			uint32_t v;
+			int rc = vc_cfg_read(d, (uint16_t)off, 4, &v);
+			if (rc) {
+				snprintf(err, errlen, "cannot read config space of %s at 0x%x: %s",
+					 d->spec, off, strerror(-rc));
+				return rc;
+			}
+			a[off / 4].val = v;
 		}
+	}
+	for (unsigned off = 0; off < p->cfg_size; off += 4) {
+		uint32_t v = (uint32_t)a[off / 4].val;
 		memcpy(p->cfg + off, &(uint8_t[4]){ v, v >> 8, v >> 16, v >> 24 }, 4);
 	}
 	vc_probe_parse(p);
@@ -220,17 +230,35 @@ int vc_common_write(struct vc_device *d, const struct vc_probe *p, unsigned fiel
 	return vc_struct_write(d, p->common, field, width, val);
 }
 
+/* A feature window pair (select, then the 32 bits it shows) per word, in one
+ * batch: a write and the read after it are in order, and no access needs a
+ * value read before it. */
+static int read_feature_words(struct vc_device *d, const struct vc_probe *p, unsigned select, unsigned field,
+			      uint32_t words[VC_FEATURE_WORDS])
+{
+	const struct vc_vcap *c = p->common;
+	struct vc_access a[2 * VC_FEATURE_WORDS];
+	int rc;
+
+	if (!c)
+		return -ENOENT;
+	for (unsigned w = 0; w < VC_FEATURE_WORDS; w++) {
+		a[2 * w] = (struct vc_access){ c->bar, 4, c->offset + select, w, true };
+		a[2 * w + 1] = (struct vc_access){ c->bar, 4, c->offset + field, 0, false };
+	}
+	if ((rc = vc_batch(d, a, 2 * VC_FEATURE_WORDS)))
+		return rc;
+	for (unsigned w = 0; w < VC_FEATURE_WORDS; w++)
+		words[w] = (uint32_t)a[2 * w + 1].val;
+	return 0;
+}
+
 int vc_read_device_features(struct vc_device *d, const struct vc_probe *p, uint32_t words[VC_FEATURE_WORDS])
 {
-	for (unsigned w = 0; w < VC_FEATURE_WORDS; w++) {
-		uint64_t v;
-		int rc = vc_common_write(d, p, COMMON_device_feature_select, 4, w);
+	return read_feature_words(d, p, COMMON_device_feature_select, COMMON_device_feature, words);
+}
 
-		if (!rc)
-			rc = vc_common_read(d, p, COMMON_device_feature, 4, &v);
-		if (rc)
-			return rc;
-		words[w] = (uint32_t)v;
-	}
-	return 0;
+int vc_read_driver_features(struct vc_device *d, const struct vc_probe *p, uint32_t words[VC_FEATURE_WORDS])
+{
+	return read_feature_words(d, p, COMMON_driver_feature_select, COMMON_driver_feature, words);
 }

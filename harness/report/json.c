@@ -61,8 +61,8 @@ static void result(FILE *out, const struct vc_result *res)
 	opt_string(out, res->expected);
 	fputs(", \"linux\": ", out);
 	opt_string(out, res->linux_note);
-	fprintf(out, ", \"duration_us\": %" PRIu64 ", \"round_trips\": %" PRIu64 "}", res->duration_us,
-		res->round_trips);
+	fprintf(out, ", \"duration_us\": %" PRIu64 ", \"round_trips\": %" PRIu64 ", \"batches\": %" PRIu64 "}",
+		res->duration_us, res->round_trips, res->batches);
 }
 
 static void device(FILE *out, const struct vc_device_report *dr)
@@ -92,7 +92,8 @@ static void device(FILE *out, const struct vc_device_report *dr)
 		fputs("null", out);
 	}
 	if (dev)        /* the whole session's, opening and probing included */
-		fprintf(out, ",\n      \"round_trips\": %" PRIu64, dev->round_trips);
+		fprintf(out, ",\n      \"round_trips\": %" PRIu64 ",\n      \"batches\": %" PRIu64, dev->round_trips,
+			dev->batches);
 	fputs(",\n      \"identity\": ", out);
 	identity(out, dr->probe);
 	fputs(",\n      \"results\": [", out);

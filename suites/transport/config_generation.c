@@ -21,24 +21,30 @@ static size_t view_len(const struct vc_probe *p)
 }
 
 /* The whole structure, byte by byte, inside one config_generation (the
- * driver's retry loop, bounded). */
+ * driver's retry loop, bounded): generation, every byte, generation, in
+ * one batch (none of the reads depends on another's value). */
 static bool read_view(struct vc_ctx *c, struct cfg_view *v)
 {
-	uint64_t g0, g1, x;
+	const struct vc_vcap *cc = c->probe->common, *dc = c->probe->device_cfg;
+	struct vc_access a[CFG_VIEW_MAX + 2];
+	int rc;
 
+	if (!vc_ctx_struct_reachable(c, dc) || !vc_ctx_struct_reachable(c, cc))
+		return false;
 	v->len = view_len(c->probe);
+	a[0] = (struct vc_access){ cc->bar, 1, cc->offset + COMMON_config_generation, 0, false };
+	for (size_t i = 0; i < v->len; i++)
+		a[1 + i] = (struct vc_access){ dc->bar, 1, dc->offset + i, 0, false };
+	a[v->len + 1] = a[0];
 	for (unsigned tries = 0; tries < 8; tries++) {
-		if (!vc_ctx_common_read(c, COMMON_config_generation, 1, &g0))
+		if ((rc = vc_batch(c->dev, a, (unsigned)v->len + 2))) {
+			vc_error(c, "reading the device configuration failed: %s", strerror(-rc));
 			return false;
-		for (size_t i = 0; i < v->len; i++) {
-			if (!vc_ctx_struct_read(c, c->probe->device_cfg, i, 1, &x))
-				return false;
-			v->b[i] = (uint8_t)x;
 		}
-		if (!vc_ctx_common_read(c, COMMON_config_generation, 1, &g1))
-			return false;
-		if (g0 == g1) {
-			v->generation = (uint8_t)g1;
+		if (a[0].val == a[v->len + 1].val) {
+			for (size_t i = 0; i < v->len; i++)
+				v->b[i] = (uint8_t)a[1 + i].val;
+			v->generation = (uint8_t)a[0].val;
 			return true;
 		}
 	}

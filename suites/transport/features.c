@@ -251,15 +251,11 @@ static void accept_valid_subsets(struct vc_ctx *c)
 
 static bool read_driver_features(struct vc_ctx *c, uint32_t w[VC_FEATURE_WORDS])
 {
-	uint64_t v;
+	int rc = vc_read_driver_features(c->dev, c->probe, w);
 
-	for (unsigned i = 0; i < VC_FEATURE_WORDS; i++) {
-		if (!vc_ctx_common_write(c, COMMON_driver_feature_select, 4, i) ||
-		    !vc_ctx_common_read(c, COMMON_driver_feature, 4, &v))
-			return false;
-		w[i] = (uint32_t)v;
-	}
-	return true;
+	if (rc)
+		vc_error(c, "reading driver_feature failed: %s", strerror(-rc));
+	return rc == 0;
 }
 
 /* FEATURES_OK kept means the set was accepted as written: driver_feature

@@ -113,6 +113,73 @@ int qemu_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned wid
 	return qt_mem_write(d, p->bar_addr[bar] + off, width, val);
 }
 
+/* A batch: every access queued and sent together (a chunk at a time, so
+ * the replies never fill the socket), then the replies read in order;
+ * every reply is read even after an error, so the stream stays in step.
+ * Config space through 0xcf8/0xcfc takes two commands (address, data). */
+#define BATCH_CHUNK 256
+
+/* Queue one access; *queued says how many commands went into the queue
+ * (their replies must be read whatever happens). */
+static int queue_one(struct vc_device *d, const struct vc_access *a, unsigned *queued)
+{
+	struct qemu_priv *p = d->priv;
+	int rc;
+
+	*queued = 0;
+	if (!a->cfg) {
+		if ((rc = bar_check(d, a->bar, a->off, a->width)) ||
+		    (rc = qt_queue_access(d, d->bar[a->bar].is_io, a->write, p->bar_addr[a->bar] + a->off, a->width,
+					  a->val)))
+			return rc;
+	} else if (p->ecam) {
+		if ((rc = qt_queue_access(d, false, a->write, ECAM_BASE + ((uint64_t)p->bdf << 12) + a->off, a->width,
+					  a->val)))
+			return rc;
+	} else {
+		if (a->off >= 256)
+			return -ERANGE;
+		if ((rc = qt_queue_access(d, true, true, 0xcf8, 4, 0x80000000u | (uint32_t)p->bdf << 8 | (a->off & 0xfc))))
+			return rc;
+		*queued = 1;
+		if ((rc = qt_queue_access(d, true, a->write, 0xcfc + (a->off & 3), a->width, a->val)))
+			return rc;
+	}
+	(*queued)++;
+	return 0;
+}
+
+int qemu_batch(struct vc_device *d, struct vc_access *a, unsigned n)
+{
+	struct qemu_priv *p = d->priv;
+	unsigned queued[BATCH_CHUNK + 1];
+	int rc, first = 0;
+
+	for (unsigned start = 0; start < n && !first; start += BATCH_CHUNK) {
+		unsigned end = n - start > BATCH_CHUNK ? start + BATCH_CHUNK : n, made = start;
+		if ((rc = qt_sync(d)))
+			return rc;
+		while (made < end && !(first = queue_one(d, &a[made], &queued[made - start])))
+			made++;
+		unsigned last = first ? made + 1 : made;       /* a failed access may have queued a part */
+		if ((rc = qt_flush(d)))
+			return rc;
+		for (unsigned i = start; i < last; i++) {
+			for (unsigned k = 0; k < queued[i - start]; k++) {
+				const char *r;
+				rc = qt_reply(d, &r);
+				if (!rc && i < made && !a[i].write && k + 1 == queued[i - start])
+					rc = qt_parse_hex(r, &a[i].val);
+				if (rc && !first)
+					first = rc;
+				if (p->dead)
+					return first;
+			}
+		}
+	}
+	return first;
+}
+
 /* ---- DMA: guest RAM ---- */
 
 static bool ram_range_ok(uint64_t bus, size_t len)
@@ -128,7 +195,7 @@ int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus)
 
 	if ((uint64_t)len > DMA_END || size > DMA_END - p->dma_next)
 		return -ENOMEM;
-	if ((rc = qt_cmdf(d, NULL, "memset 0x%" PRIx64 " 0x%" PRIx64 " 0x0", p->dma_next, size)))
+	if ((rc = qt_postf(d, "memset 0x%" PRIx64 " 0x%" PRIx64 " 0x0", p->dma_next, size)))
 		return rc;
 	*bus = p->dma_next;
 	p->dma_next += size;
@@ -177,7 +244,7 @@ int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t le
 		qemu_b64_encode(in, n, cmd + k);
 		/* n >= 1 always encodes to >= 4 characters, so QEMU's "ERR invalid
 		 * argument size" (< 3) cannot happen */
-		int rc = qt_cmd(d, cmd, NULL);
+		int rc = qt_post(d, cmd);
 		if (rc)
 			return rc;
 		bus += n;

@@ -20,7 +20,7 @@ int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned ma
 
 	if (p->notify_fd < 0 || p->out_of_process)
 		return -ENOTSUP;
-	if (p->dead)
+	if (p->dead || qt_sync(d))
 		return -EIO;
 	while ((len = pread(p->notify_fd, buf, sizeof(buf) - 1, p->notify_pos)) > 0) {
 		buf[len] = 0;

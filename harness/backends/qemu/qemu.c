@@ -58,6 +58,7 @@ const struct vc_backend_ops qemu_ops = {
 	.cfg_write = qemu_cfg_write,
 	.bar_read = qemu_bar_read,
 	.bar_write = qemu_bar_write,
+	.batch = qemu_batch,
 	.dma_alloc = qemu_dma_alloc,
 	.dma_read = qemu_dma_read,
 	.dma_write = qemu_dma_write,
@@ -511,6 +512,11 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	}
 	if ((rc = qemu_assign_bars(d, err, errlen)))
 		goto fail;
+	/* the set-up's posted writes are done before the device is handed over */
+	if ((rc = qt_sync(d))) {
+		snprintf(err, errlen, "qemu: setting the device up failed (%s)", strerror(-rc));
+		goto fail;
+	}
 
 	d->cfg_size = p->ecam ? 4096 : 256;
 	if (!p->ecam)

@@ -62,8 +62,10 @@ struct qemu_priv {
 	char *rbuf;                 /* bytes received, not yet consumed */
 	size_t rlen, rcap;
 	char *reply;                /* the last reply line, for the caller */
-	char *sendbuf, *cmdbuf;     /* a command being sent, a b64write being built */
-	size_t sendcap;
+	char *sendbuf, *cmdbuf;     /* commands queued to go out, a b64write being built */
+	size_t sendcap, sendlen;
+	unsigned queued;            /* commands in sendbuf */
+	unsigned posted;            /* posted writes whose replies are still to read (qt_post) */
 	size_t replycap;
 	bool opening;               /* errors go to the open message, not stderr */
 	bool exited;                /* QEMU's exit status was collected */
@@ -189,6 +191,18 @@ int qt_mem_write(struct vc_device *d, uint64_t addr, unsigned width, uint64_t va
 int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val);
 int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val);
 int qt_cmd(struct vc_device *d, const char *cmd, const char **reply);
+/* Pipelining (qtest.c): queue commands, send them together, read their
+ * replies in order; writes are posted and collected by the next qt_sync
+ * (every qt_cmd, wait and QMP command syncs first). */
+int qt_queue(struct vc_device *d, const char *cmd);
+int qt_flush(struct vc_device *d);
+int qt_reply(struct vc_device *d, const char **reply);
+int qt_post(struct vc_device *d, const char *cmd);
+int qt_postf(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int qt_sync(struct vc_device *d);
+int qt_queue_access(struct vc_device *d, bool io, bool write, uint64_t addr, unsigned width, uint64_t val);
+int qt_parse_hex(const char *s, uint64_t *val);
+int qemu_batch(struct vc_device *d, struct vc_access *a, unsigned n);
 int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

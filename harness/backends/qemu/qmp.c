@@ -67,6 +67,9 @@ int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retl
 
 	if (!p->qmp_ready && (rc = qmp_ready(d)))
 		return rc;
+	/* QMP is another socket: the posted qtest writes go first */
+	if ((rc = qt_sync(d)))
+		return rc;
 	if (send(p->qmp, json, len, MSG_NOSIGNAL) != (ssize_t)len || send(p->qmp, "\n", 1, MSG_NOSIGNAL) != 1)
 		return -EIO;
 	while ((rc = qmp_line(p, deadline, line, sizeof(line))) == 0) {

@@ -201,62 +201,29 @@ static int fill(struct qemu_priv *p, int wait_ms)
 	return 0;
 }
 
-/* Take in any asynchronous lines that arrived between commands, waiting up
- * to wait_ms for the first bytes. A reply with no command outstanding means
- * the stream is out of step: dead. */
-int qemu_drain_async(struct vc_device *d, int wait_ms)
-{
-	struct qemu_priv *p = d->priv;
-	int rc = fill(p, wait_ms);
+/* Pipelining. QEMU reads every complete command line in its input, in
+ * order, each with its own access width, and answers each with one line; so
+ * commands that do not depend on each other's replies can go out together
+ * and their replies be read afterwards, in order. Commands are queued in
+ * p->sendbuf (qt_queue) and go out at qt_flush. A write's reply carries
+ * nothing but OK: writes are posted (qt_post), their replies collected at
+ * the next read or wait (qt_sync), like a PCI posted write; at most
+ * QT_MAX_QUEUED lines are ever in flight. */
+#define QT_MAX_QUEUED 64
 
-	if (rc == -ETIMEDOUT)
-		return 0;
-	if (rc) {
-		qemu_mark_dead(d, rc == -EIO ? "connection closed" : "out of memory");
-		return -EIO;
-	}
-	for (char *nl; (nl = memchr(p->rbuf, '\n', p->rlen));) {
-		*nl = 0;
-		if (!is_async(p->rbuf)) {
-			qemu_mark_dead(d, "unexpected reply");
-			return -EIO;
-		}
-		async_line(p, p->rbuf);
-		consume(p, (size_t)(nl - p->rbuf) + 1);
-	}
-	return 0;
+static int64_t deadline_of(struct vc_device *d)
+{
+	return qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
 }
 
-/* Send one command line (no newline) and wait for its reply, recording
- * asynchronous IRQ lines on the way. On 0, *reply points at the text after
- * "OK" (valid until the next command). FAIL/ERR -> -EIO (connection kept). */
-int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
+/* Everything queued out to QEMU. */
+static int send_queued(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
-	static char okempty[] = "";
-	size_t len = strlen(cmd);
-	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
-
-	if (p->dead || (p->out_of_process && qemu_parts_alive(d, false)))
-		return -EIO;
-	if (reply)
-		*reply = okempty;
-	d->round_trips++;
-	/* command and newline in one send, so QEMU sees whole lines at once */
-	/* a buffer the device keeps, so a watchdog jump out of here leaks nothing */
-	size_t outlen = len + 1;
-	if (outlen > p->sendcap) {
-		char *b = realloc(p->sendbuf, outlen);
-		if (!b)
-			return -ENOMEM;
-		p->sendbuf = b;
-		p->sendcap = outlen;
-	}
-	char *out = p->sendbuf;
-	memcpy(out, cmd, len);
-	out[len] = '\n';
+	int64_t deadline = deadline_of(d);
 	size_t sent = 0;
-	while (sent < outlen) {
+
+	while (sent < p->sendlen) {
 		struct pollfd pfd = { .fd = p->sock, .events = POLLOUT };
 		int64_t left = deadline - qemu_now_ms();
 		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
@@ -266,7 +233,7 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 			qemu_mark_dead(d, n == 0 ? "timed out sending" : "poll failed");
 			return n == 0 ? -ETIMEDOUT : -EIO;
 		}
-		ssize_t w = send(p->sock, out + sent, outlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w = send(p->sock, p->sendbuf + sent, p->sendlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (w <= 0) {
@@ -275,7 +242,62 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 		}
 		sent += (size_t)w;
 	}
+	p->sendlen = 0;
+	p->queued = 0;
+	return 0;
+}
 
+int qt_queue(struct vc_device *d, const char *cmd)
+{
+	struct qemu_priv *p = d->priv;
+	size_t len = strlen(cmd), need = p->sendlen + len + 1;
+	int rc;
+
+	/* a vhost-user daemon gone makes the device dead too (looked at
+	 * every 200 ms at most) */
+	if (p->dead || (p->out_of_process && qemu_parts_alive(d, false)))
+		return -EIO;
+	if (p->queued == QT_MAX_QUEUED && (rc = qt_flush(d)))
+		return rc;
+	need = p->sendlen + len + 1;
+	if (need > p->sendcap) {
+		/* kept in the device, so a watchdog jump out of here leaks nothing */
+		size_t cap = need > 2 * p->sendcap ? need : 2 * p->sendcap;
+		char *b = realloc(p->sendbuf, cap);
+		if (!b)
+			return -ENOMEM;
+		p->sendbuf = b;
+		p->sendcap = cap;
+	}
+	memcpy(p->sendbuf + p->sendlen, cmd, len);
+	p->sendbuf[p->sendlen + len] = '\n';
+	p->sendlen += len + 1;
+	p->queued++;
+	d->round_trips++;
+	return 0;
+}
+
+int qt_flush(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (!p->sendlen)
+		return 0;
+	d->batches++;
+	return send_queued(d);
+}
+
+/* The next reply line, in order, recording asynchronous IRQ lines on the
+ * way. On 0, *reply points at the text after "OK" (valid until the next
+ * reply is read). FAIL/ERR -> -EIO (connection kept). */
+static int next_reply(struct vc_device *d, const char **reply)
+{
+	struct qemu_priv *p = d->priv;
+	static char okempty[] = "";
+	int64_t deadline = deadline_of(d);
+
+	if (reply)
+		*reply = okempty;
 	for (;;) {
 		char *nl = p->rlen ? memchr(p->rbuf, '\n', p->rlen) : NULL;
 		if (!nl) {
@@ -317,6 +339,72 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 	}
 }
 
+/* The posted writes' replies: each must be OK. A refused write (it cannot
+ * happen with the commands built here) fails the operation that collects it. */
+int qt_sync(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+	int rc, first = 0;
+
+	if (p->dead)
+		return -EIO;
+	if ((rc = qt_flush(d)))
+		return rc;
+	while (p->posted) {
+		p->posted--;
+		if ((rc = next_reply(d, NULL)) && !first)
+			first = rc;
+		if (p->dead)
+			return first ? first : -EIO;
+	}
+	return first;
+}
+
+int qt_reply(struct vc_device *d, const char **reply)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (p->dead)
+		return -EIO;
+	return next_reply(d, reply);
+}
+
+int qt_post(struct vc_device *d, const char *cmd)
+{
+	struct qemu_priv *p = d->priv;
+	int rc;
+
+	if (p->posted >= QT_MAX_QUEUED && (rc = qt_sync(d)))
+		return rc;
+	if ((rc = qt_queue(d, cmd)))
+		return rc;
+	p->posted++;
+	return 0;
+}
+
+int qt_postf(struct vc_device *d, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -EINVAL;
+	return qt_post(d, buf);
+}
+
+/* One command and its reply: the posted writes before it are collected first. */
+int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
+{
+	int rc;
+
+	if ((rc = qt_sync(d)) || (rc = qt_queue(d, cmd)) || (rc = qt_flush(d)))
+		return rc;
+	return qt_reply(d, reply);
+}
+
 int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)
 {
 	char buf[160];
@@ -330,7 +418,35 @@ int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)
 	return qt_cmd(d, buf, reply);
 }
 
-static int parse_hex(const char *s, uint64_t *val)
+/* Take in any asynchronous lines that arrived between commands, waiting up
+ * to wait_ms for the first bytes. A reply with no command outstanding means
+ * the stream is out of step: dead. */
+int qemu_drain_async(struct vc_device *d, int wait_ms)
+{
+	struct qemu_priv *p = d->priv;
+	int rc;
+
+	if ((rc = qt_sync(d)))
+		return rc;
+	if ((rc = fill(p, wait_ms)) == -ETIMEDOUT)
+		return 0;
+	if (rc) {
+		qemu_mark_dead(d, rc == -EIO ? "connection closed" : "out of memory");
+		return -EIO;
+	}
+	for (char *nl; (nl = memchr(p->rbuf, '\n', p->rlen));) {
+		*nl = 0;
+		if (!is_async(p->rbuf)) {
+			qemu_mark_dead(d, "unexpected reply");
+			return -EIO;
+		}
+		async_line(p, p->rbuf);
+		consume(p, (size_t)(nl - p->rbuf) + 1);
+	}
+	return 0;
+}
+
+int qt_parse_hex(const char *s, uint64_t *val)
 {
 	char *end;
 
@@ -359,7 +475,7 @@ int qt_mem_read(struct vc_device *d, uint64_t addr, unsigned width, uint64_t *va
 		return -EINVAL;
 	if ((rc = qt_cmdf(d, &r, "read%c 0x%" PRIx64, wchar[width], addr)))
 		return rc;
-	return parse_hex(r, val);
+	return qt_parse_hex(r, val);
 }
 
 int qt_mem_write(struct vc_device *d, uint64_t addr, unsigned width, uint64_t val)
@@ -368,7 +484,7 @@ int qt_mem_write(struct vc_device *d, uint64_t addr, unsigned width, uint64_t va
 		return -EINVAL;
 	if (width < 8)
 		val &= (UINT64_C(1) << (8 * width)) - 1;
-	return qt_cmdf(d, NULL, "write%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], addr, val);
+	return qt_postf(d, "write%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], addr, val);
 }
 
 int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val)
@@ -380,7 +496,7 @@ int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val
 		return -EINVAL;
 	if ((rc = qt_cmdf(d, &r, "in%c 0x%" PRIx64, wchar[width], port)))
 		return rc;
-	return parse_hex(r, val);
+	return qt_parse_hex(r, val);
 }
 
 int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val)
@@ -388,5 +504,22 @@ int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val
 	if (!qt_width_valid(width, 4) || port > 0x10000 - width)
 		return -EINVAL;
 	val &= (UINT64_C(1) << (8 * width)) - 1;
-	return qt_cmdf(d, NULL, "out%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], port, val);
+	return qt_postf(d, "out%c 0x%" PRIx64 " 0x%" PRIx64, wchar[width], port, val);
+}
+
+/* A memory or port access queued, its reply to be read with qt_reply (a
+ * read's value through qt_parse_hex). */
+int qt_queue_access(struct vc_device *d, bool io, bool write, uint64_t addr, unsigned width, uint64_t val)
+{
+	char cmd[96];
+
+	if (!qt_width_valid(width, io ? 4 : 8) || addr > (io ? 0x10000 - width : UINT64_MAX - width))
+		return -EINVAL;
+	if (write && width < 8)
+		val &= (UINT64_C(1) << (8 * width)) - 1;
+	if (write)
+		snprintf(cmd, sizeof(cmd), "%s%c 0x%" PRIx64 " 0x%" PRIx64, io ? "out" : "write", wchar[width], addr, val);
+	else
+		snprintf(cmd, sizeof(cmd), "%s%c 0x%" PRIx64, io ? "in" : "read", wchar[width], addr);
+	return qt_queue(d, cmd);
 }

@@ -81,6 +81,7 @@ struct vc_result {
 	char linux_note[256];
 	uint64_t duration_us;
 	uint64_t round_trips;         /* backend round trips (qemu: qtest commands) */
+	uint64_t batches;             /* qemu: times the harness sent commands and then waited */
 };
 
 struct vc_trace;
@@ -106,6 +107,9 @@ void vc_expected(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(p
 bool vc_ctx_common_read(struct vc_ctx *c, unsigned field, unsigned width, uint64_t *val);
 bool vc_ctx_common_write(struct vc_ctx *c, unsigned field, unsigned width, uint64_t val);
 bool vc_ctx_struct_read(struct vc_ctx *c, const struct vc_vcap *cap, uint64_t off, unsigned width, uint64_t *val);
+/* False after a SKIP when the structure lies outside its BAR (that is
+ * pci.caps.structure-in-bar's verdict). */
+bool vc_ctx_struct_reachable(struct vc_ctx *c, const struct vc_vcap *cap);
 bool vc_ctx_cfg_read(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t *val);
 bool vc_ctx_cfg_write(struct vc_ctx *c, uint16_t off, unsigned width, uint32_t val);
 

@@ -36,6 +36,15 @@ struct vc_notify_seen {
 	int queue;               /* the queue it went to; -1: not told */
 };
 
+/* One access of a batch (vc_batch): config space (cfg) or a BAR register. */
+struct vc_access {
+	unsigned bar, width;
+	uint64_t off;
+	uint64_t val;              /* written, or read back */
+	bool write;
+	bool cfg;                  /* config space (bar ignored) */
+};
+
 struct vc_backend_ops {
 	/* config space: width 1, 2 or 4; offsets aligned to width */
 	int (*cfg_read)(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
@@ -43,6 +52,10 @@ struct vc_backend_ops {
 	/* BAR memory: width 1, 2, 4 or 8 */
 	int (*bar_read)(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val);
 	int (*bar_write)(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
+	/* Independent accesses, carried out in order with the waiting
+	 * shared (qemu: sent back to back, replies read in order); checked
+	 * by the core first. NULL: the core does them one by one. */
+	int (*batch)(struct vc_device *d, struct vc_access *a, unsigned n);
 	/* DMA memory: allocate len bytes (zeroed), reachable by the device at *bus */
 	int (*dma_alloc)(struct vc_device *d, size_t len, uint64_t *bus);
 	int (*dma_read)(struct vc_device *d, uint64_t bus, void *buf, size_t len);
@@ -101,6 +114,7 @@ struct vc_device {
 				     * ("QEMU 7.2.22 (Debian ...); vhost-user backend ...") */
 	unsigned timeout_ms;        /* bound for any single backend wait */
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
+	uint64_t batches;           /* qemu: times the harness sent commands and then waited */
 	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
 	uint64_t dma_base;
 	size_t dma_size, dma_used;
@@ -128,6 +142,11 @@ int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val
 int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);
 int vc_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t *val);
 int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
+/* Accesses that do not depend on each other's results (a register sweep,
+ * a structure read byte by byte, config space dword by dword), in order:
+ * the reads' values land in a[i].val. 0, or the first error (the accesses
+ * after a failed one may not have been made). */
+int vc_batch(struct vc_device *d, struct vc_access *a, unsigned n);
 
 /* A backend: a prefix of the device spec and how to open it. */
 struct vc_backend {

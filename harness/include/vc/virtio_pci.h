@@ -141,5 +141,7 @@ int vc_struct_write(struct vc_device *d, const struct vc_vcap *c, uint64_t off, 
 int vc_common_read(struct vc_device *d, const struct vc_probe *p, unsigned field, unsigned width, uint64_t *val);
 int vc_common_write(struct vc_device *d, const struct vc_probe *p, unsigned field, unsigned width, uint64_t val);
 int vc_read_device_features(struct vc_device *d, const struct vc_probe *p, uint32_t words[VC_FEATURE_WORDS]);
+/* driver_feature as the device shows it, every window. */
+int vc_read_driver_features(struct vc_device *d, const struct vc_probe *p, uint32_t words[VC_FEATURE_WORDS]);
 
 #endif

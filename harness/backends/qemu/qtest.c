@@ -155,6 +155,22 @@ static void consume(struct qemu_priv *p, size_t len)
 	p->rlen -= len;
 }
 
+/* How long fill() waits for a reply awake before it sleeps in poll():
+ * SPIN_NS, or VC_QTEST_SPIN_US (0: sleep at once; tools/bench measures
+ * both, one device and several in parallel). */
+static long spin_ns(void)
+{
+	static long ns = -1;
+
+	if (ns < 0) {
+		const char *e = getenv("VC_QTEST_SPIN_US");
+		char *end;
+		long us = e && *e ? strtol(e, &end, 10) : -1;
+		ns = us >= 0 && us <= 10000 && !*end ? us * 1000 : SPIN_NS;
+	}
+	return ns;
+}
+
 /* Read whatever is available within wait_ms into rbuf. 0, -ETIMEDOUT, -EIO. */
 static int fill(struct qemu_priv *p, int wait_ms)
 {
@@ -165,14 +181,14 @@ static int fill(struct qemu_priv *p, int wait_ms)
 	 * for it cost 60 us more on an idle virtual CPU (tools/bench, doorbell
 	 * on qemu:), so wait for it awake a little first (50 us: as fast as longer, and
 	 * less taken from other devices run in parallel). */
-	if (wait_ms > 0) {
+	if (wait_ms > 0 && spin_ns()) {
 		struct timespec t0, t;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		do {
 			n = poll(&pfd, 1, 0);
 			sched_yield();       /* a core shared with other devices' QEMUs is theirs meanwhile */
 			clock_gettime(CLOCK_MONOTONIC, &t);
-		} while (n == 0 && (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < SPIN_NS);
+		} while (n == 0 && (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < spin_ns());
 	}
 	if (n <= 0) {
 		do

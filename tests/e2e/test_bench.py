@@ -15,5 +15,6 @@ def test_bench_quick_prints_every_figure():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     for figure in ("full suite wall time", "doorbell traced / untraced", "QEMU start-to-quit",
-                   "suite / QEMU start-to-quit", "qtest round trips", "4 devices", "peak memory"):
+                   "suite / QEMU start-to-quit", "qtest commands", "qtest waits", "4 devices", "peak memory",
+                   "reply wait awake 0 us"):
         assert figure in proc.stdout, figure

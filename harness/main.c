@@ -390,6 +390,8 @@ static int cmd_list(const struct options *o)
 		vc_json_words(stdout, faults);
 		printf(",\"device_type\":%u,\"breaks\":", vc_clause_device_type(cl));
 		vc_json_words(stdout, cl->breaks ? cl->breaks : "");
+		printf(",\"targets\":");
+		vc_json_words(stdout, cl->targets ? cl->targets : "");
 		printf("}");
 		first = false;
 	}

@@ -17,6 +17,8 @@ extern const struct vc_suite suite_balloon_stats, suite_balloon_hinting, suite_b
 extern const struct vc_suite suite_scsi_config, suite_scsi_requests, suite_scsi_events;
 extern const struct vc_suite suite_gpu_shm, suite_gpu_fence;
 extern const struct vc_suite suite_vsock_features, suite_vsock_flow;
+extern const struct vc_suite suite_iommu_config, suite_iommu_requests, suite_iommu_attach, suite_iommu_mappings,
+	suite_iommu_probe, suite_iommu_faults, suite_iommu_probes;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 /* Run order: what needs config space only, then the device reset every
@@ -35,5 +37,6 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_scsi_config, &suite_scsi_requests, &suite_scsi_events,
 	&suite_gpu_shm, &suite_gpu_fence,
 	&suite_vsock_features, &suite_vsock_flow,
-	&suite_probes, NULL,
+	&suite_iommu_config, &suite_iommu_requests, &suite_iommu_attach, &suite_iommu_mappings, &suite_iommu_probe, &suite_iommu_faults,
+	&suite_probes, &suite_iommu_probes, NULL,
 };

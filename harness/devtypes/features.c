@@ -17,6 +17,9 @@ static const struct {
 	{ 16, 3, "VIRTIO_GPU_F_RESOURCE_BLOB" }, { 16, 4, "VIRTIO_GPU_F_CONTEXT_INIT" },
 	{ 19, 0, "VIRTIO_VSOCK_F_STREAM" }, { 19, 1, "VIRTIO_VSOCK_F_SEQPACKET" },
 	{ 19, 2, "VIRTIO_VSOCK_F_NO_IMPLIED_STREAM" },
+	{ 23, 0, "VIRTIO_IOMMU_F_INPUT_RANGE" }, { 23, 1, "VIRTIO_IOMMU_F_DOMAIN_RANGE" }, { 23, 2, "VIRTIO_IOMMU_F_MAP_UNMAP" },
+	{ 23, 3, "VIRTIO_IOMMU_F_BYPASS" }, { 23, 4, "VIRTIO_IOMMU_F_PROBE" }, { 23, 5, "VIRTIO_IOMMU_F_MMIO" },
+	{ 23, 6, "VIRTIO_IOMMU_F_BYPASS_CONFIG" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

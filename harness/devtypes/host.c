@@ -20,6 +20,13 @@ static const struct {
 	{ VC_HOST_GPU_PIXEL, "read the host's view of the display" },
 	{ VC_HOST_VSOCK_LISTEN, "listen on a vsock port" },
 	{ VC_HOST_VSOCK_SEND, "send on a vsock connection" },
+	{ VC_HOST_SYSTEM_RESET, "reset the system" },
+	{ VC_HOST_SUSPEND_RESUME, "suspend the system and wake it up" },
+	{ VC_HOST_IOMMU_ENDPOINTS, "name the endpoints behind the IOMMU" },
+	{ VC_HOST_IOMMU_ABSENT, "name an endpoint ID no device has" },
+	{ VC_HOST_ENDPOINT_DMA, "make an endpoint do DMA" },
+	{ VC_HOST_MEM_READ, "read the memory the device provides" },
+	{ VC_HOST_MEM_WRITE, "write the memory the device provides" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -118,6 +118,15 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 16 + 104, true);
 	}
+	case 23: {    /* IOMMU: DETACH of endpoint 0 from domain 1 (answered NOENT or INVAL, never a change) */
+		const uint8_t detach[20] = { 2, 0, 0, 0, 1 };
+		int rc;
+		r->queue = 0;
+		r->what = "IOMMU DETACH";
+		if ((rc = buffer(drv, r, detach, sizeof(detach), false)))
+			return rc;
+		return buffer(drv, r, NULL, 4, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

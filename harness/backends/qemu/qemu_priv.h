@@ -233,6 +233,10 @@ int qemu_config_change(struct vc_device *d);
 /* The host action of the first part that makes it. */
 int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out, size_t outlen);
 
+/* platform.c: a system reset, after which the backend does the BIOS's work
+ * again (ECAM, BARs, every part's started) */
+int qemu_system_reset(struct vc_device *d);
+
 /* notify_trace.c: the device model's own record of doorbells */
 int qemu_notify_seen(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
 

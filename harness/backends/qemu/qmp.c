@@ -1,6 +1,7 @@
 /* QMP, for what the host side of a device does: the changes a
  * configuration-change rule needs (a balloon target, a link going down). */
 #include "qemu_priv.h"
+#include "vc/devtypes/host.h"
 
 /* ---- host-side configuration changes, over QMP ---- */
 
@@ -117,6 +118,8 @@ int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out,
 	struct qemu_priv *p = d->priv;
 	int rc;
 
+	if (!strcmp(what, VC_HOST_SYSTEM_RESET))
+		return qemu_system_reset(d);
 	for (unsigned i = 0; i < p->nparts; i++) {
 		if (!p->part[i]->host)
 			continue;

@@ -52,6 +52,10 @@ struct vc_clause {
 	/* A robustness probe: the catalog ids of the driver rules it breaks on
 	 * purpose (space separated). A spec verdict never breaks one: NULL. */
 	const char *breaks;
+	/* The targets known to reach the clause (exercise it rather than SKIP):
+	 * device specs, space separated, e.g. "sim:type=23 qemu:virtio-iommu-pci";
+	 * NULL: not said (the transport's clauses reach any device). */
+	const char *targets;
 };
 #define VC_REQ(bit) (1ull << (bit))
 

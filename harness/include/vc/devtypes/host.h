@@ -38,6 +38,23 @@
 /* vsock: arg "PORT N": the host sends N bytes on its connection to the
  * guest's PORT (as fast as the flow allows) */
 #define VC_HOST_VSOCK_SEND "vsock-send"
+/* the machine resets (QMP system_reset), the device with it; then the
+ * backend sets the machine up again as at open */
+#define VC_HOST_SYSTEM_RESET "system-reset"
+/* the machine suspends to RAM and wakes up (the device is reset) */
+#define VC_HOST_SUSPEND_RESUME "suspend-resume"
+/* iommu: answer "ID ..." (hex): the endpoints behind the IOMMU that
+ * endpoint-dma drives, in order; "absent" answers IDs no endpoint has here */
+#define VC_HOST_IOMMU_ENDPOINTS "iommu-endpoints"
+#define VC_HOST_IOMMU_ABSENT "iommu-absent"
+/* iommu: arg "EP FROM TO LEN": endpoint EP (its index) reads LEN bytes at
+ * input address FROM into a buffer of its own, then writes them at TO (hex;
+ * "-" skips that half), through the IOMMU; a blocked access is no error */
+#define VC_HOST_ENDPOINT_DMA "endpoint-dma"
+/* mem: the CPU reads ("ADDR LEN", answer: hex bytes) or writes ("ADDR
+ * HEXBYTES") guest memory a memory device provides (at most 256 bytes) */
+#define VC_HOST_MEM_READ "mem-read"
+#define VC_HOST_MEM_WRITE "mem-write"
 
 /* What the action does, for a SKIP's reason ("cannot <doing>"). */
 const char *vc_host_action_doing(const char *what);

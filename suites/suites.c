@@ -19,6 +19,7 @@ extern const struct vc_suite suite_gpu_shm, suite_gpu_fence;
 extern const struct vc_suite suite_vsock_features, suite_vsock_flow;
 extern const struct vc_suite suite_iommu_config, suite_iommu_requests, suite_iommu_attach, suite_iommu_mappings,
 	suite_iommu_probe, suite_iommu_faults, suite_iommu_probes;
+extern const struct vc_suite suite_mem_config, suite_mem_blocks, suite_mem_changes, suite_mem_state;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 /* Run order: what needs config space only, then the device reset every
@@ -38,5 +39,6 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_gpu_shm, &suite_gpu_fence,
 	&suite_vsock_features, &suite_vsock_flow,
 	&suite_iommu_config, &suite_iommu_requests, &suite_iommu_attach, &suite_iommu_mappings, &suite_iommu_probe, &suite_iommu_faults,
+	&suite_mem_config, &suite_mem_blocks, &suite_mem_changes, &suite_mem_state,
 	&suite_probes, &suite_iommu_probes, NULL,
 };

@@ -20,6 +20,8 @@ static const struct {
 	{ 23, 0, "VIRTIO_IOMMU_F_INPUT_RANGE" }, { 23, 1, "VIRTIO_IOMMU_F_DOMAIN_RANGE" }, { 23, 2, "VIRTIO_IOMMU_F_MAP_UNMAP" },
 	{ 23, 3, "VIRTIO_IOMMU_F_BYPASS" }, { 23, 4, "VIRTIO_IOMMU_F_PROBE" }, { 23, 5, "VIRTIO_IOMMU_F_MMIO" },
 	{ 23, 6, "VIRTIO_IOMMU_F_BYPASS_CONFIG" },
+	{ 24, 0, "VIRTIO_MEM_F_ACPI_PXM" }, { 24, 1, "VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE" },
+	{ 24, 2, "VIRTIO_MEM_F_PERSISTENT_SUSPEND" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -127,6 +127,15 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 4, true);
 	}
+	case 24: {    /* memory: STATE of one block at address 0, outside any region (answered ERROR) */
+		const uint8_t state[24] = { 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+		int rc;
+		r->queue = 0;
+		r->what = "memory STATE";
+		if ((rc = buffer(drv, r, state, sizeof(state), false)))
+			return rc;
+		return buffer(drv, r, NULL, 10, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

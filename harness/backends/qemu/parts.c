@@ -72,7 +72,7 @@ static const struct qemu_part balloon = { "balloon target", balloon_serves, NULL
 
 extern const struct qemu_part qemu_part_pmem, qemu_part_input, qemu_part_console, qemu_part_balloon,
 	qemu_part_scsi, qemu_part_gpu;
-extern const struct qemu_part qemu_part_iommu_endpoints;
+extern const struct qemu_part qemu_part_iommu_endpoints, qemu_part_mem;
 
 const struct qemu_part *const qemu_parts[] = {
 	&null_disk,
@@ -87,5 +87,6 @@ const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_shared_ram,
 	&qemu_part_vhost_user,
 	&qemu_part_iommu_endpoints,
+	&qemu_part_mem,
 	NULL,
 };

@@ -218,3 +218,27 @@ int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t va
 		return rc;
 	return vc_struct_write(d->drv.dev, cap, off + 4, 4, val >> 32);
 }
+
+int vc_dev_cfg_snapshot(struct vc_dev *d, uint8_t *b, unsigned len)
+{
+	const struct vc_vcap *dc = d->drv.p->device_cfg;
+	uint64_t g0, g1, v;
+	int rc;
+
+	if (!dc || dc->length < len)
+		return -ENOENT;
+	for (unsigned tries = 0; tries < 8; tries++) {
+		if ((rc = vc_common_read(d->drv.dev, d->drv.p, COMMON_config_generation, 1, &g0)))
+			return rc;
+		for (unsigned i = 0; i < len; i += 4) {
+			if ((rc = vc_dev_cfg_read(d, i, 4, &v)))
+				return rc;
+			vc_put32(b + i, (uint32_t)v);
+		}
+		if ((rc = vc_common_read(d->drv.dev, d->drv.p, COMMON_config_generation, 1, &g1)))
+			return rc;
+		if (g0 == g1)
+			break;
+	}
+	return 0;
+}

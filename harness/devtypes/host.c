@@ -1,4 +1,7 @@
 /* Host-side actions: their names and what they do (vc/devtypes/host.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "vc/devtypes/host.h"
 
@@ -35,4 +38,56 @@ const char *vc_host_action_doing(const char *what)
 		if (!strcmp(actions[i].what, what))
 			return actions[i].doing;
 	return what;
+}
+
+static bool address(const char *w, uint64_t *v)
+{
+	char *end;
+
+	*v = UINT64_MAX;
+	if (!strcmp(w, "-"))
+		return true;
+	*v = strtoull(w, &end, 16);
+	return *w && !*end;
+}
+
+int vc_host_dma_arg(const char *arg, unsigned *ep, uint64_t *from, uint64_t *to, uint32_t *len)
+{
+	char w[4][24], *end;
+
+	if (sscanf(arg, "%23s %23s %23s %23s", w[0], w[1], w[2], w[3]) != 4 || !address(w[1], from) ||
+	    !address(w[2], to))
+		return -EINVAL;
+	*ep = (unsigned)strtoul(w[0], &end, 10);
+	*len = (uint32_t)strtoul(w[3], NULL, 16);
+	return *end ? -EINVAL : (int)*len;
+}
+
+int vc_host_mem_arg(const char *arg, bool write, uint64_t *gpa, uint8_t *b, size_t max)
+{
+	char *end;
+	size_t len = 0;
+
+	*gpa = strtoull(arg, &end, 16);
+	if (end == arg || *end != ' ')
+		return -EINVAL;
+	if (!write) {
+		len = strtoull(end + 1, NULL, 16);
+		return len && len <= max ? (int)len : -EINVAL;
+	}
+	for (const char *h = end + 1; h[0] && h[1]; h += 2) {
+		char byte[3] = { h[0], h[1], 0 };
+		if (len == max)
+			return -EINVAL;
+		b[len++] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	return len ? (int)len : -EINVAL;
+}
+
+void vc_host_hex(const uint8_t *b, size_t n, char *out, size_t outlen)
+{
+	if (outlen)
+		out[0] = 0;
+	for (size_t i = 0; i < n && 2 * i + 3 <= outlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }

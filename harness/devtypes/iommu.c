@@ -5,26 +5,11 @@
 
 int iommu_config_read(struct vc_dev *d, struct iommu_config *cfg)
 {
-	const struct vc_vcap *dc = d->drv.p->device_cfg;
 	uint8_t b[IOMMU_CFG_SIZE];
-	uint64_t g0, g1, v;
-	int rc;
+	int rc = vc_dev_cfg_snapshot(d, b, sizeof(b));
 
-	if (!dc || dc->length < IOMMU_CFG_SIZE)
-		return -ENOENT;
-	for (unsigned tries = 0; tries < 8; tries++) {
-		if ((rc = vc_common_read(d->drv.dev, d->drv.p, COMMON_config_generation, 1, &g0)))
-			return rc;
-		for (unsigned i = 0; i < IOMMU_CFG_SIZE; i += 4) {
-			if ((rc = vc_dev_cfg_read(d, i, 4, &v)))
-				return rc;
-			vc_put32(b + i, (uint32_t)v);
-		}
-		if ((rc = vc_common_read(d->drv.dev, d->drv.p, COMMON_config_generation, 1, &g1)))
-			return rc;
-		if (g0 == g1)
-			break;
-	}
+	if (rc)
+		return rc;
 	cfg->page_size_mask = vc_le64(b + IOMMU_CFG_PAGE_SIZE_MASK);
 	cfg->input_start = vc_le64(b + IOMMU_CFG_INPUT_START);
 	cfg->input_end = vc_le64(b + IOMMU_CFG_INPUT_END);

@@ -10,7 +10,7 @@ static void reserved_inval(struct vc_ctx *c)
 	uint32_t domain;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, 0, 0, 1, &domain))
 		return;
 	iommu_build_attach(req, domain, v.ep[0], 0);
 	memset(req + 16, 0xa5, 4);
@@ -26,28 +26,12 @@ static void unknown_flag_inval(struct vc_ctx *c)
 	char what[64];
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, 0, 0, 1, &domain))
 		return;
 	for (unsigned i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		snprintf(what, sizeof(what), "ATTACH with flags 0x%x", flags[i]);
 		if (!vi_expect(&v, iommu_attach(&v.io, domain, v.ep[0], flags[i], &t), &t, IOMMU_S_INVAL,
 			       what))
-			return;
-	}
-}
-
-static void unknown_endpoint_noent(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t domain, absent;
-	char what[64];
-	struct vi v;
-
-	if (!vi_start(c, &v, 0, 0) || !vi_domain(&v, 0, &domain) || !vi_absent_endpoint(&v, 0, &absent))
-		return;
-	for (unsigned k = 0; k < v.nabsent; k++) {
-		snprintf(what, sizeof(what), "ATTACH of absent endpoint 0x%x", v.absent[k]);
-		if (!vi_expect(&v, iommu_attach(&v.io, domain, v.absent[k], 0, &t), &t, IOMMU_S_NOENT, what))
 			return;
 	}
 }
@@ -66,7 +50,7 @@ static void shared_domain(struct vc_ctx *c)
 	uint32_t domain;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 2) || !vi_domain(&v, 0, &domain) ||
+	if (!vi_open(c, &v, 0, 0, 2, &domain) ||
 	    !vi_attach(&v, domain, v.ep[0], 0))
 		return;
 	if (ok_or_unsupp(&v, iommu_attach(&v.io, domain, v.ep[1], 0, &t), &t,
@@ -203,8 +187,7 @@ static void compatible_endpoints(struct vc_ctx *c)
 	unsigned a, b;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_PROBE)) || !vi_need_endpoints(&v, 2) ||
-	    !vi_domain(&v, 0, &domain) || !endpoint_pair(&v, true, &a, &b, &unused) ||
+	if (!vi_open(c, &v, 0, VI_F(VIRTIO_IOMMU_F_PROBE), 2, &domain) || !endpoint_pair(&v, true, &a, &b, &unused) ||
 	    !vi_attach(&v, domain, v.ep[a], 0))
 		return;
 	vi_expect(&v, iommu_attach(&v.io, domain, v.ep[b], 0, &t), &t, IOMMU_S_OK,
@@ -247,8 +230,7 @@ static void attaches(struct vc_ctx *c)
 	bool copied;
 	struct vi v;
 
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0) || !vi_need_endpoints(&v, 1) ||
-	    !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0, 1, &domain))
 		return;
 	if (!vi_expect(&v, iommu_attach(&v.io, domain, v.ep[0], 0, &t), &t, IOMMU_S_OK, "ATTACH") ||
 	    !vi_expect(&v, iommu_detach(&v.io, domain, v.ep[0], &t), &t, IOMMU_S_OK,
@@ -271,6 +253,8 @@ static void attaches(struct vc_ctx *c)
 out:
 	vi_bypass_restore(&v, was);
 }
+
+static void unknown_endpoint_noent(struct vc_ctx *c) { vi_absent_noent(c, IOMMU_T_ATTACH); }
 
 static const struct vc_clause clauses[] = {
 	{ "iommu.attach.reserved-inval", L_IOMMU_ATTACH, VC_MUST, VC_DEVICE_RULE, "1.2", VI_DRIVES,

@@ -52,6 +52,11 @@ bool vi_start(struct vc_ctx *c, struct vi *v, uint64_t want, uint64_t need)
 	return true;
 }
 
+bool vi_open(struct vc_ctx *c, struct vi *v, uint64_t want, uint64_t need, unsigned endpoints, uint32_t *domain)
+{
+	return vi_start(c, v, want, need) && vi_need_endpoints(v, endpoints) && vi_domain(v, 0, domain);
+}
+
 bool vi_domain(struct vi *v, unsigned k, uint32_t *domain)
 {
 	const struct iommu_config *cfg = &v->io.cfg;
@@ -332,4 +337,32 @@ bool vi_mapped_copy(struct vi *v, uint32_t domain, uint8_t seed, uint64_t *a, ui
 	    !vi_map(v, domain, *b, *q, v->g, IOMMU_MAP_F_READ | IOMMU_MAP_F_WRITE) || !vi_copy(v, 0, *a, *b))
 		return false;
 	return vi_holds(v, *q, seed, copied);
+}
+
+void vi_absent_noent(struct vc_ctx *c, uint8_t type)
+{
+	static const char *const names[] = { "", "ATTACH", "DETACH", "", "", "PROBE" };
+	static uint8_t props[IOMMU_PROBE_SIZE_MAX];
+	struct iommu_tail t;
+	uint32_t domain, absent;
+	char what[64];
+	struct vi v;
+	int rc;
+
+	if (!vi_start(c, &v, 0, type == IOMMU_T_PROBE ? VI_F(VIRTIO_IOMMU_F_PROBE) : 0) || !vi_domain(&v, 0, &domain) ||
+	    !vi_absent_endpoint(&v, 0, &absent))
+		return;
+	for (unsigned k = 0; k < v.nabsent; k++) {
+		snprintf(what, sizeof(what), "%s of absent endpoint 0x%x", names[type], v.absent[k]);
+		if (type == IOMMU_T_PROBE) {
+			if (!vi_probe(&v, v.absent[k], 0, props, &t))
+				return;
+			rc = 0;
+		} else {
+			rc = type == IOMMU_T_ATTACH ? iommu_attach(&v.io, domain, v.absent[k], 0, &t)
+						   : iommu_detach(&v.io, domain, v.absent[k], &t);
+		}
+		if (!vi_expect(&v, rc, &t, IOMMU_S_NOENT, what))
+			return;
+	}
 }

@@ -2,7 +2,8 @@
  * whose DMA its domain does not map. */
 #include "iommu.h"
 
-static void reserved_zero(struct vc_ctx *c)
+/* A fault provoked (vi_provoke_fault), its report handed to `check`. */
+static void with_fault(struct vc_ctx *c, void (*check)(struct vc_ctx *c, const struct vi *v, const uint8_t *f))
 {
 	uint8_t f[IOMMU_FAULT_LEN];
 	uint32_t len;
@@ -11,48 +12,45 @@ static void reserved_zero(struct vc_ctx *c)
 
 	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0))
 		return;
-	if (vi_provoke_fault(&v, f, &len, &was) && (f[1] || f[2] || f[3] || vc_le32(f + 12))) {
+	if (vi_provoke_fault(&v, f, &len, &was))
+		check(c, &v, f);
+	vi_bypass_restore(&v, was);
+}
+
+static void reserved_check(struct vc_ctx *c, const struct vi *v, const uint8_t *f)
+{
+	(void)v;
+	if (f[1] || f[2] || f[3] || vc_le32(f + 12)) {
 		vc_fail(c, "the fault report's reserved fields are not zero");
 		vc_observed(c, "reserved %02x %02x %02x, reserved1 0x%08x", f[1], f[2], f[3], vc_le32(f + 12));
 		vc_expected(c, "zero");
 	}
-	vi_bypass_restore(&v, was);
 }
 
-static void flags_defined(struct vc_ctx *c)
+static void flags_check(struct vc_ctx *c, const struct vi *v, const uint8_t *f)
 {
 	const uint32_t known = IOMMU_FAULT_F_READ | IOMMU_FAULT_F_WRITE | IOMMU_FAULT_F_ADDRESS;
-	uint8_t f[IOMMU_FAULT_LEN];
-	uint32_t len;
-	uint8_t was;
-	struct vi v;
 
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0))
-		return;
-	if (vi_provoke_fault(&v, f, &len, &was) && (vc_le32(f + 4) & ~known)) {
+	(void)v;
+	if (vc_le32(f + 4) & ~known) {
 		vc_fail(c, "the fault report sets flags the spec does not define");
 		vc_observed(c, "flags 0x%08x", vc_le32(f + 4));
 		vc_expected(c, "only READ (0x1), WRITE (0x2) and ADDRESS (0x100)");
 	}
-	vi_bypass_restore(&v, was);
 }
 
-static void endpoint_id(struct vc_ctx *c)
+static void endpoint_check(struct vc_ctx *c, const struct vi *v, const uint8_t *f)
 {
-	uint8_t f[IOMMU_FAULT_LEN];
-	uint32_t len;
-	uint8_t was;
-	struct vi v;
-
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0))
-		return;
-	if (vi_provoke_fault(&v, f, &len, &was) && vc_le32(f + 8) != v.ep[0]) {
+	if (vc_le32(f + 8) != v->ep[0]) {
 		vc_fail(c, "the fault report names another endpoint than the one whose DMA faulted");
 		vc_observed(c, "endpoint 0x%x (reason %u, flags 0x%x)", vc_le32(f + 8), f[0], vc_le32(f + 4));
-		vc_expected(c, "endpoint 0x%x", v.ep[0]);
+		vc_expected(c, "endpoint 0x%x", v->ep[0]);
 	}
-	vi_bypass_restore(&v, was);
 }
+
+static void reserved_zero(struct vc_ctx *c) { with_fault(c, reserved_check); }
+static void flags_defined(struct vc_ctx *c) { with_fault(c, flags_check); }
+static void endpoint_id(struct vc_ctx *c) { with_fault(c, endpoint_check); }
 
 /* Event buffers of 8 bytes, too small for a report: one fault must not
  * come back spread over several of them. */
@@ -64,8 +62,7 @@ static void not_split(struct vc_ctx *c)
 	uint8_t was = 0xff;
 	struct vi v;
 
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0) || !vi_need_endpoints(&v, 1) ||
-	    !vi_domain(&v, 0, &domain) || !vi_bypass_off(&v, &was))
+	if (!vi_open(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 0, 1, &domain) || !vi_bypass_off(&v, &was))
 		return;
 	if (!vi_attach(&v, domain, v.ep[0], 0) || !vi_events(&v, 3, 8) || !(from = vi_page(&v, 0x61)) ||
 	    !vi_copy(&v, 0, from, VC_NO_DMA))

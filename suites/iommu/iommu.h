@@ -50,6 +50,9 @@ struct vi {
  * queues and DRIVER_OK, and the configuration read. */
 bool vi_start(struct vc_ctx *c, struct vi *v, uint64_t want, uint64_t need);
 bool vi_negotiated(const struct vi *v, unsigned bit);
+/* vi_start, at least `endpoints` endpoints (vi_need_endpoints) and the
+ * clause's first domain (vi_domain 0). */
+bool vi_open(struct vc_ctx *c, struct vi *v, uint64_t want, uint64_t need, unsigned endpoints, uint32_t *domain);
 /* Domain k of the clause: inside domain_range when negotiated. SKIP when
  * the range holds too few. */
 bool vi_domain(struct vi *v, unsigned k, uint32_t *domain);
@@ -75,6 +78,9 @@ bool vi_resv_mem(struct vi *v, uint32_t ep, struct iommu_resv_mem *r, unsigned m
 
 /* Endpoints: at least n behind the IOMMU, else SKIP. */
 bool vi_need_endpoints(struct vi *v, unsigned n);
+/* Every absent endpoint ID in a request of `type` (IOMMU_T_ATTACH,
+ * _DETACH or _PROBE): each answered NOENT, else FAIL. */
+void vi_absent_noent(struct vc_ctx *c, uint8_t type);
 /* An absent endpoint ID (the platform's), else SKIP. */
 bool vi_absent_endpoint(struct vi *v, unsigned k, uint32_t *ep);
 /* A granule of DMA memory holding pattern `seed` (0: zeroes); 0 after ERROR. */

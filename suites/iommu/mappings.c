@@ -67,31 +67,30 @@ static void unknown_flag_inval(struct vc_ctx *c)
 	}
 }
 
-static void unknown_domain_noent(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t absent;
-	struct vi v;
-
-	if (!vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) || !vi_domain(&v, 7, &absent))
-		return;
-	uint64_t i = vi_iova(&v, 0);
-	vi_expect(&v, iommu_map(&v.io, absent, i, i + v.g - 1, i, IOMMU_MAP_F_READ, &t), &t, IOMMU_S_NOENT,
-		  "MAP in a domain that was never created");
-}
-
-static void bypass_domain_inval(struct vc_ctx *c)
+/* MAP or UNMAP of one granule in a domain never created (NOENT) or in a
+ * bypass domain (INVAL; the driver should not send it). */
+static void in_odd_domain(struct vc_ctx *c, bool map, bool bypass)
 {
 	struct iommu_tail t;
 	uint32_t domain;
+	char what[64];
 	struct vi v;
 
-	if (!domain_with_endpoint(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), &domain, IOMMU_ATTACH_F_BYPASS))
+	if (bypass ? !domain_with_endpoint(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), &domain, IOMMU_ATTACH_F_BYPASS)
+		   : !vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) || !vi_domain(&v, 7, &domain))
 		return;
 	uint64_t i = vi_iova(&v, 0);
-	vi_expect(&v, iommu_map(&v.io, domain, i, i + v.g - 1, i, IOMMU_MAP_F_READ, &t), &t, IOMMU_S_INVAL,
-		  "MAP in a bypass domain (the driver should not send it)");
+	int rc = map ? iommu_map(&v.io, domain, i, i + v.g - 1, i, IOMMU_MAP_F_READ, &t)
+		     : iommu_unmap(&v.io, domain, i, i + v.g - 1, &t);
+	snprintf(what, sizeof(what), "%s in %s", map ? "MAP" : "UNMAP",
+		 bypass ? "a bypass domain" : "a domain that was never created");
+	vi_expect(&v, rc, &t, bypass ? IOMMU_S_INVAL : IOMMU_S_NOENT, what);
 }
+
+static void unknown_domain_noent(struct vc_ctx *c) { in_odd_domain(c, true, false); }
+static void bypass_domain_inval(struct vc_ctx *c) { in_odd_domain(c, true, true); }
+static void unmap_unknown_domain(struct vc_ctx *c) { in_odd_domain(c, false, false); }
+static void unmap_bypass_domain(struct vc_ctx *c) { in_odd_domain(c, false, true); }
 
 static void read_only_blocks_writes(struct vc_ctx *c)
 {
@@ -101,8 +100,7 @@ static void read_only_blocks_writes(struct vc_ctx *c)
 	bool copied, untouched;
 	struct vi v;
 
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) ||
-	    !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain) || !vi_bypass_off(&v, &was))
+	if (!vi_open(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 1, &domain) || !vi_bypass_off(&v, &was))
 		return;
 	if (!vi_attach(&v, domain, v.ep[0], 0) || !vi_mapped_copy(&v, domain, 0x51, &a, &b, &q, &copied))
 		goto out;
@@ -122,32 +120,6 @@ static void read_only_blocks_writes(struct vc_ctx *c)
 	}
 out:
 	vi_bypass_restore(&v, was);
-}
-
-static void unmap_unknown_domain(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t absent;
-	struct vi v;
-
-	if (!vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) || !vi_domain(&v, 7, &absent))
-		return;
-	uint64_t i = vi_iova(&v, 0);
-	vi_expect(&v, iommu_unmap(&v.io, absent, i, i + v.g - 1, &t), &t, IOMMU_S_NOENT,
-		  "UNMAP in a domain that was never created");
-}
-
-static void unmap_bypass_domain(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t domain;
-	struct vi v;
-
-	if (!domain_with_endpoint(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), &domain, IOMMU_ATTACH_F_BYPASS))
-		return;
-	uint64_t i = vi_iova(&v, 0);
-	vi_expect(&v, iommu_unmap(&v.io, domain, i, i + v.g - 1, &t), &t, IOMMU_S_INVAL,
-		  "UNMAP in a bypass domain (the driver should not send it)");
 }
 
 /* The spec's UNMAP examples (1), (3), (6) and (7): a range that spills

@@ -38,22 +38,6 @@ static void reserved_ignored(struct vc_ctx *c)
 	}
 }
 
-static void unknown_endpoint_noent(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t absent;
-	char what[64];
-	struct vi v;
-
-	if (!vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_PROBE)) || !vi_absent_endpoint(&v, 0, &absent))
-		return;
-	for (unsigned k = 0; k < v.nabsent; k++) {
-		snprintf(what, sizeof(what), "PROBE of absent endpoint 0x%x", v.absent[k]);
-		if (!vi_probe(&v, v.absent[k], 0, props, &t) || !vi_expect(&v, 0, &t, IOMMU_S_NOENT, what))
-			return;
-	}
-}
-
 /* PROBE sent to a device that does not offer it: 64 bytes of properties
  * and the tail, pre-filled 0xff. */
 static bool unoffered_probe(struct vc_ctx *c, struct vi *v, uint8_t *out, uint32_t *used)
@@ -304,6 +288,8 @@ static void resv_map_refused(struct vc_ctx *c)
 }
 
 #define PROBES VI_F(VIRTIO_IOMMU_F_PROBE)
+
+static void unknown_endpoint_noent(struct vc_ctx *c) { vi_absent_noent(c, IOMMU_T_PROBE); }
 
 static const struct vc_clause clauses[] = {
 	{ "iommu.probe.reserved-ignored", L_IOMMU_PROBE, VC_MUST, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-PROBE-DEV-1",

@@ -10,8 +10,7 @@ static void ok_status(struct vc_ctx *c)
 	uint64_t iova;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) || !vi_need_endpoints(&v, 1) ||
-	    !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, 0, VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 1, &domain))
 		return;
 	ep = v.ep[0];
 	iova = vi_iova(&v, 0);
@@ -80,7 +79,7 @@ static void head_reserved_ignored(struct vc_ctx *c)
 	uint32_t domain;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, 0, 0, 1, &domain))
 		return;
 	iommu_build_attach(req, domain, v.ep[0], 0);
 	req[1] = 0xa5, req[2] = 0x5a, req[3] = 0xff;
@@ -108,7 +107,7 @@ static void tail_reserved_zero(struct vc_ctx *c)
 	uint32_t domain, absent;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain))
+	if (!vi_open(c, &v, 0, 0, 1, &domain))
 		return;
 	if (!vi_expect(&v, iommu_attach(&v.io, domain, v.ep[0], 0, &t), &t, IOMMU_S_OK, "ATTACH") ||
 	    !tail_zero(c, &t, "ATTACH (status OK)"))
@@ -156,29 +155,13 @@ static void detach_reserved_ignored(struct vc_ctx *c)
 	uint32_t domain;
 	struct vi v;
 
-	if (!vi_start(c, &v, 0, 0) || !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain) ||
+	if (!vi_open(c, &v, 0, 0, 1, &domain) ||
 	    !vi_attach(&v, domain, v.ep[0], 0))
 		return;
 	iommu_build_detach(req, domain, v.ep[0]);
 	memset(req + 12, 0xa5, 8);
 	vi_expect(&v, iommu_send(&v.io, req, sizeof(req), &t), &t, IOMMU_S_OK,
 		  "DETACH of an attached endpoint with reserved bytes a5");
-}
-
-static void detach_unknown_endpoint(struct vc_ctx *c)
-{
-	struct iommu_tail t;
-	uint32_t domain, absent;
-	char what[64];
-	struct vi v;
-
-	if (!vi_start(c, &v, 0, 0) || !vi_domain(&v, 0, &domain) || !vi_absent_endpoint(&v, 0, &absent))
-		return;
-	for (unsigned k = 0; k < v.nabsent; k++) {
-		snprintf(what, sizeof(what), "DETACH of absent endpoint 0x%x", v.absent[k]);
-		if (!vi_expect(&v, iommu_detach(&v.io, domain, v.absent[k], &t), &t, IOMMU_S_NOENT, what))
-			return;
-	}
 }
 
 static void detach_mappings_unreachable(struct vc_ctx *c)
@@ -189,8 +172,7 @@ static void detach_mappings_unreachable(struct vc_ctx *c)
 	bool copied, untouched;
 	struct vi v;
 
-	if (!vi_start(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), VI_F(VIRTIO_IOMMU_F_MAP_UNMAP)) ||
-	    !vi_need_endpoints(&v, 1) || !vi_domain(&v, 0, &domain) || !vi_bypass_off(&v, &was))
+	if (!vi_open(c, &v, VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 1, &domain) || !vi_bypass_off(&v, &was))
 		return;
 	if (!vi_attach(&v, domain, v.ep[0], 0) || !vi_mapped_copy(&v, domain, 0x21, &a, &b, &q, &copied))
 		goto out;
@@ -212,6 +194,8 @@ static void detach_mappings_unreachable(struct vc_ctx *c)
 out:
 	vi_bypass_restore(&v, was);
 }
+
+static void detach_unknown_endpoint(struct vc_ctx *c) { vi_absent_noent(c, IOMMU_T_DETACH); }
 
 static const struct vc_clause clauses[] = {
 	{ "iommu.request.ok-status", L_IOMMU_OP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-OP-DEV-1",

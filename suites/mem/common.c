@@ -151,11 +151,13 @@ static uint8_t pattern(uint8_t seed, unsigned i)
 
 bool vm_mem_write(struct vm *vm, uint64_t gpa, uint8_t seed)
 {
-	char arg[32 + 2 * VM_PATTERN_LEN], out[8];
+	char arg[32 + 2 * VM_PATTERN_LEN + 1], out[8];
+	uint8_t b[VM_PATTERN_LEN];
 	int at = snprintf(arg, sizeof(arg), "%llx ", (unsigned long long)gpa);
 
 	for (unsigned i = 0; i < VM_PATTERN_LEN; i++)
-		at += snprintf(arg + at, sizeof(arg) - (size_t)at, "%02x", pattern(seed, i));
+		b[i] = pattern(seed, i);
+	vc_host_hex(b, sizeof(b), arg + at, sizeof(arg) - (size_t)at);
 	return ds_host(vm->c, VC_HOST_MEM_WRITE, arg, out, sizeof(out));
 }
 

@@ -109,19 +109,6 @@ static int endpoints_dma(struct vc_device *d, unsigned ep, uint64_t from, uint64
 	return rc;
 }
 
-/* "0x..." or "-" (UINT64_MAX) */
-static bool address(const char *w, uint64_t *v)
-{
-	char *end;
-
-	if (!strcmp(w, "-")) {
-		*v = UINT64_MAX;
-		return true;
-	}
-	*v = strtoull(w, &end, 16);
-	return *w && !*end;
-}
-
 /* The endpoints' IDs, IDs nothing has here (a bus with no device, and one
  * beyond the 16-bit requester IDs QEMU's VIOT table maps: hw/acpi/viot.c,
  * endpoint ID = BDF on segment 0), and their DMA. */
@@ -129,9 +116,10 @@ static int endpoints_host(struct vc_device *d, void *state, const char *what, co
 			  size_t outlen)
 {
 	struct endpoints *e = state;
-	char w[4][24];
-	unsigned long ep, len;
 	uint64_t from, to;
+	uint32_t len;
+	unsigned ep;
+	int rc;
 
 	if (!strcmp(what, VC_HOST_IOMMU_ENDPOINTS)) {
 		snprintf(out, outlen, "%x %x", e->bdf[0], e->bdf[1]);
@@ -143,12 +131,9 @@ static int endpoints_host(struct vc_device *d, void *state, const char *what, co
 	}
 	if (strcmp(what, VC_HOST_ENDPOINT_DMA))
 		return -ENOTSUP;
-	if (sscanf(arg, "%23s %23s %23s %23s", w[0], w[1], w[2], w[3]) != 4 || !address(w[1], &from) ||
-	    !address(w[2], &to))
-		return -EINVAL;
-	ep = strtoul(w[0], NULL, 10);
-	len = strtoul(w[3], NULL, 16);
-	return endpoints_dma(d, (unsigned)ep, from, to, (uint32_t)len);
+	if ((rc = vc_host_dma_arg(arg, &ep, &from, &to, &len)) < 0)
+		return rc;
+	return endpoints_dma(d, ep, from, to, len);
 }
 
 static void endpoints_close(struct vc_device *d, void *state)

@@ -82,37 +82,30 @@ static int mem_change(struct vc_device *d, void *state, bool undo)
 
 static int mem_host(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen)
 {
+	bool write = !strcmp(what, VC_HOST_MEM_WRITE);
 	uint8_t buf[IO_MAX];
-	char *end, *cmd;
+	uint64_t gpa;
 	const char *r;
-	size_t len = 0;
-	int rc;
+	char *cmd;
+	int len, rc;
 
 	(void)state;
-	bool write = !strcmp(what, VC_HOST_MEM_WRITE);
 	if (!write && strcmp(what, VC_HOST_MEM_READ))
 		return -ENOTSUP;
-	uint64_t gpa = strtoull(arg, &end, 16);
-	if (write)
-		for (const char *h = end + (*end == ' '); h[0] && h[1] && len < IO_MAX; h += 2) {
-			char byte[3] = { h[0], h[1], 0 };
-			buf[len++] = (uint8_t)strtoul(byte, NULL, 16);
-		}
-	else
-		len = strtoull(end, NULL, 16);
-	if (!len || len > IO_MAX || gpa < DEVICE_MEMORY_BASE || gpa >= MEM64_BASE || len > MEM64_BASE - gpa)
+	if ((len = vc_host_mem_arg(arg, write, &gpa, buf, sizeof(buf))) < 0 || gpa < DEVICE_MEMORY_BASE ||
+	    gpa >= MEM64_BASE || (uint64_t)len > MEM64_BASE - gpa)
 		return -ERANGE;
 	if (!write) {
-		if ((rc = qt_cmdf(d, &r, "b64read 0x%" PRIx64 " 0x%zx", gpa, len)) || (rc = qemu_b64_decode(r, buf, len)))
+		if ((rc = qt_cmdf(d, &r, "b64read 0x%" PRIx64 " 0x%x", gpa, len)) ||
+		    (rc = qemu_b64_decode(r, buf, (size_t)len)))
 			return rc;
-		for (size_t i = 0; i < len && 2 * i + 3 <= outlen; i++)
-			snprintf(out + 2 * i, 3, "%02x", buf[i]);
+		vc_host_hex(buf, (size_t)len, out, outlen);
 		return 0;
 	}
-	if (!(cmd = malloc(64 + (len + 2) / 3 * 4 + 1)))
+	if (!(cmd = malloc(64 + ((size_t)len + 2) / 3 * 4 + 1)))
 		return -ENOMEM;
-	int k = snprintf(cmd, 64, "b64write 0x%" PRIx64 " 0x%zx ", gpa, len);
-	qemu_b64_encode(buf, len, cmd + k);
+	int k = snprintf(cmd, 64, "b64write 0x%" PRIx64 " 0x%x ", gpa, len);
+	qemu_b64_encode(buf, (size_t)len, cmd + k);
 	rc = qt_cmd(d, cmd, NULL);
 	free(cmd);
 	return rc;

@@ -85,6 +85,10 @@ const char *vc_devtype_feature_name(unsigned type, unsigned bit);
 /* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */
 int vc_dev_cfg_read(struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
 int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t val);
+/* Its first len bytes (a multiple of 4) as one consistent view: read inside
+ * one config_generation (a few tries). -ENOENT when the structure is
+ * missing or shorter. */
+int vc_dev_cfg_snapshot(struct vc_dev *d, uint8_t *b, unsigned len);
 
 /* Little-endian fields in byte buffers (requests and answers); vc_le16
  * and vc_le32 (vc/pci.h) read them. */

@@ -6,6 +6,10 @@
 #ifndef VC_DEVTYPES_HOST_H
 #define VC_DEVTYPES_HOST_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* pmem: "ADDR SIZE" (hex) of the memory the host put behind the device */
 #define VC_HOST_PMEM_REGION "pmem-region"
 /* input: arg "key QCODE" (pressed and released), "rel DX DY", "abs X Y" */
@@ -55,6 +59,14 @@
  * HEXBYTES") guest memory a memory device provides (at most 256 bytes) */
 #define VC_HOST_MEM_READ "mem-read"
 #define VC_HOST_MEM_WRITE "mem-write"
+
+/* Parsing the arguments of these actions, for the backends that make them:
+ * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR
+ * LEN" / mem-write's "ADDR HEXBYTES" (the bytes into b, at most max): the
+ * length, or -EINVAL. Answers give bytes as hex (vc_host_hex). */
+int vc_host_dma_arg(const char *arg, unsigned *ep, uint64_t *from, uint64_t *to, uint32_t *len);
+int vc_host_mem_arg(const char *arg, bool write, uint64_t *gpa, uint8_t *b, size_t max);
+void vc_host_hex(const uint8_t *b, size_t n, char *out, size_t outlen);
 
 /* What the action does, for a SKIP's reason ("cannot <doing>"). */
 const char *vc_host_action_doing(const char *what);

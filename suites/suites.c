@@ -20,6 +20,8 @@ extern const struct vc_suite suite_vsock_features, suite_vsock_flow;
 extern const struct vc_suite suite_iommu_config, suite_iommu_requests, suite_iommu_attach, suite_iommu_mappings,
 	suite_iommu_probe, suite_iommu_faults, suite_iommu_probes;
 extern const struct vc_suite suite_mem_config, suite_mem_blocks, suite_mem_changes, suite_mem_state;
+extern const struct vc_suite suite_blk_features, suite_blk_config, suite_blk_requests, suite_blk_zoned_config,
+	suite_blk_zoned_ops, suite_blk_sanity, suite_blk_mq, suite_blk_probes;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 
 /* Run order: what needs config space only, then the device reset every
@@ -40,5 +42,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_vsock_features, &suite_vsock_flow,
 	&suite_iommu_config, &suite_iommu_requests, &suite_iommu_attach, &suite_iommu_mappings, &suite_iommu_probe, &suite_iommu_faults,
 	&suite_mem_config, &suite_mem_blocks, &suite_mem_changes, &suite_mem_state,
-	&suite_probes, &suite_iommu_probes, NULL,
+	&suite_blk_features, &suite_blk_config, &suite_blk_requests, &suite_blk_zoned_config, &suite_blk_zoned_ops,
+	&suite_blk_mq, &suite_blk_sanity,
+	&suite_blk_probes, &suite_probes, &suite_iommu_probes, NULL,
 };

@@ -22,6 +22,11 @@ static const struct {
 	{ 23, 6, "VIRTIO_IOMMU_F_BYPASS_CONFIG" },
 	{ 24, 0, "VIRTIO_MEM_F_ACPI_PXM" }, { 24, 1, "VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE" },
 	{ 24, 2, "VIRTIO_MEM_F_PERSISTENT_SUSPEND" },
+	{ 2, 1, "VIRTIO_BLK_F_SIZE_MAX" }, { 2, 2, "VIRTIO_BLK_F_SEG_MAX" }, { 2, 4, "VIRTIO_BLK_F_GEOMETRY" },
+	{ 2, 5, "VIRTIO_BLK_F_RO" }, { 2, 6, "VIRTIO_BLK_F_BLK_SIZE" }, { 2, 9, "VIRTIO_BLK_F_FLUSH" },
+	{ 2, 10, "VIRTIO_BLK_F_TOPOLOGY" }, { 2, 11, "VIRTIO_BLK_F_CONFIG_WCE" }, { 2, 12, "VIRTIO_BLK_F_MQ" },
+	{ 2, 13, "VIRTIO_BLK_F_DISCARD" }, { 2, 14, "VIRTIO_BLK_F_WRITE_ZEROES" }, { 2, 15, "VIRTIO_BLK_F_LIFETIME" },
+	{ 2, 16, "VIRTIO_BLK_F_SECURE_ERASE" }, { 2, 17, "VIRTIO_BLK_F_ZONED" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -95,6 +95,8 @@ static bool probe_start(struct vc_ctx *c, struct probe *p, unsigned flags, uint1
 		vc_features_set(p->want, VIRTIO_F_RING_PACKED);
 	if (!vc_ctx_start(c, &p->drv, p->want))
 		return false;
+	/* what the device took (a host-managed zoned disk needs VIRTIO_BLK_F_ZONED too): asked again after the reset */
+	memcpy(p->want, p->drv.features, sizeof(p->want));
 	if ((flags & PROBE_PACKED) && !vc_negotiated(&p->drv, VIRTIO_F_RING_PACKED)) {
 		vc_skip(c, "VIRTIO_F_RING_PACKED is not offered");
 		return false;

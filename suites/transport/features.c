@@ -183,6 +183,10 @@ static unsigned valid_sets(const struct vc_probe *p, struct feature_set *sets)
 	memset(sets, 0, 2 * sizeof(*sets));
 	for (unsigned i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		add_with_requirements(p, sets[0].w, base[i]);
+	/* a host-managed zoned block device refuses every set without
+	 * VIRTIO_BLK_F_ZONED (BLK-INIT-DEV-8; blk.features.zoned-declined-* check that) */
+	if (p->virtio_type == 2)
+		add_with_requirements(p, sets[0].w, 17);
 	snprintf(sets[0].name, sizeof(sets[0].name), "VERSION_1 (and platform bits)");
 	memcpy(sets[1].w, p->device_feature, sizeof(sets[1].w));
 	snprintf(sets[1].name, sizeof(sets[1].name), "every offered bit");

@@ -108,6 +108,16 @@ bool ring_send(struct session *r, struct ring_io *io)
 	return ring_add(r, io) && ring_kick(r) && ring_used(r, io);
 }
 
+bool ring_send_shaped(struct session *r, struct ring_io *io, const struct ring_shape *sh)
+{
+	if (!sh->indirect)
+		return ring_send(r, io);
+	return ring_arm(r, io) &&
+	       driver_ok(r->c, vc_vq_add_indirect(&r->drv, &r->vq, io->bufs, io->n, sh->ndirect, sh->write_flag, &io->id),
+			 "indirect add") &&
+	       ring_kick(r) && ring_used(r, io);
+}
+
 void ring_check_written(struct session *r, struct ring_io *io)
 {
 	uint8_t bytes[RING_MAX_BYTES];
@@ -193,7 +203,8 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 	struct ring_io whole, pieces;
 	struct vc_buf split[RING_MAX_BUFS];
 
-	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0))
+	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0) ||
+	    ring_blk_data(&r, &(struct ring_shape){ .pieces = true }, "with every buffer in two pieces (a 1-byte one first)"))
 		return;
 	ring_io_init(&whole, r.req.bufs, r.req.n);
 	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);

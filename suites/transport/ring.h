@@ -51,6 +51,24 @@ bool ring_irq(struct session *r, unsigned timeout_ms, bool *got);
 /* Forget interrupts already raised. False on a backend error. */
 bool ring_irq_drain(struct session *r);
 
+/* How a clause makes a request available: each buffer in two pieces (a
+ * 1-byte one first), and/or (split ring) through an indirect table after
+ * `ndirect` direct buffers, WRITE set on the pointing descriptor or not. */
+struct ring_shape {
+	bool pieces, indirect;
+	unsigned ndirect;
+	bool write_flag;
+};
+/* ring_arm, made available as `sh` says (io's buffers already in pieces),
+ * ring_kick, ring_used. */
+bool ring_send_shaped(struct session *r, struct ring_io *io, const struct ring_shape *sh);
+/* On a block device (ring_blk.c), the clause's data check: a write and a
+ * read made available as `sh` says (`how`, for messages), their bytes
+ * compared with what plain requests find on the disk, the ring checks
+ * applied to both. True when the device is a block device (the check ran,
+ * its verdicts given); false for other types. */
+bool ring_blk_data(struct session *r, const struct ring_shape *sh, const char *how);
+
 /* Whole checks the two ring layouts share. */
 void ring_readable_untouched(struct vc_ctx *c, bool packed);
 void ring_any_arrangement(struct vc_ctx *c, bool packed);

@@ -99,6 +99,10 @@ static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
 
 	if (!session_start(c, &r, SESSION_F(VIRTIO_F_INDIRECT_DESC), SESSION_POLLED, 0))
 		return;
+	struct ring_shape sh = { r.req.n <= ndirect, true, ndirect, write_flag };
+	if (ring_blk_data(&r, &sh, ndirect ? "with its first buffer direct and the rest in an indirect table"
+					   : "through an indirect table, WRITE set on the pointing descriptor"))
+		return;
 	ring_io_init(&whole, r.req.bufs, r.req.n);
 	if (!ring_send(&r, &whole))
 		return;

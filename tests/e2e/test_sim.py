@@ -13,7 +13,9 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "type=4,packed,indirect", "suspend", "suspend,packed", "admin-vq",
               "type=27", "type=27,shmem-region", "type=18", "type=3", "type=5", "type=8",
               "type=16", "type=16,host-visible", "type=19",
-              "type=23", "type=23,no-probe", "type=24", "type=24,unplugged-inaccessible"]
+              "type=23", "type=23,no-probe", "type=24", "type=24,unplugged-inaccessible",
+              "ro", "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "zoned,secure-erase",
+              "zoned=ha", "transitional,zoned=ha"]
 
 
 def faults():

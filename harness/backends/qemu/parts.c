@@ -4,24 +4,8 @@
 #include "qemu_priv.h"
 #include "vhost_user.h"
 
-/* virtio-blk: a 1 MiB null disk that reads zeroes (without read-zeroes
- * null-co leaves read buffers untouched, yet the device reports them
- * written: the used-len rule would fail on the harness's choice). */
-static bool null_disk_serves(const char *model, const char *props)
-{
-	return qemu_model_is(model, "virtio-blk-pci") && !qemu_has_prop(props, "drive");
-}
-
-static int null_disk_setup(struct vc_device *d, struct qemu_launch *l, char *err, size_t errlen)
-{
-	(void)d;
-	(void)err;
-	(void)errlen;
-	return qemu_arg(l, "-blockdev") ?: qemu_arg(l, "driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on")
-	       ?: qemu_devprop(l, "drive=vcdisk");
-}
-
-static const struct qemu_part null_disk = { "null disk", null_disk_serves, null_disk_setup, NULL, NULL, NULL };
+/* virtio-blk: a raw image (part_blk.c). */
+extern const struct qemu_part qemu_part_disk;
 
 /* virtio-net: two ports on a hub, no host network. The second port has no
  * peer, so the hub always accepts (and drops) what the device transmits;
@@ -75,7 +59,7 @@ extern const struct qemu_part qemu_part_pmem, qemu_part_input, qemu_part_console
 extern const struct qemu_part qemu_part_iommu_endpoints, qemu_part_mem;
 
 const struct qemu_part *const qemu_parts[] = {
-	&null_disk,
+	&qemu_part_disk,
 	&hub,
 	&balloon,
 	&qemu_part_pmem,

@@ -86,12 +86,31 @@ static void version_line(const char *bin, char *out, size_t len)
 	}
 }
 
-/* ---- qemu-storage-daemon: a 1 MiB null disk exported over vhost-user-blk ---- */
+/* ---- qemu-storage-daemon: an 8 MiB raw image (sparse, in its private
+ * directory) exported over vhost-user-blk: the disk the qemu: backend puts
+ * behind virtio-blk-pci (part_blk.c), so writes read back ---- */
 
 static int qsd_args(struct vhost_daemon *v, const char *props)
 {
+	char image[160], escaped[330];
+	size_t w = 0;
+	int fd;
+
 	(void)props;
-	return arg(v, "--blockdev") ?: arg(v, "driver=null-co,node-name=vcdisk,size=1048576,read-zeroes=on")
+	snprintf(image, sizeof(image), "%s/disk.img", v->dir);
+	if ((fd = open(image, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return -errno;
+	int rc = ftruncate(fd, 8 << 20) ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	for (const char *p = image; *p && w + 2 < sizeof(escaped); p++) {
+		if (*p == ',')
+			escaped[w++] = ',';
+		escaped[w++] = *p;
+	}
+	escaped[w] = 0;
+	return arg(v, "--blockdev") ?: arg(v, "driver=raw,node-name=vcdisk,file.driver=file,file.filename=%s", escaped)
 	       ?: arg(v, "--export")
 	       ?: arg(v, "type=vhost-user-blk,id=vcexp,node-name=vcdisk,addr.type=unix,addr.path=%s,writable=on",
 		      v->sock);

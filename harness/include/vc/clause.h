@@ -10,8 +10,11 @@
 
 enum vc_keyword { VC_MUST, VC_MUST_NOT, VC_SHOULD, VC_SHOULD_NOT, VC_MAY, VC_RECOMMENDED };
 /* VC_ROBUSTNESS: not a spec rule but a hostile-driver probe (probe.*): the
- * harness breaks a driver rule on purpose and checks the device stays sane. */
-enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE, VC_ROBUSTNESS };
+ * harness breaks a driver rule on purpose and checks the device stays sane.
+ * VC_SANITY: not a spec rule either, but what a device of its type exists
+ * for where the spec says nothing (a block device reads back what was
+ * written); the harness breaks no rule for it. */
+enum vc_side { VC_DEVICE_RULE, VC_DRIVER_RULE, VC_ROBUSTNESS, VC_SANITY };
 
 /* WARN: a SHOULD/SHOULD NOT/RECOMMENDED rule that is not met. XFAIL: a FAIL
  * or WARN an --expect file lists; XPASS: a listed clause that passed.

@@ -85,13 +85,23 @@ bool vc_glob_matches_any(const char *pattern)
 	return false;
 }
 
+bool vc_profile_listed(const char *list, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	for (const char *p = list; p && n && *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 bool vc_clause_selected(const struct vc_clause *cl, const struct vc_selection *sel)
 {
 	bool in = sel->ninclude == 0;
 
 	/* Profile clauses run only when their profile is asked for, unless
 	 * named explicitly by a --clause glob. */
-	if (cl->profile && !(sel->profile && strcmp(sel->profile, cl->profile) == 0) && sel->ninclude == 0)
+	if (cl->profile && !vc_profile_listed(sel->profile, cl->profile) && sel->ninclude == 0)
 		return false;
 	for (unsigned i = 0; i < sel->ninclude && !in; i++)
 		in = vc_glob_match(sel->include[i], cl->id);
@@ -243,7 +253,7 @@ void vc_run_profile(const char *profile)
 
 static bool is_draft(const char *profile)
 {
-	return profile && !strcmp(profile, VC_PROFILE_DRAFT_NOTIFY);
+	return vc_profile_listed(profile, VC_PROFILE_DRAFT_NOTIFY);
 }
 
 void vc_ctx_driver(struct vc_ctx *c, struct vc_driver *drv)

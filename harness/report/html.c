@@ -4,8 +4,11 @@
  * chart, then a table per spec section, and the command that reproduces it.
  * Totals carry ids and data-* attributes so tools can read them back. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "vc/report.h"
+#include "vc/spec.h"
 #include "vc/trace.h"
 
 #define esc vc_html_string
@@ -43,7 +46,8 @@ static const char style[] =
 	"dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1.2em}dt{font-weight:600}dd{margin:0}\n"
 	".meta{color:#555}.small{color:#666;font-size:.85em}\n"
 	"table.totals{width:auto}table.totals td{text-align:right;min-width:4em;font-size:1.2em}\n"
-	".badge{font-weight:700;padding:0 .4em;border-radius:3px}\n"
+	".badge{font-weight:700;padding:0 .4em;border-radius:3px;white-space:nowrap}\n"
+	".kw,.sec{white-space:nowrap}h4 .sec{color:#555;margin-right:.6em}\n"
 	".verdict{font-size:1.3em;font-weight:700;padding:.4em .8em;border-radius:4px;display:inline-block}\n"
 	".st-pass{color:#125c12}.badge.st-pass,.verdict.st-pass{background:#d9f2d9}\n"
 	".st-fail{color:#9b1010}.badge.st-fail,.verdict.st-fail{background:#fadada}\n"
@@ -54,9 +58,12 @@ static const char style[] =
 	".st-xpass{color:#0c4a8a}.badge.st-xpass{background:#d8e6fa}\n"
 	".st-blocked{color:#6b4a00}.badge.st-blocked{background:#f1e3c8}\n"
 	".linux{margin-top:.3em;color:#5a3b00}\n"
-	"table.clauses{table-layout:fixed}table.clauses th:nth-child(1){width:30%}\n"
-	"table.clauses th:nth-child(2),table.clauses th:nth-child(3){width:8%}\n"
+	/* fixed columns: the keyword and status ones as wide as their longest word */
+	"table.clauses{table-layout:fixed}table.clauses th:nth-child(1){width:28%}\n"
+	"table.clauses th:nth-child(2){width:8.5em}table.clauses th:nth-child(3){width:6.5em}\n"
 	"table.clauses th:nth-child(4),table.clauses th:nth-child(5){width:14%}td{overflow-wrap:anywhere}\n"
+	".rule{margin:.8em 0;padding-left:.8em;border-left:3px solid #ddd}.rule h4{margin:.2em 0}\n"
+	"blockquote{margin:.3em 0 .3em 1em;font-style:italic}\n"
 	"tr.st-fail,tr.st-error{background:#fff6f6}.swatch{display:inline-block;width:1em;height:.7em}\n"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}\n";
 
@@ -191,14 +198,17 @@ static void failures(FILE *out, const struct vc_device_report *dr, unsigned d)
 				continue;
 			if (!any)
 				fputs("<table class=\"failures\">\n<tr><th>Status</th><th>Clause</th><th>Keyword</th>"
-				      "<th>What happened</th></tr>\n", out);
+				      "<th>Section</th><th>What happened</th></tr>\n", out);
 			any = true;
 			fprintf(out, "<tr class=\"st-%s\"><td><span class=\"badge st-%s\">%s</span></td><td><a href=\"#",
 				status_class(res->status), status_class(res->status), vc_status_str(res->status));
 			anchor(out, d, res->clause->id);
 			fputs("\"><code>", out);
 			esc(out, res->clause->id);
-			fprintf(out, "</code></a></td><td>%s</td><td>", vc_keyword_str(res->clause->keyword));
+			fprintf(out, "</code></a></td><td class=\"kw\">%s</td><td class=\"sec\">",
+				vc_keyword_str(res->clause->keyword));
+			esc(out, vc_clause_section(res->clause));
+			fputs("</td><td>", out);
 			first_line(out, res->message);
 			fputs("</td></tr>\n", out);
 		}
@@ -236,8 +246,8 @@ static void trace_summary(FILE *out, const struct vc_trace *t)
 
 	fputs("<h3>Doorbell trace</h3>\n", out);
 	if (!t || !t->n) {
-		fputs("<p class=\"small\">No doorbells recorded (run with <code>--trace FILE</code> to record "
-		      "them; read-only backends ring none).</p>\n", out);
+		fputs("<p class=\"small\">No doorbells were rung (the clauses that ran drive no queue, or the "
+		      "backend is read-only).</p>\n", out);
 		return;
 	}
 	memset(lines, 0, sizeof(lines));
@@ -316,10 +326,24 @@ static const char *label_of(const struct vc_result *res)
 	return res->clause->label ? res->clause->label : "";
 }
 
+/* Catalog ids, each a link to its rule in the appendix. */
+static void rule_links(FILE *out, const char *ids)
+{
+	char id[128];
+
+	for (const char *p = ids; p && sscanf(p, " %127s", id) == 1; p = strstr(p, id) + strlen(id)) {
+		fputs(p == ids ? "<a href=\"#rule-" : " <a href=\"#rule-", out);
+		esc(out, id);
+		fputs("\">", out);
+		esc(out, id);
+		fputs("</a>", out);
+	}
+}
+
 static void row(FILE *out, const struct vc_result *res, unsigned d)
 {
 	const struct vc_clause *cl = res->clause;
-	const char *st = status_class(res->status);
+	const char *st = status_class(res->status), *section = vc_clause_section(cl);
 
 	fprintf(out, "<tr class=\"st-%s\" id=\"", st);
 	anchor(out, d, cl->id);
@@ -330,11 +354,20 @@ static void row(FILE *out, const struct vc_result *res, unsigned d)
 		fputs(", since ", out);
 		esc(out, cl->since);
 	}
+	if (section) {
+		fputs("; section <span class=\"sec\">", out);
+		esc(out, section);
+		fputs("</span>", out);
+	}
 	if (cl->covers && *cl->covers) {
 		fputs("; covers ", out);
-		esc(out, cl->covers);
+		rule_links(out, cl->covers);
 	}
-	fprintf(out, "</div></td><td>%s</td><td><span class=\"badge st-%s\">%s</span></td><td>",
+	if (cl->breaks && *cl->breaks) {
+		fputs("; breaks ", out);
+		rule_links(out, cl->breaks);
+	}
+	fprintf(out, "</div></td><td class=\"kw\">%s</td><td><span class=\"badge st-%s\">%s</span></td><td>",
 		vc_keyword_str(cl->keyword), st, vc_status_str(res->status));
 	esc(out, res->observed);
 	fputs("</td><td>", out);
@@ -349,47 +382,156 @@ static void row(FILE *out, const struct vc_result *res, unsigned d)
 	fputs("</td></tr>\n", out);
 }
 
-/* The worst status among the results with this label. */
-static unsigned section_rank(const struct vc_device_report *dr, const char *label)
-{
-	unsigned worst = NORDER;
+/* One section per label (the spec's own typo "PAcked" is its label for the
+ * packed driver block: labels are compared without case), in the spec's
+ * order; labels that are not the spec's (a draft) after them, and the
+ * robustness probes last. */
+struct group {
+	const char *label, *section;
+	bool spec;              /* spec rules (device or driver side), not probes */
+	unsigned first;         /* its first result */
+};
 
-	for (unsigned i = 0; i < dr->n; i++)
-		if (!strcmp(label_of(&dr->results[i]), label) && rank(dr->results[i].status) < worst)
-			worst = rank(dr->results[i].status);
-	return worst;
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct group *a = pa, *b = pb;
+	int c;
+
+	if (a->spec != b->spec)
+		return a->spec ? -1 : 1;
+	if ((c = vc_section_cmp(a->section, b->section)))
+		return c;
+	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-static bool first_with_label(const struct vc_device_report *dr, unsigned i)
+static bool spec_side(const struct vc_clause *cl)
 {
-	for (unsigned j = 0; j < i; j++)
-		if (!strcmp(label_of(&dr->results[j]), label_of(&dr->results[i])))
-			return false;
-	return true;
+	return cl->side == VC_DEVICE_RULE || cl->side == VC_DRIVER_RULE;
 }
 
-/* A table per spec section (the clauses' normative label): sections with
- * failures first, and within one, failures first. */
 static void sections(FILE *out, const struct vc_device_report *dr, unsigned d)
 {
-	fputs("<h3>Clauses by spec section</h3>\n", out);
-	for (unsigned k = 0; k < NORDER; k++) {
-		for (unsigned i = 0; i < dr->n; i++) {
-			const char *label = label_of(&dr->results[i]);
+	struct group *g = calloc(dr->n ? dr->n : 1, sizeof(*g));
+	unsigned ng = 0;
 
-			if (!first_with_label(dr, i) || section_rank(dr, label) != k)
-				continue;
-			fputs("<section class=\"area\">\n<h4>", out);
-			esc(out, *label ? label : "(no label)");
-			fputs("</h4>\n<table class=\"clauses\">\n<tr><th>Clause</th><th>Keyword</th><th>Status</th>"
-			      "<th>Observed</th><th>Expected</th><th>Message</th></tr>\n", out);
-			for (unsigned s = 0; s < NORDER; s++)
-				for (unsigned j = i; j < dr->n; j++)
-					if (rank(dr->results[j].status) == s && !strcmp(label_of(&dr->results[j]), label))
-						row(out, &dr->results[j], d);
-			fputs("</table>\n</section>\n", out);
-		}
+	fputs("<h3>Clauses by spec section</h3>\n", out);
+	for (unsigned i = 0; g && i < dr->n; i++) {
+		const struct vc_clause *cl = dr->results[i].clause;
+		unsigned k = 0;
+		while (k < ng && strcasecmp(g[k].label, label_of(&dr->results[i])))
+			k++;
+		if (k == ng)
+			g[ng++] = (struct group){ label_of(&dr->results[i]), vc_spec_label_section(cl->label), true, i };
+		g[k].spec &= spec_side(cl);
 	}
+	if (g)
+		qsort(g, ng, sizeof(*g), group_cmp);
+	for (unsigned k = 0; k < ng; k++) {
+		fprintf(out, "<section class=\"area\" id=\"d%u-section-%u\" data-label=\"", d, k);
+		esc(out, g[k].label);
+		fprintf(out, "\" data-section=\"%s\" data-kind=\"%s\">\n<h4>", g[k].section ? g[k].section : "",
+			g[k].spec ? "spec" : "robustness");
+		if (g[k].section) {
+			fputs("<span class=\"sec\">", out);
+			esc(out, g[k].section);
+			fputs("</span>", out);
+		}
+		esc(out, *g[k].label ? g[k].label : "(no label)");
+		fputs("</h4>\n<table class=\"clauses\">\n<tr><th>Clause</th><th>Keyword</th><th>Status</th>"
+		      "<th>Observed</th><th>Expected</th><th>Message</th></tr>\n", out);
+		for (unsigned s = 0; s < NORDER; s++)
+			for (unsigned j = 0; j < dr->n; j++)
+				if (rank(dr->results[j].status) == s && !strcasecmp(label_of(&dr->results[j]), g[k].label))
+					row(out, &dr->results[j], d);
+		fputs("</table>\n</section>\n", out);
+	}
+	free(g);
+}
+
+/* Every catalog id the report cites, once, in section order. */
+static int rule_cmp(const void *pa, const void *pb)
+{
+	const struct vc_rule *a = *(const struct vc_rule *const *)pa, *b = *(const struct vc_rule *const *)pb;
+	int c = vc_section_cmp(a->section, b->section);
+	return c ? c : strcmp(a->id, b->id);
+}
+
+static unsigned cited(const struct vc_report *r, const struct vc_rule **rules, unsigned max)
+{
+	unsigned n = 0;
+	char id[128];
+
+	for (unsigned d = 0; d < r->ndevices; d++)
+		for (unsigned i = 0; i < r->devices[d].n; i++) {
+			const struct vc_clause *cl = r->devices[d].results[i].clause;
+			const char *lists[] = { cl->covers, cl->breaks };
+			for (unsigned l = 0; l < 2; l++)
+				for (const char *p = lists[l]; p && sscanf(p, " %127s", id) == 1;
+				     p = strstr(p, id) + strlen(id)) {
+					const struct vc_rule *rule = vc_spec_rule(id);
+					unsigned k = 0;
+					while (k < n && rules[k] != rule)
+						k++;
+					if (rule && k == n && n < max)
+						rules[n++] = rule;
+				}
+		}
+	qsort(rules, n, sizeof(*rules), rule_cmp);
+	return n;
+}
+
+/* The appendix: each rule the report cites, as the spec words it. */
+static void appendix(FILE *out, const struct vc_report *r)
+{
+	const struct vc_rule **rules;
+	char words[4096], err[512];
+	unsigned n;
+
+	fputs("<section id=\"rules\">\n<h2>The rules cited</h2>\n", out);
+	if (vc_spec_load(err, sizeof(err))) {
+		fputs("<p class=\"small\">Not quoted here: ", out);
+		esc(out, err);
+		fputs(".</p>\n</section>\n", out);
+		return;
+	}
+	if (!(rules = calloc(vc_spec_rule_count() + 1, sizeof(*rules)))) {
+		fputs("</section>\n", out);
+		return;
+	}
+	n = cited(r, rules, vc_spec_rule_count());
+	fputs("<p class=\"small\">Each rule a clause checks (or a robustness probe breaks on purpose), quoted from "
+	      "the OASIS VIRTIO 1.4 specification's LaTeX source (committee specification 01, unmodified apart from "
+	      "removed markup; &copy; OASIS Open, licence terms in LICENSE.md next to it, installed with this tool), "
+	      "with the project's catalog id and a summary in its own words. <code>virtio-conform explain ID</code> "
+	      "prints the same.</p>\n", out);
+	for (unsigned i = 0; i < n; i++) {
+		const struct vc_rule *rule = rules[i];
+		fputs("<div class=\"rule\" id=\"rule-", out);
+		esc(out, rule->id);
+		fputs("\">\n<h4><span class=\"sec\">", out);
+		esc(out, rule->section);
+		fputs("</span><code>", out);
+		esc(out, rule->id);
+		fputs("</code> <span class=\"kw\">", out);
+		esc(out, rule->keyword);
+		fputs("</span> <span class=\"small\">(", out);
+		esc(out, rule->side);
+		fputs(")</span></h4>\n<div class=\"small\">", out);
+		esc(out, rule->label);
+		fputs("</div>\n", out);
+		if (!vc_spec_words(rule, words, sizeof(words))) {
+			fputs("<blockquote>", out);
+			esc(out, words);
+			fputs("</blockquote>\n", out);
+		}
+		fputs("<p class=\"small\">", out);
+		esc(out, rule->source);
+		fputs(". In short: ", out);
+		esc(out, rule->text);
+		fputs("</p>\n</div>\n", out);
+	}
+	free(rules);
+	fputs("</section>\n", out);
 }
 
 static void device(FILE *out, const struct vc_report *r, const struct vc_device_report *dr, unsigned d)
@@ -416,7 +558,7 @@ static void device(FILE *out, const struct vc_report *r, const struct vc_device_
 int vc_report_html(const struct vc_report *r, FILE *out)
 {
 	unsigned c[VC_STATUS_COUNT];
-	char when[32];
+	char when[32], profiles[256];
 
 	vc_report_totals(r, c);
 	vc_report_time(r->started, when, sizeof(when));
@@ -431,8 +573,8 @@ int vc_report_html(const struct vc_report *r, FILE *out)
 	esc(out, r->tool_version ? r->tool_version : "?");
 	fputs(" &middot; VIRTIO specification <span id=\"spec-version\">", out);
 	esc(out, r->spec_version ? r->spec_version : "?");
-	fputs("</span> &middot; profile <span id=\"profile\">", out);
-	esc(out, r->profile ? r->profile : "default");
+	fputs("</span> &middot; profiles <span id=\"profiles\">", out);
+	esc(out, vc_report_profiles(r, ", ", profiles, sizeof(profiles)));
 	fprintf(out, "</span> &middot; started <time datetime=\"%s\">%s</time></p>\n</header>\n",
 		r->started ? when : "", r->started ? when : "unknown");
 	verdict(out, c);
@@ -444,6 +586,7 @@ int vc_report_html(const struct vc_report *r, FILE *out)
 	}
 	for (unsigned d = 0; d < r->ndevices; d++)
 		device(out, r, &r->devices[d], d);
+	appendix(out, r);
 	fputs("<footer class=\"small\"><p>PASS: the rule was met. FAIL: a MUST-level rule was not met. "
 	      "WARN: a SHOULD-level rule was not met. SKIP: the rule does not apply to this device or cannot "
 	      "be checked through this backend (the reason is given). ERROR: the harness could not run the "

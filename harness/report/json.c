@@ -1,7 +1,9 @@
 /* JSON report: the machine-readable record of a run (schema in design.md).
  * Empty optional strings are null; message is always a string. */
 #include <inttypes.h>
+#include <string.h>
 #include "vc/report.h"
+#include "vc/spec.h"
 
 /* Optional text: "" and NULL both mean absent. */
 static void opt_string(FILE *out, const char *s)
@@ -45,6 +47,8 @@ static void result(FILE *out, const struct vc_result *res)
 	vc_json_string(out, cl->label);
 	fputs(", \"keyword\": ", out);
 	vc_json_string(out, vc_keyword_str(cl->keyword));
+	fputs(", \"section\": ", out);
+	vc_json_string(out, vc_clause_section(cl));
 	fputs(", \"side\": ", out);
 	vc_json_string(out, vc_side_str(cl->side));
 	fputs(", \"since\": ", out);
@@ -112,15 +116,17 @@ static void device(FILE *out, const struct vc_device_report *dr)
 int vc_report_json(const struct vc_report *r, FILE *out)
 {
 	unsigned c[VC_STATUS_COUNT];
-	char when[32];
+	char when[32], profiles[256];
 
 	fputs("{\n  \"tool\": {\"name\": \"virtio-conform\", \"version\": ", out);
 	opt_string(out, r->tool_version);
 	fputs("},\n  \"spec\": {\"version\": ", out);
 	opt_string(out, r->spec_version);
-	fputs(", \"profile\": ", out);
-	opt_string(out, r->profile);
-	fputs("},\n  \"command\": ", out);
+	/* the clause sets the results come from: "default" is the spec's */
+	vc_report_profiles(r, " ", profiles, sizeof(profiles));
+	fputs("},\n  \"profiles\": ", out);
+	vc_json_words(out, profiles);
+	fputs(",\n  \"command\": ", out);
 	opt_string(out, r->command_line);
 	fputs(",\n  \"started\": ", out);
 	vc_report_time(r->started, when, sizeof(when));

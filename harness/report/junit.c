@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "vc/report.h"
+#include "vc/spec.h"
 
 /* Microseconds as decimal seconds, without floating point rounding. */
 static void seconds(FILE *out, uint64_t us)
@@ -53,7 +54,8 @@ static void testcase(FILE *out, const struct vc_result *res)
 		fprintf(out, "\" type=\"%s\">", vc_status_str(res->status));
 		/* the body repeats the message: some CI views show only the body */
 		vc_xml_string(out, res->message);
-		fprintf(out, "\n%s: ", vc_keyword_str(cl->keyword));
+		const char *section = vc_clause_section(cl);
+		fprintf(out, "\n%s: %s%s", vc_keyword_str(cl->keyword), section ? section : "", section ? " " : "");
 		vc_xml_string(out, cl->label);
 		if (res->observed[0]) {
 			fputs("\nobserved: ", out);
@@ -104,7 +106,7 @@ int vc_report_junit(const struct vc_report *r, FILE *out)
 {
 	unsigned c[VC_STATUS_COUNT];
 	uint64_t total_us = 0;
-	char when[32];
+	char when[32], profiles[256];
 
 	for (unsigned d = 0; d < r->ndevices; d++)
 		total_us += duration(&r->devices[d]);
@@ -127,7 +129,7 @@ int vc_report_junit(const struct vc_report *r, FILE *out)
 		fprintf(out, " timestamp=\"%s\">\n    <properties>\n", when);
 		property(out, "tool_version", r->tool_version);
 		property(out, "spec_version", r->spec_version);
-		property(out, "profile", r->profile);
+		property(out, "profiles", vc_report_profiles(r, " ", profiles, sizeof(profiles)));
 		property(out, "command", r->command_line);
 		if (dev) {
 			property(out, "backend", dev->backend);

@@ -26,6 +26,28 @@ const char *vc_format_name(enum vc_format f)
 	return (unsigned)f < VC_FMT_COUNT ? format_names[f] : "?";
 }
 
+const char *vc_report_profiles(const struct vc_report *r, const char *sep, char *buf, size_t len)
+{
+	char seen[512] = "";
+	size_t used = 0, listed = 0;
+
+	buf[0] = 0;
+	for (unsigned pass = 0; pass < 2; pass++)      /* the default first */
+		for (unsigned d = 0; d < r->ndevices; d++)
+			for (unsigned i = 0; i < r->devices[d].n; i++) {
+				const char *p = r->devices[d].results[i].clause->profile;
+				if (!p != !pass)
+					continue;
+				p = p ? p : "default";
+				if (vc_profile_listed(seen, p) || listed + strlen(p) + 2 > sizeof(seen))
+					continue;
+				listed += (size_t)snprintf(seen + listed, sizeof(seen) - listed, "%s%s", listed ? "," : "", p);
+				if (used < len)
+					used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? sep : "", p);
+			}
+	return buf;
+}
+
 void vc_report_tally(const struct vc_device_report *dr, unsigned counts[VC_STATUS_COUNT])
 {
 	memset(counts, 0, VC_STATUS_COUNT * sizeof(counts[0]));

@@ -6,6 +6,7 @@
  * unexpected success. Several devices: one commented subtest per device. */
 #include <stdbool.h>
 #include "vc/report.h"
+#include "vc/spec.h"
 
 /* Text on a test-point line: one line, '#' and '\' escaped (TAP 14), so a
  * message can never start a directive. */
@@ -50,6 +51,7 @@ static void point(FILE *out, const char *ind, unsigned num, const struct vc_resu
 		fprintf(out, "%s  severity: %s\n", ind, severity);
 	yaml_kv(out, ind, "keyword", vc_keyword_str(cl->keyword));
 	yaml_kv(out, ind, "label", cl->label);
+	yaml_kv(out, ind, "section", vc_clause_section(cl));
 	yaml_kv(out, ind, "message", res->message);
 	yaml_kv(out, ind, "observed", res->observed);
 	yaml_kv(out, ind, "expected", res->expected);
@@ -80,12 +82,11 @@ static bool device(FILE *out, const char *ind, const struct vc_device_report *dr
 
 int vc_report_tap(const struct vc_report *r, FILE *out)
 {
-	fprintf(out, "TAP version 14\n# virtio-conform %s, virtio %s", r->tool_version ? r->tool_version : "?",
+	char profiles[256];
+
+	fprintf(out, "TAP version 14\n# virtio-conform %s, virtio %s, profiles ", r->tool_version ? r->tool_version : "?",
 		r->spec_version ? r->spec_version : "?");
-	if (r->profile) {
-		fputs(", profile ", out);
-		line_text(out, r->profile);
-	}
+	line_text(out, vc_report_profiles(r, ", ", profiles, sizeof(profiles)));
 	fputc('\n', out);
 	if (r->ndevices == 1) {
 		const struct vc_device_report *dr = &r->devices[0];

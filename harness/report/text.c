@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "vc/report.h"
+#include "vc/spec.h"
 
 struct pen {
 	FILE *out;
@@ -35,6 +36,17 @@ static void put(FILE *out, const char *s, const char *indent)
 			fwrite(s, 1, n, out);
 		s += n ? n : 1;
 	}
+}
+
+/* "virtio-conform 0.1.0, virtio 1.4, profiles default, robustness" */
+static void first_line(FILE *out, const struct vc_report *r)
+{
+	char profiles[256];
+
+	vc_report_profiles(r, ", ", profiles, sizeof(profiles));
+	fprintf(out, "virtio-conform %s, virtio %s, profile%s ", r->tool_version ? r->tool_version : "?",
+		r->spec_version ? r->spec_version : "?", strchr(profiles, ',') ? "s" : "");
+	put(out, *profiles ? profiles : "none", "");
 }
 
 /* The status tag, coloured, padded to the width of "ERROR". */
@@ -111,8 +123,11 @@ static void finding(const struct pen *p, const struct vc_result *res)
 	const struct vc_clause *cl = res->clause;
 	FILE *out = p->out;
 
+	const char *section = vc_clause_section(cl);
+
 	tag(p, res->status);
-	fprintf(out, "%s [%s]\n%s", cl->id, vc_keyword_str(cl->keyword), ind);
+	fprintf(out, "%s [%s]\n%s%s%s", cl->id, vc_keyword_str(cl->keyword), ind, section ? section : "",
+		section ? " " : "");
 	put(out, cl->label, ind);
 	if (res->message[0]) {
 		fprintf(out, "\n%s", ind);
@@ -196,12 +211,7 @@ int vc_report_text(const struct vc_report *r, FILE *out)
 	char when[32];
 
 	vc_report_time(r->started, when, sizeof(when));
-	fprintf(out, "virtio-conform %s, virtio %s", r->tool_version ? r->tool_version : "?",
-		r->spec_version ? r->spec_version : "?");
-	if (r->profile) {
-		fputs(", profile ", out);
-		put(out, r->profile, "");
-	}
+	first_line(out, r);
 	fprintf(out, ", started %s\n", when);
 	for (unsigned d = 0; d < r->ndevices; d++)
 		device(&p, &r->devices[d]);
@@ -212,20 +222,28 @@ int vc_report_text(const struct vc_report *r, FILE *out)
 	return vc_report_finish(out);
 }
 
-/* The first line of s, cut with "..." to at most max characters. */
+/* The first line of s in at most max characters: cut between words, with
+ * "..." (inside a word only when one word is longer than the line). */
 static void put_line(FILE *out, const char *s, unsigned max)
 {
 	char line[sizeof(((struct vc_result *)0)->message)];
-	size_t len = strcspn(s, "\n"), at = 0;
+	size_t len = strcspn(s, "\n"), at = 0, word_end = 0;
 	unsigned chars = 0;
 
+	max = max > 3 ? max - 3 : 1;
 	while (at < len && chars < max) {
 		uint32_t cp;
 		unsigned n = vc_utf8_seq(s + at, &cp);
 		at += n ? n : 1;
 		chars++;
+		if (at < len && s[at] == ' ')
+			word_end = at;
 	}
-	snprintf(line, sizeof(line), "%.*s%s", (int)at, s, at < len ? "..." : "");
+	if (at < len && s[at] != ' ' && word_end > at / 2)
+		at = word_end;
+	while (at < len && at && s[at - 1] == ' ')
+		at--;
+	snprintf(line, sizeof(line), "%.*s%s", (int)at, s, at < len ? " ..." : "");
 	put(out, line, "");
 }
 
@@ -235,8 +253,8 @@ int vc_report_summary(const struct vc_report *r, FILE *out)
 	const struct pen p = { out, isatty(fileno(out)) && !getenv("NO_COLOR") };
 	unsigned c[VC_STATUS_COUNT];
 
-	fprintf(out, "virtio-conform %s, virtio %s\n", r->tool_version ? r->tool_version : "?",
-		r->spec_version ? r->spec_version : "?");
+	first_line(out, r);
+	fputc('\n', out);
 	for (unsigned d = 0; d < r->ndevices; d++) {
 		const struct vc_device_report *dr = &r->devices[d];
 		unsigned shown = 0, more = 0;

@@ -28,7 +28,7 @@ static const struct vc_clause clauses[] = {
 	  .side = VC_DRIVER_RULE, .since = "1.2", .run = nop },
 	{ .id = "device_cfg.generation", .label = "Device configuration", .keyword = VC_MUST, .run = nop },
 	{ .id = "status.failed", .label = "Device status", .keyword = VC_MUST_NOT, .run = nop },
-	{ .id = "noarea", .label = "no dot in the id", .keyword = VC_MAY, .run = nop },
+	{ .id = "noarea", .label = "no dot in the id", .keyword = VC_MAY, .profile = "draft", .run = nop },
 };
 
 /* Everything a message could hold that breaks a format: quotes, backslash,
@@ -92,7 +92,6 @@ static int setup(void **state)
 				  .devices = drs, .ndevices = 2 };
 	rep1 = rep;
 	rep1.ndevices = 1;
-	rep1.profile = "draft";
 	signal(SIGPIPE, SIG_IGN);   /* a checker that dies early must fail a test, not kill it */
 	return 0;
 }
@@ -230,7 +229,8 @@ static const char json_check[] =
 	"d = json.load(sys.stdin)\n"
 	"NASTY = 'quote\\\" back\\\\ nl\\n tab\\t ctl\\x01 esc\\x1b bad\\ufffd\\ufffd\\ufffd ok\\u00e9 <&>\\x27'\n"
 	"assert d['tool'] == {'name': 'virtio-conform', 'version': '9.9.9'}, d['tool']\n"
-	"assert d['spec'] == {'version': '1.4', 'profile': None}, d['spec']\n"
+	"assert d['spec'] == {'version': '1.4'}, d['spec']\n"
+	"assert d['profiles'] == ['default', 'draft'], d['profiles']\n"
 	"assert d['command'] == 'virtio-conform run --device sim:bad'\n"
 	"assert d['started'] == '2024-05-01T12:00:00Z', d['started']\n"
 	"a, b = d['devices']\n"
@@ -249,6 +249,7 @@ static const char json_check[] =
 	"assert f['covers'] == ['PCI-NOTIFY-DEV-1', 'PCI-NOTIFY-DEV-2'], f['covers']\n"
 	"assert f['keyword'] == 'MUST' and f['since'] == '1.0' and f['duration_us'] == 1500000\n"
 	"assert f['label'] == 'Common configuration / device_status <reset>'\n"
+	"assert f['section'] == '4.1.4.4.1' and r[2]['section'] is None, (f['section'], r[2]['section'])\n"
 	"assert r[2]['keyword'] == 'SHOULD' and r[2]['side'] != r[1]['side']\n"
 	"assert r[0]['covers'] == ['PCI-CAP-1'] and r[3]['covers'] == []\n"
 	"assert r[0]['observed'] is None and r[0]['message'] == '' and r[3]['since'] is None\n"
@@ -299,7 +300,7 @@ static const char junit_check[] =
 	"f = c[1].find('failure')\n"
 	"assert f.get('type') == 'FAIL' and f.get('message') == NASTY, repr(f.get('message'))\n"
 	"assert f.text.startswith(NASTY), repr(f.text)\n"
-	"assert 'MUST: Common configuration / device_status <reset>' in f.text\n"
+	"assert 'MUST: 4.1.4.4.1 Common configuration / device_status <reset>' in f.text\n"
 	"assert 'observed: 0x3' in f.text and 'expected: even power of 2' in f.text\n"
 	"w = c[2].find('failure')\n"
 	"assert w.get('type') == 'WARN' and w.get('message') == 'ISR read took 3 reads'\n"
@@ -334,6 +335,7 @@ static void test_tap_flat(void **state)
 	assert_non_null(strstr(s, "\nok 1 - pci.caps.list\n"));
 	assert_non_null(strstr(s, "\nnot ok 2 - pci.common.reset\n  ---\n  severity: fail\n"
 				  "  keyword: \"MUST\"\n  label: \"Common configuration / device_status <reset>\"\n"
+				  "  section: \"4.1.4.4.1\"\n"
 				  "  message: \"quote\\\" back\\\\ nl\\n tab\\t ctl\\u0001 esc\\u001b bad\\ufffd"));
 	assert_non_null(strstr(s, "  observed: \"0x3\"\n  expected: \"even power of 2\"\n  ...\n"));
 	assert_non_null(strstr(s, "\nnot ok 3 - isr.status-read\n  ---\n  severity: warning\n"));
@@ -341,7 +343,7 @@ static void test_tap_flat(void **state)
 	assert_non_null(strstr(s, "\nok 4 - device_cfg.generation # SKIP no DMA \\# here\n"));
 	assert_non_null(strstr(s, "\nnot ok 5 - status.failed\n  ---\n  severity: error\n"));
 	assert_non_null(strstr(s, "\nok 6 - noarea\n"));
-	assert_non_null(strstr(s, "profile draft"));
+	assert_non_null(strstr(s, "profiles default, draft\n"));
 	free(s);
 }
 
@@ -463,22 +465,22 @@ static const char html_check[] =
 	"assert [p.text['totals-' + k] for k in ('total', 'pass', 'fail')] == ['7', '3', '1'], p.text\n"
 	"assert p.ids['d0-totals']['data-total'] == '6' and p.ids['d1-totals']['data-pass'] == '1'\n"
 	"assert p.text['command'] == 'virtio-conform run --device sim:bad', p.text\n"
-	"assert p.text['spec-version'] == '1.4' and p.text['profile'] == 'default'\n"
+	"assert p.text['spec-version'] == '1.4' and p.text['profiles'] == 'default, draft'\n"
 	"# failures first: the summary links, worst first, before any clause row\n"
 	"links = [x for x in p.order if x.startswith('#d0-')]\n"
 	"assert links == ['#d0-pci.common.reset', '#d0-status.failed', '#d0-isr.status-read'], links\n"
 	"rows = [x for x in p.order if x.startswith('d0-') and '.' in x or x == 'd0-noarea']\n"
-	"assert rows[0] == 'd0-pci.common.reset', rows\n"
+	"# sections in the spec's order (none of these labels is the spec's: as they come)\n"
+	"assert rows[:2] == ['d0-pci.caps.list', 'd0-pci.common.reset'], rows\n"
 	"assert p.order.index('#d0-isr.status-read') < p.order.index('d0-pci.common.reset')\n"
 	"assert set(rows) == {'d0-' + i for i in ('pci.caps.list', 'pci.common.reset', 'isr.status-read',\n"
 	"    'device_cfg.generation', 'status.failed', 'noarea')}, rows\n"
-	"assert p.h4[0] == 'Common configuration / device_status <reset>', p.h4\n"
-	"assert p.h4[:3] == ['Common configuration / device_status <reset>', 'Device status',\n"
-	"    'ISR status capability'], p.h4\n"
+	"assert p.h4[:6] == ['PCI Device Layout / capability list', 'Common configuration / device_status <reset>',\n"
+	"    'ISR status capability', 'Device configuration', 'Device status', 'no dot in the id'], p.h4\n"
 	"assert p.queues == ['0', '1', '2', '3', '4', '5', '6', '7', 'other'], p.queues\n"
 	"assert p.ids['doorbell-chart']\n"
 	"assert 'other queues</td><td>4</td>' in doc\n"
-	"assert doc.count('No doorbells recorded') == 1   # the second device\n"
+	"assert doc.count('No doorbells were rung') == 1   # the second device\n"
 	"assert 'quote&quot; back\\\\ nl\\n tab\\t ctl? esc? bad\\ufffd\\ufffd\\ufffd ok\\u00e9 &lt;&amp;&gt;&#39;' in doc\n";
 
 static void test_html(void **state)
@@ -503,7 +505,7 @@ static void test_html(void **state)
 	s = render(&rep1, VC_FMT_HTML);
 	assert_non_null(strstr(s, "<title>Virtio conformance report: sim:bad&lt;&amp;&gt;&quot;</title>"));
 	assert_null(strstr(s, "d0-totals"));
-	assert_non_null(strstr(s, "id=\"profile\">draft<"));
+	assert_non_null(strstr(s, "id=\"profiles\">default, draft<"));
 	free(s);
 }
 

@@ -137,8 +137,10 @@ bool vc_keyword_is_should(enum vc_keyword k);
 struct vc_selection {
 	const char **include; unsigned ninclude;   /* empty: everything */
 	const char **exclude; unsigned nexclude;
-	const char *profile;                       /* NULL: default clauses */
+	const char *profile;                       /* NULL: default clauses; else profile names, comma-separated */
 };
+/* Is NAME one of the comma-separated profiles in LIST? */
+bool vc_profile_listed(const char *list, const char *name);
 /* Glob match with '*', '?' and '[...]' (fnmatch semantics, no path rules). */
 bool vc_glob_match(const char *pattern, const char *id);
 bool vc_clause_selected(const struct vc_clause *cl, const struct vc_selection *sel);

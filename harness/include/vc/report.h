@@ -52,6 +52,9 @@ int vc_report_html(const struct vc_report *r, FILE *out);
 int vc_report_summary(const struct vc_report *r, FILE *out);
 
 /* Helpers shared by the writers. */
+/* The profiles whose clauses the report holds, separated by sep: "default"
+ * (the spec clauses), then the others as they come ("robustness"...). */
+const char *vc_report_profiles(const struct vc_report *r, const char *sep, char *buf, size_t len);
 /* Count results by status, for one device or over all devices. */
 void vc_report_tally(const struct vc_device_report *dr, unsigned counts[VC_STATUS_COUNT]);
 void vc_report_totals(const struct vc_report *r, unsigned counts[VC_STATUS_COUNT]);

@@ -10,36 +10,19 @@
 #include <time.h>
 #include <unistd.h>
 #include "sim.h"
+#include "vc/cli.h"
 #include "vc/clause.h"
 #include "vc/device.h"
 #include "vc/driver.h"
 #include "vc/expect.h"
+#include "vc/explain.h"
+#include "vc/progress.h"
 #include "vc/report.h"
 #include "vc/run.h"
+#include "vc/spec.h"
 #include "vc/trace.h"
 
 enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DEVICE = 3 };
-
-static const char usage_text[] =
-	"usage: virtio-conform COMMAND [OPTIONS]\n"
-	"\n"
-	"  devices [--format text|json]          virtio-pci devices on this machine (read-only)\n"
-	"  list [--clause GLOB]... [--exclude GLOB]... [--profile NAME] [--format text|json]\n"
-	"  list --faults                          the simulated device's faults and settings\n"
-	"  run --device SPEC... [--devices FILE] [--clause GLOB]... [--exclude GLOB]... [--profile NAME]\n"
-	"      [--format text|tap|junit|json] [--output FILE] [--report FORMAT:FILE]...\n"
-	"      [--timeout-ms N] [--strict] [--trace FILE] [--expect FILE]\n"
-	"  trace decode FILE                      a --trace file, one line per doorbell\n"
-	"  certify --device SPEC [--output DIR] [--timeout-ms N] [--strict] [--expect FILE]\n"
-	"                                         every clause; every report and the trace in DIR\n"
-	"                                         (default ./certificate), a summary on stdout\n"
-	"\n"
-	"Device SPEC: qemu:DEVICE[,props]  vfio:BDF  sim[:FAULT|SETTING,...]  sysfs:BDF  dump:FILE\n"
-	"--expect FILE: known failures, one a line: CLAUSE-GLOB [device=GLOB]  # reason; a listed\n"
-	"failure is XFAIL (not a failure), a listed clause that passes is XPASS.\n"
-	"Exit status: 0 all selected clauses passed or skipped, 1 a clause failed (or, with\n"
-	"--strict, a SHOULD-level rule was not met or an expected failure passed), 2 usage error,\n"
-	"3 device or harness error.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -65,7 +48,9 @@ struct options {
 	struct { enum vc_format f; const char *path; } reports[8];
 	unsigned nreports;
 	unsigned timeout_ms;
-	bool strict, faults;
+	bool strict, faults, quiet;
+	bool add_in_card;        /* the user says the device is an add-in card */
+	char profiles[256];      /* --profile (repeatable) and --add-in-card, comma-separated */
 	const char *trace;       /* run --trace FILE: the doorbells, as JSON lines */
 	struct vc_expectations expect;   /* --expect FILE (n == 0: none) */
 	const char *expect_path;
@@ -96,54 +81,25 @@ static int check_output(const char *opt, const char *path)
 	return 0;
 }
 
-/* "text, tap, ...": the report formats, for messages. */
-static const char *format_names(char *buf, size_t len)
+/* --profile NAME[,NAME] and --add-in-card: one comma-separated list. */
+static int add_profiles(struct options *o, const char *names)
 {
-	size_t used = 0;
+	char known[256], name[64];
 
-	buf[0] = 0;
-	for (unsigned f = 0; f < VC_FMT_COUNT && used < len; f++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", f ? ", " : "", vc_format_name(f));
-	return buf;
-}
-
-/* A profile is known when some clause belongs to it. */
-static bool profile_known(const char *name, char *known, size_t len)
-{
-	bool found = false;
-	size_t used = 0;
-
-	known[0] = 0;
-
-	for (unsigned i = 0; i < vc_clause_count(); i++) {
-		const char *p = vc_clause_at(i)->profile;
-		if (!p || strstr(known, p))
+	for (const char *p = names; *p; p += strcspn(p, ","), p += *p == ',') {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
+		if (!vc_cli_profile_known(name))
+			return usage_error("unknown profile '%s': known profiles: %s", name,
+					   vc_cli_profiles(known, sizeof(known)));
+		if (vc_profile_listed(o->profiles, name))
 			continue;
-		found |= !strcmp(name, p);
-		if (used < len)
-			used += (size_t)snprintf(known + used, len - used, "%s%s", used ? " " : "", p);
+		size_t used = strlen(o->profiles);
+		if (used + strlen(name) + 2 > sizeof(o->profiles))
+			return usage_error("too many profiles: '%s'", names);
+		snprintf(o->profiles + used, sizeof(o->profiles) - used, "%s%s", used ? "," : "", name);
 	}
-	if (!used)
-		snprintf(known, len, "none");
-	return found;
-}
-
-/* Options that mean nothing to the command are a mistake, not noise. */
-static const char *misplaced_option(const struct options *o, const char *cmd, bool timeout_given)
-{
-	bool run = !strcmp(cmd, "run") || !strcmp(cmd, "certify"), list = !strcmp(cmd, "list");
-
-	if (!run && o->device) return "--device";
-	if (!run && o->output) return "--output";
-	if (!run && o->nreports) return "--report";
-	if (!run && o->trace) return "--trace";
-	if (!run && o->strict) return "--strict";
-	if (!run && o->expect_path) return "--expect";
-	if (!run && timeout_given) return "--timeout-ms";
-	if (!list && o->faults) return "--faults";
-	if (!run && !list && (o->sel.ninclude || o->sel.nexclude || o->sel.profile))
-		return "--clause, --exclude and --profile";
-	return NULL;
+	o->sel.profile = o->profiles[0] ? o->profiles : NULL;
+	return 0;
 }
 
 /* --devices FILE: one device spec a line; blank lines and # comments skipped. */
@@ -182,35 +138,48 @@ static int read_device_list(const char *path, struct options *o)
 	return 0;
 }
 
-static int parse_options(int argc, char **argv, struct options *o, const char *cmd)
+static int parse_options(int argc, char **argv, struct options *o, const struct vc_cli_command *cmd)
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, 0, 'd' }, { "devices", required_argument, 0, 'D' }, { "clause", required_argument, 0, 'c' },
-		{ "exclude", required_argument, 0, 'x' }, { "profile", required_argument, 0, 'p' },
-		{ "format", required_argument, 0, 'f' }, { "output", required_argument, 0, 'o' },
-		{ "report", required_argument, 0, 'r' }, { "timeout-ms", required_argument, 0, 't' },
-		{ "strict", no_argument, 0, 's' }, { "faults", no_argument, 0, 'F' },
-		{ "trace", required_argument, 0, 'T' }, { "expect", required_argument, 0, 'E' },
-		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
-	};
+	static struct option longopts[40];
+	static char shortopts[96];
+	const bool run = cmd->bit == VC_CMD_RUN;
+	unsigned char given[256] = { 0 };
+	char known[256];
 	int ch, rc;
-	char given[128] = { 0 }, known[256];
-	const char *misplaced;
 
+	if (!shortopts[0]) {          /* getopt's tables, from the CLI's */
+		unsigned n = 0;
+		size_t k = 0;
+		shortopts[k++] = '+';
+		for (const struct vc_cli_option *co = vc_cli_options; co->name && n + 1 < 40; co++) {
+			longopts[n++] = (struct option){ co->name, co->arg ? required_argument : no_argument, 0, co->val };
+			shortopts[k++] = (char)co->val;
+			if (co->arg)
+				shortopts[k++] = ':';
+		}
+	}
 	o->sel.include = globs_storage[0];
 	o->sel.exclude = globs_storage[1];
 	o->timeout_ms = 10000;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+d:c:x:p:f:o:r:t:sh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct vc_cli_option *co = vc_cli_option(ch);
 		char *end;
+
+		if (!co)
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		/* Single-valued options: a second one would silently win. */
-		if (strchr("pfotTDE", ch) && given[ch]++) {
-			const struct option *lo = longopts;
-			while (lo->val != ch)
-				lo++;
+		if (co->once && given[ch] && co->arg)
 			return usage_error("--%s given twice: give it once (more reports: --report FORMAT:FILE)",
-					   lo->name);
+					   co->name);
+		given[ch] = 1;
+		if (!(co->commands & cmd->bit)) {
+			if (cmd->bit == VC_CMD_CERTIFY)
+				return usage_error("--%s: not an option of `certify`, which runs the spec clauses and the "
+						   "robustness probes and writes every report (`run` chooses clauses and "
+						   "formats)", co->name);
+			return usage_error("--%s: not an option of `%s`", co->name, cmd->name);
 		}
 		switch (ch) {
 		case 'd':
@@ -235,12 +204,19 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 			list[(*n)++] = optarg;
 			break;
 		}
-		case 'p': o->sel.profile = optarg; break;
+		case 'p':
+			if ((rc = add_profiles(o, optarg)))
+				return rc;
+			break;
+		case 'A':
+			o->add_in_card = true;
+			if ((rc = add_profiles(o, "add-in-card")))
+				return rc;
+			break;
 		case 'f':
-			if (!strcmp(cmd, "run") ? vc_format_parse(optarg, &o->format) != 0
-						: (strcmp(optarg, "text") && strcmp(optarg, "json")))
+			if (run ? vc_format_parse(optarg, &o->format) != 0 : (strcmp(optarg, "text") && strcmp(optarg, "json")))
 				return usage_error("unknown format '%s': use %s", optarg,
-						   !strcmp(cmd, "run") ? format_names(known, sizeof(known)) : "text, json");
+						   run ? vc_cli_formats(known, sizeof(known)) : "text, json");
 			o->format_json = !strcmp(optarg, "json");
 			break;
 		case 'o': o->output = optarg; break;
@@ -251,7 +227,7 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 			*colon = 0;
 			if (vc_format_parse(optarg, &o->reports[o->nreports].f))
 				return usage_error("unknown report format '%s' in --report: use %s", optarg,
-						   format_names(known, sizeof(known)));
+						   vc_cli_formats(known, sizeof(known)));
 			o->reports[o->nreports++].path = colon + 1;
 			break;
 		}
@@ -261,26 +237,23 @@ static int parse_options(int argc, char **argv, struct options *o, const char *c
 				return usage_error("--timeout-ms takes milliseconds, 1..3600000, got '%s'", optarg);
 			break;
 		case 's': o->strict = true; break;
+		case 'q': o->quiet = true; break;
 		case 'F': o->faults = true; break;
 		case 'T': o->trace = optarg; break;
 		case 'E': o->expect_path = optarg; break;
-		case 'h': fputs(usage_text, stdout); exit(EXIT_PASS);
+		case 'h': vc_cli_help(stdout, cmd->bit); exit(EXIT_PASS);
 		default:
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if ((misplaced = misplaced_option(o, cmd, given['t'])))
-		return usage_error("%s: not an option of `%s`", misplaced, cmd);
-	if (o->sel.profile && !profile_known(o->sel.profile, known, sizeof(known)))
-		return usage_error("unknown profile '%s': known profiles: %s", o->sel.profile, known);
 	if (o->expect_path) {
 		char err[512];
 		if (vc_expect_load(o->expect_path, &o->expect, err, sizeof(err)))
 			return usage_error("%s", err);
 	}
-	const char *paths[10] = { strcmp(cmd, "certify") ? o->output : NULL, o->trace };   /* certify: a folder */
+	const char *paths[10] = { cmd->bit != VC_CMD_CERTIFY ? o->output : NULL, o->trace };   /* certify: a folder */
 	unsigned npaths = 2;
 	for (unsigned i = 0; i < o->nreports; i++)
 		paths[npaths++] = o->reports[i].path;
@@ -330,6 +303,33 @@ static const char *features_str(uint64_t bits, char *buf, size_t len)
 	return buf;
 }
 
+static unsigned count_selected(const struct vc_selection *sel)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < vc_clause_count(); i++)
+		n += vc_clause_selected(vc_clause_at(i), sel);
+	return n;
+}
+
+/* Selecting nothing is a mistake: say which --exclude removed the rest. */
+static int check_selection(const struct options *o)
+{
+	struct vc_selection sel = o->sel;
+
+	if (count_selected(&sel))
+		return 0;
+	for (sel.nexclude = 1; sel.nexclude <= o->sel.nexclude; sel.nexclude++)
+		if (!count_selected(&sel))
+			break;
+	if (sel.nexclude > o->sel.nexclude)       /* cannot happen: a --clause glob matches something */
+		return usage_error("the selection leaves no clause to run");
+	sel.nexclude--;
+	return usage_error("--exclude '%s' leaves no clause to run: it removes the %u the selection%s chose",
+			   o->sel.exclude[sel.nexclude], count_selected(&sel),
+			   sel.nexclude ? " and the --exclude before it" : "");
+}
+
 static int cmd_list(const struct options *o)
 {
 	char needs[128], faults[1024], feats[512];
@@ -351,6 +351,8 @@ static int cmd_list(const struct options *o)
 		}
 		return EXIT_PASS;
 	}
+	if (check_selection(o))
+		return EXIT_USAGE;
 	if (o->format_json)
 		printf("[");
 	for (unsigned i = 0; i < vc_clause_count(); i++) {
@@ -392,6 +394,8 @@ static int cmd_list(const struct options *o)
 		vc_json_words(stdout, cl->breaks ? cl->breaks : "");
 		printf(",\"targets\":");
 		vc_json_words(stdout, cl->targets ? cl->targets : "");
+		printf(",\"section\":");
+		vc_json_string(stdout, vc_clause_section(cl));
 		printf("}");
 		first = false;
 	}
@@ -485,22 +489,50 @@ static void join_command(int argc, char **argv, char *buf, size_t len)
 	}
 }
 
+/* The device-type suites the selection holds, by name ("block, network"). */
+static const char *selected_types(const struct vc_selection *sel, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < vc_clause_count(); i++) {
+		const struct vc_clause *cl = vc_clause_at(i);
+		const char *name = vc_virtio_type_name(vc_clause_device_type(cl));
+		if (!vc_clause_selected(cl, sel) || !name || strstr(buf, name))
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? ", " : "", name);
+	}
+	return buf;
+}
+
 static int cmd_run(const struct options *o, const char *command)
 {
 	struct vc_device_run *runs;
 	struct vc_device_report dr[VC_MAX_DEVICES] = { 0 };
-	unsigned opened = 0;
+	struct vc_progress_line line = { 0 };
+	unsigned opened = 0, ran = 0;
 	int rc, status = EXIT_PASS;
+	bool html = o->format == VC_FMT_HTML;
 
 	if (!o->ndevices)
 		return usage_error("run needs --device SPEC (for example --device %s)", "sim");
+	if (check_selection(o))
+		return EXIT_USAGE;
 	if (!(runs = calloc(o->ndevices, sizeof(*runs)))) {
 		fprintf(stderr, "virtio-conform: out of memory\n");
 		return EXIT_DEVICE;
 	}
+	for (unsigned i = 0; i < o->nreports; i++)
+		html |= o->reports[i].f == VC_FMT_HTML;
 	vc_run_profile(o->sel.profile);
-	struct vc_run_request rq = { .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = o->trace != NULL };
-	if ((rc = vc_run_devices(o->devices, o->ndevices, &rq, runs))) {
+	/* an HTML report charts the doorbells: recorded for it, --trace or not */
+	struct vc_run_request rq = { .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = o->trace || html };
+	if (!o->quiet && !vc_progress_open(&line, stderr, o->devices, o->ndevices))
+		rq = (struct vc_run_request){ .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = rq.trace,
+					      .progress = line.pg, .show = vc_progress_show, .show_arg = &line };
+	rc = vc_run_devices(o->devices, o->ndevices, &rq, runs);
+	vc_progress_close(&line);
+	if (rc) {
 		fprintf(stderr, "virtio-conform: could not run the devices: %s\n", strerror(-rc));
 		free(runs);
 		return EXIT_DEVICE;
@@ -521,8 +553,20 @@ static int cmd_run(const struct options *o, const char *command)
 		vc_expect_apply(&o->expect, r->dev.spec, r->results, r->n);
 		dr[opened] = (struct vc_device_report){ .dev = &r->dev, .probe = r->opened ? &r->probe : NULL,
 						       .results = r->results, .n = r->n,
-						       .trace = o->trace ? &r->trace : NULL };
+						       .trace = rq.trace ? &r->trace : NULL };
+		ran += r->n;
 		vc_report_count(&dr[opened++]);
+	}
+	/* Clauses selected, and none for the device type: a usage error too. */
+	if (opened && !ran && status == EXIT_PASS) {
+		char types[256];
+		const struct vc_probe *p = dr[0].probe;
+		const char *name = p ? vc_virtio_type_name(p->virtio_type) : NULL;
+		status = usage_error("no selected clause applies to %s%s%s%s: the selection holds %s clauses only",
+				     opened > 1 ? "these devices" : dr[0].dev->spec, opened > 1 || !name ? "" : " (",
+				     opened > 1 || !name ? "" : name, opened > 1 || !name ? "" : " device)",
+				     *selected_types(&o->sel, types, sizeof(types)) ? types : "other device types'");
+		opened = 0;
 	}
 	/* One device that could not be opened: no report, only the message. */
 	rc = 0;
@@ -538,7 +582,7 @@ static int cmd_run(const struct options *o, const char *command)
 		if (!rc && o->trace)
 			rc = write_file(o->trace, "trace", trace_writer, &(struct traces){ runs, o->ndevices });
 	}
-	for (unsigned i = 0; i < opened; i++) {
+	for (unsigned i = 0; i < opened && status != EXIT_USAGE; i++) {
 		if (dr[i].counts[VC_ERROR])
 			status = EXIT_DEVICE;
 		else if ((dr[i].counts[VC_FAIL] || dr[i].counts[VC_BLOCKED] ||
@@ -567,32 +611,71 @@ static int cmd_trace(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/* explain ID...: every id checked before anything is printed. */
+static int cmd_explain(int argc, char **argv)
+{
+	char err[768];
+	int rc;
+
+	if (argc < 2)
+		return usage_error("explain takes one or more ids: a catalog id (PCI-COMMON-DEV-6) or a clause id "
+				   "(`virtio-conform list`)%s", "");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			vc_cli_help(stdout, VC_CMD_EXPLAIN);
+			return EXIT_PASS;
+		}
+		if (vc_clause_find(argv[i]))
+			continue;
+		if ((rc = vc_spec_load(err, sizeof(err)))) {
+			fprintf(stderr, "virtio-conform: %s\n", err);
+			return EXIT_DEVICE;
+		}
+		if (!vc_spec_rule(argv[i]))
+			return usage_error("'%s' is neither a catalog id (like PCI-COMMON-DEV-6) nor a clause id (like "
+					   "pci.common.config-generation-changes): `virtio-conform list` shows the "
+					   "clauses", argv[i]);
+	}
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			putchar('\n');
+		if ((rc = vc_explain(stdout, argv[i], err, sizeof(err)))) {
+			fprintf(stderr, "virtio-conform: %s\n", err);
+			return rc == -EINVAL ? EXIT_USAGE : EXIT_DEVICE;
+		}
+	}
+	return fflush(stdout) ? EXIT_DEVICE : EXIT_PASS;
+}
+
 /* certify: a command, not a --profile, because it changes what a run
- * writes, not only what it selects. Every clause: the default ones and each
- * profile's (a profile clause drives the device with its own profile's
- * settings, and SKIPs where the device does not have what it checks); every
- * report format and the doorbell trace into one folder; a summary on stdout. */
+ * writes, not only what it selects. The spec clauses and the robustness
+ * probes, and the profiles the user adds (--add-in-card, --profile); a
+ * clause that does not apply to the device SKIPs and says why. Every report
+ * format and the doorbell trace into one folder; a summary on stdout. The
+ * reports name the profiles that ran. */
 static int cmd_certify(struct options *o, const char *command)
 {
 	static const char *const files[] = { "report.txt", "report.tap", "report.xml", "report.json",
 					     "report.html", "doorbells.jsonl", NULL };
 	static const enum vc_format formats[] = { VC_FMT_TEXT, VC_FMT_TAP, VC_FMT_JUNIT, VC_FMT_JSON,
 						  VC_FMT_HTML };
-	static char paths[6][4096];
-	const char *dir = o->output ? o->output : "certificate";
+	static char paths[6][4096], dir[4096];
+	int rc;
 
-	if (o->sel.ninclude || o->sel.nexclude || o->sel.profile || o->nreports || o->trace || o->format_json)
-		return usage_error("certify runs every clause and writes every report and the trace: "
-				   "it takes --device, --output DIR, --timeout-ms, --strict and --expect");
 	if (!o->device)
 		return usage_error("certify needs --device SPEC (for example --device %s)", "sim");
+	/* "cert/" and "cert" are the same folder, and print the same */
+	snprintf(dir, sizeof(dir), "%s", o->output ? o->output : "certificate");
+	for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = 0;
+	if ((rc = add_profiles(o, "robustness")))
+		return rc;
 	if (mkdir(dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "virtio-conform: cannot create the folder %s: %s\n", dir, strerror(errno));
 		return EXIT_DEVICE;
 	}
 	for (unsigned i = 0; files[i]; i++)
-		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, files[i]);
-	o->sel.include[o->sel.ninclude++] = "*";
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", strcmp(dir, "/") ? dir : "", files[i]);
 	o->format = formats[0];
 	o->output = paths[0];
 	for (unsigned i = 1; i < sizeof(formats) / sizeof(formats[0]); i++) {
@@ -610,25 +693,40 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	char command[4096];
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *name = argc > 1 ? argv[1] : NULL;
+	const struct vc_cli_command *cmd;
 	int rc;
 
-	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_text, cmd ? stdout : stderr);
-		return cmd ? EXIT_PASS : EXIT_USAGE;
+	if (!name) {
+		vc_cli_help(stderr, 0);
+		return EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "trace"))
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	if (!(cmd = vc_cli_command(name)))
+		return usage_error("unknown command '%s': use run, certify, list, explain, devices, trace or help", name);
+	if (cmd->bit == VC_CMD_HELP) {
+		const struct vc_cli_command *about = argc > 2 ? vc_cli_command(argv[2]) : NULL;
+		if (argc > 2 && !strcmp(argv[2], "man"))
+			vc_cli_man(stdout);
+		else if (argc > 2 && !about)
+			return usage_error("help takes a command name (or man), not '%s'", argv[2]);
+		else
+			vc_cli_help(stdout, about ? about->bit : 0);
+		return fflush(stdout) ? EXIT_DEVICE : EXIT_PASS;
+	}
+	if (cmd->bit == VC_CMD_TRACE)
 		return cmd_trace(argc - 1, argv + 1);
-	if (strcmp(cmd, "run") && strcmp(cmd, "list") && strcmp(cmd, "devices") && strcmp(cmd, "certify"))
-		return usage_error("unknown command '%s': use devices, list, run, certify or trace", cmd);
+	if (cmd->bit == VC_CMD_EXPLAIN)
+		return cmd_explain(argc - 1, argv + 1);
 	join_command(argc, argv, command, sizeof(command));
 	if ((rc = parse_options(argc - 1, argv + 1, &o, cmd)))
 		return rc;
-	if (!strcmp(cmd, "devices"))
+	if (cmd->bit == VC_CMD_DEVICES)
 		return vc_devices_list(stdout, o.format_json) ? EXIT_DEVICE : EXIT_PASS;
-	if (!strcmp(cmd, "list"))
+	if (cmd->bit == VC_CMD_LIST)
 		return cmd_list(&o);
-	if (!strcmp(cmd, "certify"))
+	if (cmd->bit == VC_CMD_CERTIFY)
 		return cmd_certify(&o, command);
 	return cmd_run(&o, command);
 }

@@ -43,32 +43,61 @@ static void suites_not_run(unsigned type, char *out, size_t len)
 			 "this device type, transport clauses only", used ? "; " : "", self ? self : "device-type");
 }
 
-static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r)
+static void progress(const struct vc_run_request *rq, struct vc_progress *pg, bool local)
 {
+	if (pg && rq->show && local)
+		rq->show(rq->show_arg);
+}
+
+static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r, unsigned idx,
+		    bool local)
+{
+	struct vc_progress *pg = rq->progress ? &rq->progress[idx] : NULL;
 	struct vc_device *dev;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dev.spec, sizeof(r->dev.spec), "%s", spec);
-	if ((r->open_rc = vc_device_open(spec, &dev, r->err, sizeof(r->err))))
+	if ((r->open_rc = vc_device_open(spec, &dev, r->err, sizeof(r->err)))) {
+		if (pg)
+			pg->finished = 1;
 		return;
+	}
 	/* a single wait gets a quarter of the clause's watchdog, so a clause
 	 * whose awaited event never comes still ends with its own verdict */
 	dev->timeout_ms = rq->timeout_ms / 4 ? rq->timeout_ms / 4 : 1;
 	if ((r->open_rc = vc_probe_device(dev, &r->probe, r->err, sizeof(r->err)))) {
 		vc_device_close(dev);
+		if (pg)
+			pg->finished = 1;
 		return;
 	}
 	r->opened = true;
 	r->results = calloc(vc_clause_count(), sizeof(*r->results));
-	for (unsigned i = 0; r->results && i < vc_clause_count(); i++) {
-		const struct vc_clause *cl = vc_clause_at(i);
-		unsigned type = vc_clause_device_type(cl);
-		/* another device type's rules are not this device's: left out */
-		if (type && type != r->probe.virtio_type)
-			continue;
-		if (vc_clause_selected(cl, rq->sel))
+	for (unsigned pass = !pg; pass < 2; pass++) {     /* pass 0 counts for the progress line */
+		for (unsigned i = 0; r->results && i < vc_clause_count(); i++) {
+			const struct vc_clause *cl = vc_clause_at(i);
+			unsigned type = vc_clause_device_type(cl);
+			/* another device type's rules are not this device's: left out */
+			if ((type && type != r->probe.virtio_type) || !vc_clause_selected(cl, rq->sel))
+				continue;
+			if (!pass) {
+				pg->total++;
+				continue;
+			}
+			if (pg) {
+				pg->current = i + 1;
+				progress(rq, pg, local);
+			}
 			vc_run_clause(cl, dev, &r->probe, rq->timeout_ms, rq->trace ? &r->trace : NULL,
 				      &r->results[r->n++]);
+			if (pg)
+				pg->done++;
+		}
+	}
+	if (pg) {
+		pg->current = 0;
+		pg->finished = 1;
+		progress(rq, pg, local);
 	}
 	if (r->results)
 		vc_linux_attach(dev, &r->probe, r->results, r->n);
@@ -103,14 +132,14 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void child(int fd, const char *spec, const struct vc_run_request *rq)
+static void child(int fd, const char *spec, const struct vc_run_request *rq, unsigned idx)
 {
 	struct vc_device_run *r = calloc(1, sizeof(*r));
 	int rc;
 
 	if (!r)
 		_exit(3);
-	run_one(spec, rq, r);
+	run_one(spec, rq, r, idx, false);
 	const struct vc_device_run *self = r;
 	rc = write_all(fd, &self, sizeof(self));
 	if (!rc)
@@ -185,7 +214,7 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 	int rc = 0;
 
 	if (n == 1) {
-		run_one(specs[0], rq, &runs[0]);
+		run_one(specs[0], rq, &runs[0], 0, true);
 		return 0;
 	}
 	if (n > VC_MAX_DEVICES)
@@ -201,7 +230,7 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 			for (unsigned j = 0; j < i; j++)
 				close(pfd[j].fd);
 			close(p[0]);
-			child(p[1], specs[i], rq);
+			child(p[1], specs[i], rq, i);
 		}
 		close(p[1]);
 		pfd[i] = (struct pollfd){ .fd = p[0], .events = POLLIN };
@@ -210,7 +239,9 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 	/* Every clause of a child is bounded by its watchdog, so the children
 	 * end; their pipes are read as they go so none blocks on a full pipe. */
 	while (open) {
-		if (poll(pfd, n, -1) < 0 && errno != EINTR)
+		if (rq->progress && rq->show)
+			rq->show(rq->show_arg);
+		if (poll(pfd, n, rq->progress && rq->show ? 100 : -1) < 0 && errno != EINTR)
 			return -errno;
 		for (unsigned i = 0; i < n; i++) {
 			if (pfd[i].fd < 0 || !pfd[i].revents)

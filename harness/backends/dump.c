@@ -486,4 +486,5 @@ static int dump_open(const char *arg, struct vc_device **out, char *err, size_t 
 	return 0;
 }
 
-const struct vc_backend vc_backend_dump = { "dump", "dump:FILE", dump_open };
+const struct vc_backend vc_backend_dump = { "dump", "dump:FILE", dump_open,
+	"an `lspci -vvv -xxxx` dump of one device, or a raw binary config space: config-space clauses only" };

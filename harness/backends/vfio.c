@@ -1219,4 +1219,5 @@ fail:
 	return rc;
 }
 
-const struct vc_backend vc_backend_vfio = { "vfio", "vfio:BDF", vfio_open };
+const struct vc_backend vc_backend_vfio = { "vfio", "vfio:BDF", vfio_open,
+	"a real device bound to vfio-pci (tools/vfio-bind BDF): config, BARs, DMA through the IOMMU, interrupts" };

@@ -185,3 +185,11 @@ def test_cited_rules_are_in_the_page(certificate, dom):
            "configuration value" in " ".join(dom.full["rule-PCI-COMMON-DEV-6"].split())
     assert not [t for t, a in dom.tags if t in ("script", "link", "img", "iframe")]   # still self-contained
 
+
+def test_run_html_has_the_doorbell_chart(vc, tmp_path):
+    """run --format html charts the doorbells (no --trace needed); a backend that rings none says so."""
+    r = vc("run", "--device", "sim", "--clause", "virtqueue.*", "--format", "html")
+    assert r.rc == 0 and 'id="doorbell-chart"' in r.out
+    dump = SOURCE_DUMPS / "firecracker-blk-1042.lspci.txt"
+    r = vc("run", "--device", f"dump:{dump}", "--format", "html")
+    assert 'id="doorbell-chart"' not in r.out and "No doorbells were rung" in r.out

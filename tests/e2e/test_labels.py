@@ -86,6 +86,18 @@ def test_catalog_ids_exist(clauses):
     assert not bad, "catalog ids no catalog has: " + ", ".join(bad)
 
 
+def test_sections_come_from_the_spec(clauses):
+    for c in clauses:
+        covered = [RULES[i] for i in c["covers"] if i in RULES]
+        if covered:
+            same = [r for r in covered if r["label"] == c["label"]]
+            assert c["section"] == (same or covered)[0]["section"], c["id"]
+        elif spec_label(c["label"]):
+            assert re.fullmatch(r"\d+(\.\d+)*", c["section"] or ""), (c["id"], c["section"])
+        else:
+            assert c["section"] is None, c["id"]
+
+
 @pytest.mark.parametrize("label,side,typo", [
     ("Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table", "device", True),
     ("Basic Facilities of a Virtio Device / PAcked Virtqueues / The Virtqueue Descriptor Table", "driver", False),

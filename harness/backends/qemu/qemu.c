@@ -572,4 +572,5 @@ static int qemu_open(const char *arg, struct vc_device **out, char *err, size_t 
 	return qemu_open_as("qemu", arg, out, err, errlen);
 }
 
-const struct vc_backend vc_backend_qemu = { "qemu", "qemu:DEVICE[,props]", qemu_open };
+const struct vc_backend vc_backend_qemu = { "qemu", "qemu:DEVICE[,props]", qemu_open,
+	"a QEMU device model (virtio-net-pci, virtio-blk-pci, ...): the harness starts QEMU and is its only driver" };

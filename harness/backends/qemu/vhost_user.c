@@ -95,7 +95,8 @@ static int vhost_user_open(const char *arg, struct vc_device **out, char *err, s
 	return qemu_open_as("vhost-user", line, out, err, errlen);
 }
 
-const struct vc_backend vc_backend_vhost_user = { "vhost-user", "vhost-user:TYPE[:SOCKET][,props]", vhost_user_open };
+const struct vc_backend vc_backend_vhost_user = { "vhost-user", "vhost-user:TYPE[:SOCKET][,props]", vhost_user_open,
+	"a vhost-user backend (blk, net, fs, ...) behind QEMU's vhost-user device: at SOCKET, or started by the harness" };
 
 /* ---- who listens at a socket: /proc/net/unix gives the socket's inode,
  * a process's fd links name it ---- */

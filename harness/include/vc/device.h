@@ -153,6 +153,7 @@ struct vc_backend {
 	const char *prefix;     /* "sim", "dump", ... */
 	const char *usage;      /* "sim[:FAULT,...]" */
 	int (*open)(const char *arg, struct vc_device **out, char *err, size_t errlen);
+	const char *what;       /* one line for --help: what it reaches and can do */
 };
 extern const struct vc_backend vc_backend_sim, vc_backend_dump, vc_backend_sysfs, vc_backend_qemu,
 	vc_backend_vfio, vc_backend_vhost_user;

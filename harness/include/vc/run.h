@@ -10,10 +10,25 @@
 #define VC_MAX_DEVICES 64
 #define VC_MAX_DEVICES_STR "64"
 
+/* How far a device's run is, for a progress line: written by whichever
+ * process runs the device (so shared memory when there are several). */
+struct vc_progress {
+	volatile unsigned total;      /* clauses it will run; 0: still opening */
+	volatile unsigned done;
+	volatile unsigned current;    /* the running clause: registry index + 1; 0: none */
+	volatile int finished;
+};
+
 struct vc_run_request {
 	const struct vc_selection *sel;
 	unsigned timeout_ms;          /* each clause's watchdog */
 	bool trace;                   /* record doorbells */
+	/* NULL, or one per device (MAP_SHARED for several): kept up to date,
+	 * and show(show_arg) called when it changes (one device) or about
+	 * every 100 ms while several run. */
+	struct vc_progress *progress;
+	void (*show)(void *arg);
+	void *show_arg;
 };
 
 /* One device's run, self-contained: what the reports need survives the

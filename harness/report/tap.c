@@ -59,6 +59,17 @@ static void point(FILE *out, const char *ind, unsigned num, const struct vc_resu
 	fprintf(out, "%s  ...\n", ind);
 }
 
+/* What implements the device (QEMU and its version, a backend daemon, the
+ * kernel and driver), as a comment. */
+static void implementation(FILE *out, const char *ind, const struct vc_device_report *dr)
+{
+	if (!dr->dev || !dr->dev->implementation[0])
+		return;
+	fprintf(out, "%s# implementation: ", ind);
+	line_text(out, dr->dev->implementation);
+	fputc('\n', out);
+}
+
 /* Returns whether every clause passed or was skipped. */
 static bool device(FILE *out, const char *ind, const struct vc_device_report *dr)
 {
@@ -94,6 +105,7 @@ int vc_report_tap(const struct vc_report *r, FILE *out)
 		fputs("# device: ", out);
 		line_text(out, dr->dev ? dr->dev->spec : "?");
 		fputc('\n', out);
+		implementation(out, "", dr);
 		device(out, "", dr);
 		return vc_report_finish(out);
 	}
@@ -105,6 +117,7 @@ int vc_report_tap(const struct vc_report *r, FILE *out)
 		fputs("# Subtest: ", out);
 		line_text(out, spec);
 		fputc('\n', out);
+		implementation(out, "    ", dr);
 		bool ok = device(out, "    ", dr);
 		fprintf(out, "%sok %u - ", ok ? "" : "not ", d + 1);
 		line_text(out, spec);

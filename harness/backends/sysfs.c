@@ -305,4 +305,5 @@ static int sysfs_open(const char *arg, struct vc_device **out, char *err, size_t
 	return 0;
 }
 
-const struct vc_backend vc_backend_sysfs = { "sysfs", "sysfs:BDF", sysfs_open };
+const struct vc_backend vc_backend_sysfs = { "sysfs", "sysfs:BDF", sysfs_open,
+	"a device on this machine, read-only through libpci: config space and BAR sizes, never a write" };

@@ -13,7 +13,8 @@ static int nolibpci_open(const char *arg, struct vc_device **out, char *err, siz
 	return -ENOTSUP;
 }
 
-const struct vc_backend vc_backend_sysfs = { "sysfs", "sysfs:BDF", nolibpci_open };
+const struct vc_backend vc_backend_sysfs = { "sysfs", "sysfs:BDF", nolibpci_open,
+	"not in this build (it has no libpci): a device on this machine, read-only" };
 
 int vc_devices_list(FILE *out, bool json)
 {

@@ -42,9 +42,11 @@ def test_help_lists_formats_profiles_and_backends(clauses):
         assert entry.endswith(f" {n} clause{'s' if n > 1 else ''}"), entry
     backends = run("run", "--device", "floppy:0").err.split("use one of ", 1)[1].split()
     assert "sim[:FAULT|SETTING,...]" in backends and "qemu:DEVICE[,props]" in backends
+    devices = text.split("\nDevices", 1)[1].split("\n\n", 1)[0]
+    entries = {e.split()[0]: e.split()[1:] for e in re.split(r"\n  (?=\S)", devices)[1:]}
+    assert set(entries) == set(backends)
     for usage in backends:
-        line = next(x for x in text.splitlines() if x.startswith("  " + usage))
-        assert len(line.split()) > 1, f"{usage} has no description in --help"
+        assert len(entries[usage]) > 3, f"{usage} has no description in --help"
 
 
 def test_command_help():

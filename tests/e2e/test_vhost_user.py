@@ -41,9 +41,6 @@ def matrix():
 
 
 BINARIES = {"blk": "qemu-storage-daemon", "net": "dpdk-testpmd", "fs": "/usr/lib/qemu/virtiofsd"}
-# virtio device ids: a batch of clauses holds only those the device runs (a
-# batch of other types' clauses alone would select nothing: a usage error)
-TYPES = {"blk": 2, "net": 1, "fs": 26}
 
 
 def have_backend(spec):
@@ -60,8 +57,7 @@ def dead_note(note):
 def test_backend_runs_default_suite(spec, expect, kills, timeout, artifacts):
     if not have_backend(spec):
         pytest.skip(f"the backend for {spec} is not installed (tools/setup installs it)")
-    kind = spec.split(":")[1].split(",")[0]
-    ids = [c["id"] for c in run("list", "--format", "json").json() if c["device_type"] in (0, TYPES[kind])]
+    ids = [c["id"] for c in run("list", "--format", "json").json()]
     final, deaths, implementation, last_dead = {}, [], None, None
     todo = ids
     name = re.sub(r"[^A-Za-z0-9.=-]", "_", spec)
@@ -74,6 +70,10 @@ def test_backend_runs_default_suite(spec, expect, kills, timeout, artifacts):
         for i in batch:
             args += ["--clause", i]
         r = run(*args, timeout=900)
+        if r.rc == 2 and "no selected clause applies" in r.err:
+            if not todo:          # a batch of other device types' clauses only: nothing to run
+                break
+            continue
         assert r.rc in (0, 1, 3) and out.exists(), r.err      # 3: a clause could not run (the device died)
         dev = json.loads(out.read_text())["devices"][0]
         implementation = implementation or dev.get("implementation")

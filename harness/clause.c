@@ -396,6 +396,10 @@ static void after_driving(struct vc_device *d, struct vc_probe *p, const struct 
 		gone(d, cl, "the reset after it did not complete within %u ms (device_status 0x%02x)", d->timeout_ms,
 		     d->lost_status);
 	vc_irq_drain(&drv);
+	/* interrupts back to INTx: every clause chooses its own routing, and a
+	 * polled one must not inherit MSI-X left on with no vectors mapped
+	 * (pci.usednotif.no-vector is the clause for that) */
+	vc_irq_intx(&drv);
 	if (!d->gone[0] && (r->status == VC_FAIL || r->status == VC_ERROR || r->status == VC_WARN)) {
 		canary(d, p, cl);
 		vc_reset(&drv);

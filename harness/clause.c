@@ -453,7 +453,9 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		r->observed[0] = r->expected[0] = 0;
 		vc_cancel(false);
 	}
-	if (r->status == VC_FAIL && vc_keyword_is_should(cl->keyword))
+	/* a SHOULD not met, or a sanity check (no spec rule behind it), warns:
+	 * neither makes the exit status 1 without --strict */
+	if (r->status == VC_FAIL && (vc_keyword_is_should(cl->keyword) || cl->side == VC_SANITY))
 		r->status = VC_WARN;
 	if ((cl->needs & NEED_BAR_WRITE) && p->common)
 		after_driving(d, p, cl, r, resets_lost);

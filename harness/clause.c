@@ -193,6 +193,19 @@ void vc_expected(struct vc_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+void vc_severity(struct vc_ctx *c, const char *severity)
+{
+	static const char *const worst_first[] = { "crash", "hang", "memory", "dos", "minor" };
+	unsigned have = 5, given = 5;
+
+	for (unsigned i = 0; i < 5; i++) {
+		have = strcmp(c->r->severity, worst_first[i]) ? have : i;
+		given = strcmp(severity, worst_first[i]) ? given : i;
+	}
+	if (given < have)
+		snprintf(c->r->severity, sizeof(c->r->severity), "%s", worst_first[given]);
+}
+
 static bool access_ok(struct vc_ctx *c, int rc, const char *what, uint64_t where)
 {
 	if (rc == 0)

@@ -65,6 +65,8 @@ static void result(FILE *out, const struct vc_result *res)
 	opt_string(out, res->expected);
 	fputs(", \"linux\": ", out);
 	opt_string(out, res->linux_note);
+	fputs(", \"severity\": ", out);
+	opt_string(out, res->severity);
 	fprintf(out, ", \"duration_us\": %" PRIu64 ", \"round_trips\": %" PRIu64 ", \"batches\": %" PRIu64 "}",
 		res->duration_us, res->round_trips, res->batches);
 }

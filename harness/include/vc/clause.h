@@ -89,6 +89,7 @@ struct vc_result {
 	uint64_t duration_us;
 	uint64_t round_trips;         /* backend round trips (qemu: qtest commands) */
 	uint64_t batches;             /* qemu: times the harness sent commands and then waited */
+	char severity[8];             /* a robustness finding's (vc_severity); "" for none */
 };
 
 struct vc_trace;
@@ -109,6 +110,12 @@ void vc_error(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(prin
 void vc_note(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vc_observed(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vc_expected(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A robustness probe's finding, worst first: "crash" (the process hosting
+ * the device died), "hang" (the device stopped answering or a reset never
+ * completes), "memory" (a write outside the buffers it was given), "dos" (a
+ * queue or the whole device stopped serving), "minor" (anything else). The
+ * worst one given stays. */
+void vc_severity(struct vc_ctx *c, const char *severity);
 /* Register access that turns a backend error into an ERROR verdict: returns
  * false when the clause should stop. */
 bool vc_ctx_common_read(struct vc_ctx *c, unsigned field, unsigned width, uint64_t *val);

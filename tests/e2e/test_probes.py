@@ -2,15 +2,26 @@
 spec verdicts. Conformant sim variants stay sane under every probe; each
 probe has a fault that makes it fail (test_sim.py checks each fault fails
 exactly what it declares); every probe ends within its bound."""
+import csv
+
 import pytest
 
-from conftest import run
+from conftest import SOURCE, run
 
-CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed"]
+CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed",
+              "indirect,event-idx,in-order"]
 
 
 def probes(clauses):
     return [c for c in clauses if c["id"].startswith("probe.")]
+
+
+def catalog_ids():
+    ids = set()
+    for name in ("catalog.csv", "catalog-devices.csv"):
+        with open(SOURCE / "spec" / name, newline="") as f:
+            ids |= {row["id"] for row in csv.DictReader(f)}
+    return ids
 
 
 def test_probes_are_marked_robustness(clauses):
@@ -19,6 +30,35 @@ def test_probes_are_marked_robustness(clauses):
     for c in ps:
         assert c["side"] == "robustness" and c["profile"] == "robustness" and c["keyword"] == "MAY", c
         assert c["faults"], f"{c['id']} has no simulated-device fault that makes it fail"
+
+
+def test_each_probe_has_its_own_fault(clauses):
+    """A fault names its probe first: every probe is some fault's target."""
+    out = run("list", "--faults").out
+    import re
+    targets = {fails.split()[1] if fails.startswith("stops ") else fails.split()[0]
+               for fails in re.findall(r"^\S+ .*\n\s+fails: (.*)$", out, re.M) if fails.strip() != "stops"}
+    missing = [c["id"] for c in probes(clauses) if c["id"] not in targets]
+    assert not missing, f"probes no fault targets first: {missing}"
+
+
+def test_breaks_name_driver_rules(clauses):
+    """`breaks` cites catalog ids of driver rules; a probe that breaks none
+    says its input is unusual but allowed."""
+    ids = catalog_ids()
+    for c in probes(clauses):
+        assert set(c["breaks"]) <= ids, (c["id"], set(c["breaks"]) - ids)
+        assert all("-DRV-" in b for b in c["breaks"]), c
+        if not c["breaks"]:
+            assert "unusual but allowed input" in c["summary"], c["id"]
+
+
+def test_every_probe_passes_somewhere(clauses):
+    passed = set()
+    for settings in CONFORMANT:
+        r = run("run", "--device", f"sim:{settings}" if settings else "sim", "--clause", "probe.*", "--format", "json")
+        passed |= {i for i, s in r.statuses().items() if s == "PASS"}
+    assert {c["id"] for c in probes(clauses)} - passed == set()
 
 
 def test_default_run_stays_spec_only():

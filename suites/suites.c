@@ -23,7 +23,9 @@ extern const struct vc_suite suite_mem_config, suite_mem_blocks, suite_mem_chang
 extern const struct vc_suite suite_blk_features, suite_blk_config, suite_blk_requests, suite_blk_zoned_config,
 	suite_blk_zoned_ops, suite_blk_sanity, suite_blk_mq, suite_blk_probes;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
-extern const struct vc_suite suite_probe_addresses, suite_probe_chains;
+extern const struct vc_suite suite_probe_addresses, suite_probe_chains, suite_probe_indirect,
+	suite_probe_rings, suite_probe_queue_config, suite_probe_status,
+	suite_probe_msix, suite_probe_pcicfg, suite_probe_isr, suite_probe_requests;
 
 /* Run order: what needs config space only, then the device reset every
  * other driving clause relies on (a device whose reset fails stops the run
@@ -46,6 +48,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_blk_features, &suite_blk_config, &suite_blk_requests, &suite_blk_zoned_config, &suite_blk_zoned_ops,
 	&suite_blk_mq, &suite_blk_sanity,
 	&suite_blk_probes, &suite_probes, &suite_iommu_probes,
-	&suite_probe_chains, &suite_probe_addresses,
+	&suite_probe_chains, &suite_probe_addresses, &suite_probe_indirect, &suite_probe_rings, &suite_probe_queue_config,
+	&suite_probe_status, &suite_probe_msix, &suite_probe_pcicfg, &suite_probe_isr, &suite_probe_requests,
 	NULL,
 };

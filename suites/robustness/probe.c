@@ -20,23 +20,22 @@ const struct probe_variant *probe_variant(struct vc_ctx *c, const struct probe_v
 	return NULL;
 }
 
-bool probe_ok(struct vc_ctx *c, int rc, const char *what)
+static void fail_ctx(struct vc_ctx *c, const char *severity, const char *fmt, va_list ap)
 {
-	if (rc)
-		vc_error(c, "%s: %s", what, strerror(-rc));
-	return rc == 0;
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vc_severity(c, severity);
+	vc_fail(c, "%s: %s", severity, msg);
 }
 
 void probe_fail(struct probe *p, const char *severity, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fail_ctx(p->c, severity, fmt, ap);
 	va_end(ap);
-	vc_severity(p->c, severity);
-	vc_fail(p->c, "%s: %s", severity, msg);
 }
 
 /* A process that exited or was killed is a crash; one still running that
@@ -45,6 +44,27 @@ void probe_fail(struct probe *p, const char *severity, const char *fmt, ...)
 static const char *gone_severity(const struct vc_device *d)
 {
 	return strstr(d->gone, "killed by signal") || strstr(d->gone, "exited with status") ? "crash" : "hang";
+}
+
+static void gone_fail(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gone_fail(struct vc_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_ctx(c, gone_severity(c->dev), fmt, ap);
+	va_end(ap);
+}
+
+/* A harness step that fails because the device went away is the device's
+ * verdict, not the harness's error. */
+bool probe_ok(struct vc_ctx *c, int rc, const char *what)
+{
+	if (rc && c->dev->gone[0] && rc != -ECANCELED)
+		gone_fail(c, "during the probe (%s) the device is gone: %s", what, c->dev->gone);
+	else if (rc)
+		vc_error(c, "%s: %s", what, strerror(-rc));
+	return rc == 0;
 }
 
 bool probe_answers(struct probe *p, int rc, const char *after)
@@ -56,7 +76,7 @@ bool probe_answers(struct probe *p, int rc, const char *after)
 	if (rc == -ECANCELED)         /* the watchdog's: the runner says so */
 		return false;
 	if (d->gone[0])
-		probe_fail(p, gone_severity(d), "after %s the device is gone: %s", after, d->gone);
+		gone_fail(p->c, "after %s the device is gone: %s", after, d->gone);
 	else
 		probe_fail(p, "hang", "the device stopped answering after %s: %s", after, strerror(-rc));
 	return false;
@@ -111,6 +131,7 @@ static bool negotiate(struct vc_ctx *c, struct probe *p, unsigned flags)
 	static const struct { unsigned flag, bit; } wanted[] = {
 		{ PROBE_PACKED, VIRTIO_F_RING_PACKED }, { PROBE_INDIRECT, VIRTIO_F_INDIRECT_DESC },
 		{ PROBE_EVENT_IDX, VIRTIO_F_EVENT_IDX }, { PROBE_IN_ORDER, VIRTIO_F_IN_ORDER },
+		{ PROBE_RING_RESET, VIRTIO_F_RING_RESET },
 	};
 
 	vc_features_set(p->want, VIRTIO_F_VERSION_1);
@@ -148,7 +169,7 @@ bool probe_start(struct vc_ctx *c, struct probe *p, unsigned flags, uint16_t siz
 	     !vc_ctx_common_write(c, COMMON_queue_enable, 2, 1)))
 		return false;
 	if (!probe_ok(c, vc_vq_setup(&p->drv, p->req.queue, size, &p->vq), "queue set-up") ||
-	    (!(flags & PROBE_ENABLE_FIRST) && !probe_ok(c, vc_vq_enable(&p->drv, &p->vq), "queue enable")))
+	    (!(flags & (PROBE_ENABLE_FIRST | PROBE_NO_ENABLE)) && !probe_ok(c, vc_vq_enable(&p->drv, &p->vq), "queue enable")))
 		return false;
 	uint16_t o = flags & PROBE_ALONE ? 0xffff : probe_another_queue(p);
 	if (o != 0xffff) {
@@ -159,7 +180,8 @@ bool probe_start(struct vc_ctx *c, struct probe *p, unsigned flags, uint16_t siz
 		if (p->other_len > sizeof(p->other_rings))
 			p->other.size = 0;
 	}
-	if (!(flags & PROBE_NO_DRIVER_OK) && !probe_ok(c, vc_status_add(&p->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
+	if (!(flags & (PROBE_NO_DRIVER_OK | PROBE_NO_ENABLE)) &&
+	    !probe_ok(c, vc_status_add(&p->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
 		return false;
 	return snapshot_other(p, p->other_rings);
 }
@@ -369,10 +391,20 @@ void probe_recovers(struct probe *p, const char *after)
 	    !probe_ok(p->c, vc_vq_enable(&p->drv, &p->vq), "queue enable") ||
 	    !probe_ok(p->c, vc_status_add(&p->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
 		return;
-	if (!probe_request_used(p, &req, "after a reset") && p->c->r->status == VC_PASS)
-		probe_fail(p, "dos", "after %s and a reset, the device no longer used a %s within %u ms", after, req.what,
-			   p->c->dev->timeout_ms);
-	probe_guards_intact(p, after);
+	if (!probe_request_used(p, &req, "after a reset")) {
+		if (p->c->r->status == VC_PASS)
+			probe_fail(p, "dos", "after %s and a reset, the device no longer used a %s within %u ms", after,
+				   req.what, p->c->dev->timeout_ms);
+		return;
+	}
+	if (!probe_guards_intact(p, after))
+		return;
+	/* and it resets again: a device wedged by what it saw may still have served once */
+	if ((rc = vc_reset(&p->drv)) == -ETIMEDOUT)
+		probe_fail(p, "hang", "after %s, the device served again, but the next reset did not complete within %u ms",
+			   after, p->c->dev->timeout_ms);
+	else
+		probe_answers(p, rc, after);
 }
 
 void probe_after(struct probe *p, const char *what)

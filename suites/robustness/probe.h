@@ -53,6 +53,8 @@ enum probe_flags {
 	PROBE_EVENT_IDX = 16,        /* negotiate VIRTIO_F_EVENT_IDX (SKIP when not offered) */
 	PROBE_NO_DRIVER_OK = 32,     /* stop before DRIVER_OK: the caller sets it */
 	PROBE_IN_ORDER = 64,         /* negotiate VIRTIO_F_IN_ORDER (SKIP when not offered) */
+	PROBE_NO_ENABLE = 128,       /* the request queue set up, not enabled, no DRIVER_OK: the caller goes on */
+	PROBE_RING_RESET = 256,      /* negotiate VIRTIO_F_RING_RESET (SKIP when not offered) */
 };
 
 struct probe {

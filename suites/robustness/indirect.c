@@ -48,7 +48,8 @@ enum ind { I_NESTED, I_LEN_ZERO, I_LEN_ODD, I_WITH_NEXT, I_ZEROED, I_MMIO, I_MOR
 	  "an indirect descriptor 0xfffffff0 bytes long")
 
 static const struct probe_variant variants[] = {
-#define VARIANT_ROW(s, p, kind, bs, bp, ns, np, what) { "probe.indirect.split." s, "probe.indirect.packed." p, kind, what },
+#define VARIANT_ROW(s, p, kind, bs, bp, ns, np, what) \
+	{ "probe.indirect.split." s, "probe.indirect.packed." p, kind, what },
 	INDIRECT_VARIANTS(VARIANT_ROW)
 #undef VARIANT_ROW
 	{ NULL, NULL, 0, NULL },

@@ -237,7 +237,8 @@ static void read_only_fields(struct vc_ctx *c)
 		}
 	}
 	probe_settle(&p);
-	if (probe_sane(&p, what) && !probe_request_used(&p, &p.req, "after writes to read-only fields") && c->r->status == VC_PASS)
+	if (probe_sane(&p, what) && !probe_request_used(&p, &p.req, "after writes to read-only fields") &&
+	    c->r->status == VC_PASS)
 		vc_note(c, "the device did not use the %s after them", p.req.what);
 	probe_recovers(&p, what);
 }
@@ -287,7 +288,8 @@ static void reset_in_flight(struct vc_ctx *c)
 	uint16_t id;
 	int rc;
 
-	if (!probe_start(c, &p, PROBE_ALONE, 0) || !probe_ok(c, vc_vq_add(&p.drv, &p.vq, p.req.bufs, p.req.n, &id), "vq add") ||
+	if (!probe_start(c, &p, PROBE_ALONE, 0) ||
+	    !probe_ok(c, vc_vq_add(&p.drv, &p.vq, p.req.bufs, p.req.n, &id), "vq add") ||
 	    !probe_answers(&p, vc_vq_kick(&p.drv, &p.vq), what))
 		return;
 	if ((rc = vc_reset(&p.drv)) == -ETIMEDOUT) {

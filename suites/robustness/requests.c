@@ -30,7 +30,8 @@ enum req { Q_HALF, Q_BYTE, Q_NO_READABLE, Q_ALL_ONES, Q_PAST_BUFFER, Q_OVER_4G, 
 	X("no-writable-part", Q_NO_WRITABLE, "", "", N_OK, N_OK, "the request without its device-writable part")
 
 static const struct probe_variant variants[] = {
-#define VARIANT_ROW(id, kind, bs, bp, ns, np, what) { "probe.request.split." id, "probe.request.packed." id, kind, what },
+#define VARIANT_ROW(id, kind, bs, bp, ns, np, what) \
+	{ "probe.request.split." id, "probe.request.packed." id, kind, what },
 	REQUEST_VARIANTS(VARIANT_ROW)
 #undef VARIANT_ROW
 	{ NULL, NULL, 0, NULL },

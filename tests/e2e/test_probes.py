@@ -9,7 +9,8 @@ import pytest
 from conftest import SOURCE, run
 
 CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed",
-              "indirect,event-idx,in-order", "type=23", "type=24"]
+              "indirect,event-idx,in-order", "type=23", "type=24", "zoned,secure-erase",
+              "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed"]
 
 
 def probes(clauses):

@@ -9,6 +9,7 @@
 #include "vc/clause.h"
 #include "vc/device.h"
 #include "vc/report.h"
+#include "vc/spec.h"
 
 #define RUNS (VC_CMD_RUN | VC_CMD_CERTIFY)
 #define ALL 0x7fu
@@ -347,8 +348,12 @@ void vc_cli_help(FILE *out, unsigned cmd)
 		fprintf(out, "usage: virtio-conform COMMAND [OPTIONS]   (virtio-conform %s, VIRTIO 1.4)\n"
 			"\nCommands:\n", VC_VERSION);
 	document(&d, cmd);
-	if (!cmd)
-		fputs("\n`virtio-conform COMMAND --help` shows one command's options.\n", out);
+	if (!cmd) {
+		const char *spec = vc_spec_dir();
+		fprintf(out, "\nSpec data: %s%s\n", spec ? spec : "not found (explain and the section numbers need it: "
+			"set VC_SPEC_DIR)", spec ? " (VC_SPEC_DIR names another)" : "");
+		fputs("`virtio-conform COMMAND --help` shows one command's options.\n", out);
+	}
 }
 
 void vc_cli_man(FILE *out)

@@ -1220,4 +1220,5 @@ fail:
 }
 
 const struct vc_backend vc_backend_vfio = { "vfio", "vfio:BDF", vfio_open,
-	"a real device bound to vfio-pci (tools/vfio-bind BDF): config, BARs, DMA through the IOMMU, interrupts" };
+	"a real device bound to vfio-pci (virtio-conform-vfio-bind BDF; tools/vfio-bind in a clone): config, BARs, "
+	"DMA through the IOMMU, interrupts" };

@@ -591,7 +591,8 @@ int vc_report_html(const struct vc_report *r, FILE *out)
 	      "WARN: a SHOULD-level rule was not met. SKIP: the rule does not apply to this device or cannot "
 	      "be checked through this backend (the reason is given). ERROR: the harness could not run the "
 	      "check. XFAIL: a failure an expectations file (--expect) lists, with its reason. XPASS: a listed "
-	      "clause that passed (the expectation is stale). A robustness rule (probe.*) is not the spec's: the "
+	      "clause that passed (the expectation is stale). BLOCKED: not run, because the device stopped working earlier "
+	      "in the run (the device's section says during which clause). A robustness rule (probe.*) is not the spec's: the "
 	      "harness broke a driver rule on purpose and checked the device stayed sane. Linux: what Linux's "
 	      "virtio_pci_modern driver would do with the structure a clause checks.</p></footer>\n</body>\n</html>\n", out);
 	return vc_report_finish(out);

@@ -7,34 +7,15 @@
 #include <string.h>
 #include <strings.h>
 #include "sim.h"
+#include "vc/cli.h"
 #include "vc/explain.h"
 #include "vc/spec.h"
 
 #define WIDTH 78
 
-/* Text wrapped at WIDTH, every line indented; the first line continues
- * whatever is already on it (col characters). */
 static void wrap(FILE *out, const char *s, unsigned indent, unsigned col)
 {
-	while (*s) {
-		size_t room = WIDTH > col ? WIDTH - col : 20, n = strlen(s);
-
-		if (n > room) {
-			n = room;
-			while (n && s[n] != ' ')
-				n--;
-			if (!n)              /* one word longer than the line */
-				n = strcspn(s, " ");
-		}
-		fprintf(out, "%.*s", (int)n, s);
-		s += n;
-		while (*s == ' ')
-			s++;
-		if (*s)
-			fprintf(out, "\n%*s", (int)indent, "");
-		col = indent;
-	}
-	fputc('\n', out);
+	vc_cli_wrap(out, s, indent, col, WIDTH);
 }
 
 static const char *fault_what(const char *name)

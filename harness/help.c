@@ -182,11 +182,10 @@ static void roff_text(FILE *out, const char *s, bool line_start)
 	}
 }
 
-/* Wrapped at 80 columns, indented; the first line starts at col. */
-static void wrap(FILE *out, const char *s, unsigned indent, unsigned col)
+void vc_cli_wrap(FILE *out, const char *s, unsigned indent, unsigned col, unsigned width)
 {
 	while (*s) {
-		size_t room = 80 > col ? 80 - col : 30, n = strlen(s);
+		size_t room = width > col + 20 ? width - col : 20, n = strlen(s);
 		if (n > room) {
 			for (n = room; n && s[n] != ' '; n--)
 				;
@@ -201,6 +200,11 @@ static void wrap(FILE *out, const char *s, unsigned indent, unsigned col)
 		col = indent;
 	}
 	fputc('\n', out);
+}
+
+static void wrap(FILE *out, const char *s, unsigned indent, unsigned col)
+{
+	vc_cli_wrap(out, s, indent, col, 80);
 }
 
 static void para(const struct doc *d, const char *text);

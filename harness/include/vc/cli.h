@@ -39,6 +39,10 @@ const char *vc_cli_profiles(char *buf, size_t len);
 /* Is NAME a profile some clause belongs to? */
 bool vc_cli_profile_known(const char *name);
 
+/* Text wrapped between words at width columns, every line after the first
+ * indented; the first continues what is already on it (col columns). */
+void vc_cli_wrap(FILE *out, const char *s, unsigned indent, unsigned col, unsigned width);
+
 /* The help text: everything (cmd 0) or one command's. */
 void vc_cli_help(FILE *out, unsigned cmd);
 /* The same as a man page (roff). */

@@ -57,7 +57,7 @@ static const char style[] =
 	".st-xfail{color:#0c5a66}.badge.st-xfail{background:#d5eef2}\n"
 	".st-xpass{color:#0c4a8a}.badge.st-xpass{background:#d8e6fa}\n"
 	".st-blocked{color:#6b4a00}.badge.st-blocked{background:#f1e3c8}\n"
-	".linux{margin-top:.3em;color:#5a3b00}\n"
+	".linux{margin-top:.3em;color:#5a3b00}ul.split{list-style:none;padding:0}\n"
 	/* fixed columns: the keyword and status ones as wide as their longest word */
 	"table.clauses{table-layout:fixed}table.clauses th:nth-child(1){width:28%}\n"
 	"table.clauses th:nth-child(2){width:8.5em}table.clauses th:nth-child(3){width:6.5em}\n"
@@ -117,6 +117,44 @@ static void verdict(FILE *out, const unsigned c[VC_STATUS_COUNT])
 	else
 		fprintf(out, "<p class=\"verdict st-pass\">PASS: no clause failed (%u passed, %u warning%s, %u skipped)</p>\n",
 			c[VC_PASS], c[VC_WARN], c[VC_WARN] == 1 ? "" : "s", c[VC_SKIP]);
+}
+
+/* The spec's rules and the robustness probes apart, when probes ran: a
+ * reader takes "conforms" and "survives a hostile driver" as two facts. */
+static void split_verdict(FILE *out, const struct vc_report *r)
+{
+	static const char *const severities[] = { "crash", "hang", "memory", "dos", "minor" };
+	unsigned spec[VC_STATUS_COUNT] = { 0 }, probes[VC_STATUS_COUNT] = { 0 }, sev[5] = { 0 }, nprobes = 0;
+	unsigned nspec = 0, findings = 0;
+
+	for (unsigned d = 0; d < r->ndevices; d++)
+		for (unsigned i = 0; i < r->devices[d].n; i++) {
+			const struct vc_result *res = &r->devices[d].results[i];
+			enum vc_side side = res->clause->side;
+			unsigned st = (unsigned)res->status < VC_STATUS_COUNT ? (unsigned)res->status : VC_ERROR;
+			bool is_spec = side == VC_DEVICE_RULE || side == VC_DRIVER_RULE;
+			(is_spec ? spec : probes)[st]++;
+			(is_spec ? &nspec : &nprobes)[0]++;
+			for (unsigned k = 0; !is_spec && k < 5; k++)
+				sev[k] += !strcmp(res->severity, severities[k]);
+		}
+	if (!nprobes)
+		return;
+	findings = probes[VC_FAIL] + probes[VC_WARN] + probes[VC_ERROR];
+	fprintf(out, "<ul class=\"split\">\n<li id=\"spec-verdict\" class=\"st-%s\"><b>Spec rules</b>: %s, %u of %u "
+		"not met (%u MUST-level, %u SHOULD-level), %u blocked</li>\n",
+		spec[VC_FAIL] || spec[VC_BLOCKED] || spec[VC_ERROR] ? "fail" : "pass",
+		spec[VC_ERROR] ? "INCOMPLETE" : spec[VC_FAIL] || spec[VC_BLOCKED] ? "FAIL" : "PASS",
+		spec[VC_FAIL] + spec[VC_WARN], nspec, spec[VC_FAIL], spec[VC_WARN], spec[VC_BLOCKED]);
+	fprintf(out, "<li id=\"robustness-verdict\" class=\"st-%s\"><b>Robustness probes</b> (a hostile driver, not spec "
+		"rules): %u finding%s in %u probe%s", findings ? "fail" : "pass", findings, findings == 1 ? "" : "s",
+		nprobes, nprobes == 1 ? "" : "s");
+	for (unsigned k = 0, first = 1; k < 5; k++)
+		if (sev[k]) {
+			fprintf(out, "%s%u %s", first ? ": " : ", ", sev[k], severities[k]);
+			first = 0;
+		}
+	fprintf(out, ", %u blocked</li>\n</ul>\n", probes[VC_BLOCKED]);
 }
 
 static void item(FILE *out, const char *term, const char *value)
@@ -200,8 +238,14 @@ static void failures(FILE *out, const struct vc_device_report *dr, unsigned d)
 				fputs("<table class=\"failures\">\n<tr><th>Status</th><th>Clause</th><th>Keyword</th>"
 				      "<th>Section</th><th>What happened</th></tr>\n", out);
 			any = true;
-			fprintf(out, "<tr class=\"st-%s\"><td><span class=\"badge st-%s\">%s</span></td><td><a href=\"#",
-				status_class(res->status), status_class(res->status), vc_status_str(res->status));
+			fprintf(out, "<tr class=\"st-%s\"><td><span class=\"badge st-%s\">%s</span>", status_class(res->status),
+				status_class(res->status), vc_status_str(res->status));
+			if (res->severity[0]) {        /* a robustness finding's: crash, hang, ... */
+				fputs(" <span class=\"kw\">", out);
+				esc(out, res->severity);
+				fputs("</span>", out);
+			}
+			fputs("</td><td><a href=\"#", out);
 			anchor(out, d, res->clause->id);
 			fputs("\"><code>", out);
 			esc(out, res->clause->id);
@@ -578,6 +622,7 @@ int vc_report_html(const struct vc_report *r, FILE *out)
 	fprintf(out, "</span> &middot; started <time datetime=\"%s\">%s</time></p>\n</header>\n",
 		r->started ? when : "", r->started ? when : "unknown");
 	verdict(out, c);
+	split_verdict(out, r);
 	totals(out, "totals", c);
 	if (r->command_line && *r->command_line) {
 		fputs("<p>Reproduce with:</p>\n<pre id=\"command\"><code>", out);

@@ -249,7 +249,7 @@ static void put_line(FILE *out, const char *s, unsigned max)
 
 int vc_report_summary(const struct vc_report *r, FILE *out)
 {
-	enum { MAX_LINES = 12, WIDTH = 100 };   /* one screen */
+	enum { MAX_LINES = 16, WIDTH = 100 };   /* one screen: lines of failures, columns */
 	const struct pen p = { out, isatty(fileno(out)) && !getenv("NO_COLOR") };
 	unsigned c[VC_STATUS_COUNT];
 
@@ -269,16 +269,22 @@ int vc_report_summary(const struct vc_report *r, FILE *out)
 
 				if (res->status != worst[k])
 					continue;
-				if (shown == MAX_LINES) {
+				if (shown + 2 > MAX_LINES) {
 					more++;
 					continue;
 				}
 				tag(&p, res->status);
 				used = 8 + (int)strlen(res->clause->id);
 				put(out, res->clause->id, "");
-				if (res->message[0]) {
+				/* the first line of the message after the id, or under it
+				 * when a long id leaves too little of the line */
+				if (res->message[0] && used + 2 + 60 <= WIDTH) {
 					fputs(": ", out);
-					put_line(out, res->message, used + 10 < WIDTH ? (unsigned)(WIDTH - used - 2) : 8);
+					put_line(out, res->message, (unsigned)(WIDTH - used - 2));
+				} else if (res->message[0]) {
+					fputs(":\n        ", out);
+					put_line(out, res->message, WIDTH - 8);
+					shown++;
 				}
 				fputc('\n', out);
 				shown++;

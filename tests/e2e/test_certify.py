@@ -87,11 +87,14 @@ def test_certify_folder_and_failure_lines(vc, tmp_path):
     messages = {x["id"]: x["message"] for x in
                 json.loads((out / "report.json").read_text())["devices"][0]["results"]}
     cut = 0
-    for line in r.out.splitlines():
+    lines = r.out.splitlines()
+    for k, line in enumerate(lines):
         words = line.split()
-        if len(words) < 3 or words[0] not in ("FAIL", "WARN", "ERROR") or not words[1].endswith(":"):
+        if len(words) < 2 or words[0] not in ("FAIL", "WARN", "ERROR") or not words[1].endswith(":"):
             continue
-        shown = line.split(": ", 1)[1]
+        # the message after the id, or on the next line under a long id
+        shown = line.split(": ", 1)[1] if len(words) > 2 else lines[k + 1].strip()
+        assert len(line) <= 100 and (len(words) > 2 or len(lines[k + 1]) <= 100)
         full = messages[words[1][:-1]]
         if shown.endswith(" ..."):
             cut += 1

@@ -193,3 +193,19 @@ def test_run_html_has_the_doorbell_chart(vc, tmp_path):
     dump = SOURCE_DUMPS / "firecracker-blk-1042.lspci.txt"
     r = vc("run", "--device", f"dump:{dump}", "--format", "html")
     assert 'id="doorbell-chart"' not in r.out and "No doorbells were rung" in r.out
+
+
+def test_spec_and_robustness_verdicts_apart(certificate, dom):
+    """The spec's rules and the hostile-driver probes each get their own line."""
+    _, report, _ = certificate
+    results = report["devices"][0]["results"]
+    spec = [r for r in results if r["side"] in ("device", "driver")]
+    probes = [r for r in results if r not in spec]
+    failed = [r for r in spec if r["status"] in ("FAIL", "WARN")]
+    must = sum(r["status"] == "FAIL" for r in spec)
+    assert " ".join(dom.full["spec-verdict"].split()) == \
+        f"Spec rules: FAIL, {len(failed)} of {len(spec)} not met ({must} MUST-level, " \
+        f"{len(failed) - must} SHOULD-level), 0 blocked"
+    findings = sum(r["status"] in ("FAIL", "WARN", "ERROR") for r in probes)
+    assert " ".join(dom.full["robustness-verdict"].split()).startswith(
+        f"Robustness probes (a hostile driver, not spec rules): {findings} findings in {len(probes)} probes")

@@ -570,6 +570,9 @@ static int cmd_run(const struct options *o, const char *command)
 	}
 	/* One device that could not be opened: no report, only the message. */
 	rc = 0;
+	char why[512];
+	if (opened && vc_spec_load(why, sizeof(why)))
+		fprintf(stderr, "virtio-conform: %s: the reports carry no section numbers and quote no rule\n", why);
 	if (opened) {
 		struct vc_report report = {
 			.tool_version = VC_VERSION, .spec_version = "1.4", .profile = o->sel.profile,

@@ -87,3 +87,11 @@ def test_without_the_spec_data(tmp_path):
     assert r.rc == 3 and "the spec data is not installed" in r.err and str(tmp_path) in r.err
     r = run("explain", "pci.notify.multiplier", env=env)     # what the binary itself knows still prints
     assert r.rc == 0 and "pci.notify.multiplier  MUST" in r.out
+
+
+def test_reports_without_the_spec_data_say_so(tmp_path):
+    r = run("run", "--device", "sim", "--clause", "pci.caps.*", "--format", "json",
+            env={"VC_SPEC_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert r.rc == 0 and r.json()["devices"][0]["results"][0]["section"] is None
+    assert "the spec data is not installed" in r.err and "carry no section numbers" in r.err
+    assert len(r.err.strip().splitlines()) == 1

@@ -518,6 +518,63 @@ static bool sentence_end(const char *text, size_t i)
 	       !abbreviation(text, i);
 }
 
+/* Where the keyword (a whole word) stands: on the wanted line [from, to),
+ * else the first after it, else the first at all. SIZE_MAX: nowhere. */
+static size_t keyword_at(const char *para, const char *kw, size_t from, size_t to)
+{
+	size_t at = SIZE_MAX, n = strlen(kw);
+
+	for (size_t i = 0; para[i] && n; i++) {
+		bool word = !strncmp(para + i, kw, n) && (i == 0 || !isalpha((unsigned char)para[i - 1])) &&
+			    !isalpha((unsigned char)para[i + n]);
+		if (!word)
+			continue;
+		if (i >= from && i < to)
+			return i;
+		if ((i >= from && at < from) || at == SIZE_MAX)
+			at = i;
+	}
+	return at;
+}
+
+/* The listing or list that starts at line i, appended as text: a
+ * listing's lines as they are, list items separated by "; ". */
+static void follow(const struct texfile *f, unsigned i, char *out, size_t len)
+{
+	static const char *const envs[] = { "lstlisting", "itemize", "enumerate", "description" };
+	const char *l = f->text + f->line[i];
+	size_t used = 0;
+	unsigned env = 0, depth = 0;
+
+	while (*l == ' ' || *l == '\t')
+		l++;
+	for (env = 0; env < 4; env++)
+		if (!strncmp(l, "\\begin{", 7) && !strncmp(l + 7, envs[env], strlen(envs[env])) && l[7 + strlen(envs[env])] == '}')
+			break;
+	if (env == 4)
+		return;
+	for (unsigned k = i + 1; k < f->nlines && used + 2 < len; k++) {
+		const char *s = f->text + f->line[k];
+		size_t n = (k + 1 < f->nlines ? f->line[k + 1] - 1 : f->len) - f->line[k];
+		while (n && isspace((unsigned char)*s))
+			s++, n--;
+		if (!strncmp(s, "\\begin{", 7))
+			depth++;
+		if (!strncmp(s, "\\end{", 5) && depth-- == 0)
+			break;
+		if (!n)
+			continue;
+		const char *sep = used == 0 ? " " : env && n >= 5 && !strncmp(s, "\\item", 5) ? "; " : " ";
+		used += (size_t)snprintf(out + used, len - used, "%s", sep);
+		if (used >= len)
+			break;
+		used += env ? clean(s, n, out + used, len - used) : (size_t)snprintf(out + used, len - used, "%.*s", (int)n, s);
+	}
+	if (used >= len)
+		used = len - 1;
+	out[used] = 0;
+}
+
 int vc_spec_words(const struct vc_rule *r, char *buf, size_t len)
 {
 	const char *colon = strrchr(r->source, ':');
@@ -556,21 +613,11 @@ int vc_spec_words(const struct vc_rule *r, char *buf, size_t len)
 	para[used] = 0;
 #undef LINE
 #undef LEN
-	/* the keyword on the wanted line, else the first after it, else any */
-	char kw[32];
-	size_t at = SIZE_MAX;
-	snprintf(kw, sizeof(kw), "%s", r->keyword);
-	for (size_t i = 0; para[i] && *kw; i++) {
-		bool word = !strncmp(para + i, kw, strlen(kw)) && (i == 0 || !isalpha((unsigned char)para[i - 1])) &&
-			    !isalpha((unsigned char)para[i + strlen(kw)]);
-		if (!word)
-			continue;
-		if (i >= from && i < to) {
-			at = i;
-			break;
-		}
-		if ((i >= from && at < from) || at == SIZE_MAX)
-			at = i;
+	size_t at = keyword_at(para, r->keyword, from, to);
+	if (at == SIZE_MAX && strchr(r->keyword, ' ')) {     /* "MUST not", as the spec writes it at times */
+		char word1[16];
+		snprintf(word1, sizeof(word1), "%.*s", (int)strcspn(r->keyword, " "), r->keyword);
+		at = keyword_at(para, word1, from, to);
 	}
 	if (at == SIZE_MAX)
 		at = from;
@@ -584,5 +631,9 @@ int vc_spec_words(const struct vc_rule *r, char *buf, size_t len)
 	stop += para[stop] != 0;
 	snprintf(buf, len, "%.*s", (int)(stop - start), para + start);
 	free(para);
+	/* "... MUST satisfy:" and a listing or a list after it: they are the rule */
+	size_t n = strlen(buf);
+	if (n && buf[n - 1] == ':' && last + 1 < f->nlines)
+		follow(f, last + 1, buf + n, len - n);
 	return buf[0] ? 0 : -ENODATA;
 }

@@ -497,7 +497,13 @@ static int rule_cmp(const void *pa, const void *pb)
 {
 	const struct vc_rule *a = *(const struct vc_rule *const *)pa, *b = *(const struct vc_rule *const *)pb;
 	int c = vc_section_cmp(a->section, b->section);
-	return c ? c : strcmp(a->id, b->id);
+	size_t na = strcspn(a->id, "0123456789"), nb = strcspn(b->id, "0123456789");
+
+	if (c)
+		return c;
+	if (na != nb || strncmp(a->id, b->id, na))       /* PCI-NOTIFY-DEV-3 before PCI-NOTIFY-DEV-10 */
+		return strcmp(a->id, b->id);
+	return atoi(a->id + na) - atoi(b->id + nb);
 }
 
 static unsigned cited(const struct vc_report *r, const struct vc_rule **rules, unsigned max)

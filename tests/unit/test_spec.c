@@ -66,6 +66,13 @@ static void words_come_from_the_latex(void **state)
 			    "device-specific configuration was last read.");
 	assert_int_equal(vc_spec_words(vc_spec_rule("MEM-UNPLUG-DEV-7"), buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "The device MUST reflect the change in the device configuration plugged_size.");
+	/* a sentence that ends in a colon takes the listing after it */
+	assert_int_equal(vc_spec_words(vc_spec_rule("PCI-NOTIFY-DEV-11"), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "For all queues, the value cap.length presented by the device MUST satisfy: "
+			    "cap.length >= queue_notify_off * notify_off_multiplier + 4");
+	/* the spec's "MUST not" is the catalog's MUST NOT */
+	assert_int_equal(vc_spec_words(vc_spec_rule("NET-RX-DEV-16"), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "Otherwise, the device MUST not use outer_nh_offset.");
 	assert_int_equal(vc_spec_words(vc_spec_rule("GPIO-REQ-DRV-11"), buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "In order to change the trigger type of an already enabled interrupt, the driver "
 			    "MUST first disable the interrupt and then re-enable it with appropriate trigger type.");

@@ -119,6 +119,7 @@ const char *vc_unmet_need(const struct vc_clause *cl, const struct vc_device *d,
 		{ NEED_DMA, "needs DMA memory; the %s backend has none" },
 		{ NEED_IRQ, "needs interrupts; the %s backend cannot observe them" },
 		{ NEED_BAR_SIZES, "needs BAR sizes; the %s backend does not know them" },
+		{ NEED_PEER, "needs the device's link partner; the %s backend cannot put frames on its wire or read them" },
 	};
 	static char buf[160];
 

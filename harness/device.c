@@ -188,3 +188,17 @@ int vc_batch(struct vc_device *d, struct vc_access *a, unsigned n)
 			return rc;
 	return 0;
 }
+
+int vc_peer_send(struct vc_device *d, const void *frame, size_t len)
+{
+	if (!(d->abilities & VC_PEER) || !d->ops->peer_send)
+		return -ENOTSUP;
+	return d->ops->peer_send(d, frame, len);
+}
+
+int vc_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms)
+{
+	if (!(d->abilities & VC_PEER) || !d->ops->peer_recv)
+		return -ENOTSUP;
+	return d->ops->peer_recv(d, frame, max, len, timeout_ms);
+}

@@ -275,7 +275,7 @@ static const char *needs_str(unsigned needs, char *buf, size_t len)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ NEED_CFG_WRITE, "cfg-write" }, { NEED_BAR_READ, "bar-read" }, { NEED_BAR_WRITE, "bar-write" },
 		{ NEED_DMA, "dma" }, { NEED_IRQ, "irq" }, { NEED_BAR_SIZES, "bar-sizes" },
-		{ NEED_EXT_CFG, "ext-cfg" }, { NEED_COMMON, "common-cfg" },
+		{ NEED_EXT_CFG, "ext-cfg" }, { NEED_COMMON, "common-cfg" }, { NEED_PEER, "peer" },
 	};
 	size_t used = 0;
 

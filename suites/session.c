@@ -1,6 +1,7 @@
 /* A clause's driver session on one queue (see session.h). */
 #include <errno.h>
 #include <string.h>
+#include "vc/devtypes/net.h"
 #include "session.h"
 
 static bool backend_ok(struct vc_ctx *c, int rc, const char *what)
@@ -34,6 +35,9 @@ static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, u
 		vc_skip(c, "the harness has no request for %s devices", vc_virtio_type_name(c->probe->virtio_type));
 		return false;
 	}
+	/* a NIC's link partner: what earlier clauses left on the wire is not this one's */
+	if (!rc && vc_has(c->dev, VC_PEER) && (rc = vc_net_peer_flush(c->dev)))
+		return backend_ok(c, rc, "the link partner could not be read");
 	return backend_ok(c, rc, "could not build a request") && session_rings(s, size);
 }
 

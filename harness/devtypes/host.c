@@ -30,6 +30,7 @@ static const struct {
 	{ VC_HOST_ENDPOINT_DMA, "make an endpoint do DMA" },
 	{ VC_HOST_MEM_READ, "read the memory the device provides" },
 	{ VC_HOST_MEM_WRITE, "write the memory the device provides" },
+	{ VC_HOST_NET_ANNOUNCE, "make the device announce itself" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -3,7 +3,7 @@
  * where it may, and returns the buffer. */
 #include <errno.h>
 #include <string.h>
-#include "vc/driver.h"
+#include "vc/devtypes/net.h"
 
 /* A buffer of len bytes in DMA memory, holding `data` when given. */
 static int buffer(struct vc_driver *drv, struct vc_request *r, const void *data, uint32_t len, bool writable)
@@ -26,13 +26,21 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 {
 	memset(r, 0, sizeof(*r));
 	switch (drv->p->virtio_type) {
-	case 1: {     /* network: one frame on transmitq 0 (virtio_net_hdr + 60 bytes) */
-		uint8_t frame[12 + 60] = { 0 };
-		memset(frame + 12, 0xff, 6);                      /* broadcast */
-		frame[12 + 12] = 0x88, frame[12 + 13] = 0xb5;     /* local experimental ethertype */
+	case 1: {     /* network: one 60-byte frame, tagged, on transmitq1 after the header */
+		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+		static uint32_t tag;
+		uint8_t frame[VC_NET_HDR_MAX + 60] = { 0 };
+		struct vc_net_flow f;
+		unsigned hs = vc_net_hdr_size(drv->features);
+		if (!tag)
+			tag = (uint32_t)vc_now_ms() << 16;
+		vc_net_flow_init(&f, bcast, 0, VC_NET_L4_NONE);   /* broadcast, local experimental ethertype */
+		if (!vc_net_frame(frame + hs, 60, &f, 60 - VC_NET_ETH_HLEN, ++tag))
+			return -EINVAL;
 		r->queue = 1;
 		r->what = "network transmit";
-		return buffer(drv, r, frame, sizeof(frame), false);
+		r->wire_skip = (uint16_t)hs;
+		return buffer(drv, r, frame, hs + 60, false);
 	}
 	case 2: {     /* block: read sector 0 (header, 512 bytes of data, status) */
 		const uint8_t hdr[16] = { 0 };                    /* VIRTIO_BLK_T_IN, sector 0 */

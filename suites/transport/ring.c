@@ -1,6 +1,8 @@
 /* End-to-end virtqueue checks shared by the split and packed suites (ring.h). */
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
+#include "vc/devtypes/net.h"
 #include "ring.h"
 
 static bool driver_ok(struct vc_ctx *c, int rc, const char *what)
@@ -78,6 +80,8 @@ bool ring_kick(struct session *r)
 	return driver_ok(r->c, vc_vq_kick(&r->drv, &r->vq), "doorbell");
 }
 
+static bool check_wire(struct session *r, const struct ring_io *io);
+
 bool ring_used(struct session *r, struct ring_io *io)
 {
 	unsigned ms = r->drv.dev->timeout_ms;
@@ -100,7 +104,47 @@ bool ring_used(struct session *r, struct ring_io *io)
 		vc_expected(r->c, "id %u", io->id);
 		return false;
 	}
-	return true;
+	return check_wire(r, io);
+}
+
+/* A NIC's request goes on the wire: the first frame its link partner
+ * captures after the buffer is used must be the bytes posted after the
+ * header, whatever the arrangement of descriptors (the frames of earlier
+ * clauses were forgotten when the session opened). */
+static bool check_wire(struct session *r, const struct ring_io *io)
+{
+	static uint8_t got[VC_NET_MAX_FRAME];
+	uint32_t total = 0, tag = 0, want;
+	size_t len;
+	char head[3 * 16 + 1] = "";
+
+	if (!r->req.wire_skip || !vc_has(r->drv.dev, VC_PEER))
+		return true;
+	for (unsigned i = 0; i < io->n; i++)
+		total += io->bufs[i].writable ? 0 : io->bufs[i].len;
+	const uint8_t *frame = io->readable + r->req.wire_skip;
+	size_t flen = total > r->req.wire_skip ? total - r->req.wire_skip : 0;
+	vc_net_frame_tag(frame, flen, &want);
+	int rc = vc_peer_recv(r->drv.dev, got, sizeof(got), &len, (int)r->drv.dev->timeout_ms);
+	if (rc == -ETIMEDOUT) {
+		vc_fail(r->c, "the %zu-byte frame posted (%u descriptors) never reached the wire within %u ms", flen, io->n,
+			r->drv.dev->timeout_ms);
+		vc_observed(r->c, "nothing captured by the link partner");
+		vc_expected(r->c, "the frame, unchanged");
+		return false;
+	}
+	if (!driver_ok(r->c, rc, "the link partner could not be read"))
+		return false;
+	if (len <= sizeof(got) && len == flen && !memcmp(got, frame, flen))
+		return true;
+	for (size_t i = 0; i < len && i < 16 && i < sizeof(got); i++)
+		snprintf(head + 3 * i, 4, "%02x ", got[i]);
+	bool ours = vc_net_frame_tag(got, len < sizeof(got) ? len : sizeof(got), &tag) && tag == want;
+	vc_fail(r->c, "the frame on the wire is not the %zu bytes the driver posted after the header (%u descriptors)%s",
+		flen, io->n, ours ? "" : ": another frame came out instead");
+	vc_observed(r->c, "%zu bytes: %s%s", len, head, len > 16 ? "..." : "");
+	vc_expected(r->c, "%zu bytes, tagged %08x", flen, want);
+	return false;
 }
 
 bool ring_send(struct session *r, struct ring_io *io)

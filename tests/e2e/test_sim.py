@@ -11,6 +11,7 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "shm,vendor-data,sr-iov,notification-data", "notification-data,packed",
               "draft-notify-data", "packed", "indirect,event-idx,in-order",
               "type=4,packed,indirect", "suspend", "suspend,packed", "admin-vq",
+              "type=1,nic", "type=1,nic,packed,indirect,event-idx", "type=1,mrg-rxbuf,csum",
               "type=27", "type=27,shmem-region", "type=18", "type=3", "type=5", "type=8",
               "type=16", "type=16,host-visible", "type=19",
               "type=23", "type=23,no-probe", "type=24", "type=24,unplugged-inaccessible",

@@ -1,38 +1,12 @@
 /* The parts of the qemu: backend (qemu_priv.h, struct qemu_part): what the
  * harness puts behind a device model when the user's device line names
- * none. A device line that names its own back end (drive=, netdev=) keeps it. */
+ * none (virtio-net's packet peer is netpeer.c). A device line that names
+ * its own back end (drive=, netdev=) keeps it. */
 #include "qemu_priv.h"
 #include "vhost_user.h"
 
 /* virtio-blk: a raw image (part_blk.c). */
 extern const struct qemu_part qemu_part_disk;
-
-/* virtio-net: two ports on a hub, no host network. The second port has no
- * peer, so the hub always accepts (and drops) what the device transmits;
- * with one port alone, transmits would queue forever. The host-side change
- * is the link going down (VIRTIO_NET_S_LINK_UP) and up again. */
-static bool hub_serves(const char *model, const char *props)
-{
-	return qemu_model_is(model, "virtio-net-pci") && !qemu_has_prop(props, "netdev");
-}
-
-static int hub_setup(struct vc_device *d, struct qemu_launch *l, char *err, size_t errlen)
-{
-	(void)d;
-	(void)err;
-	(void)errlen;
-	return qemu_arg(l, "-netdev") ?: qemu_arg(l, "hubport,id=vcnet,hubid=0") ?: qemu_arg(l, "-netdev")
-	       ?: qemu_arg(l, "hubport,id=vcsink,hubid=0") ?: qemu_devprop(l, "netdev=vcnet");
-}
-
-static int link_change(struct vc_device *d, void *state, bool undo)
-{
-	(void)state;
-	return qemu_qmp_execute(d, undo ? "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": true}}"
-				   : "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": false}}");
-}
-
-static const struct qemu_part hub = { "hub port", hub_serves, hub_setup, NULL, link_change, NULL };
 
 /* virtio-balloon: the host's target (a value below the RAM size moves
  * num_pages), and back. */
@@ -60,7 +34,7 @@ extern const struct qemu_part qemu_part_iommu_endpoints, qemu_part_mem;
 
 const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_disk,
-	&hub,
+	&qemu_part_netpeer,
 	&balloon,
 	&qemu_part_pmem,
 	&qemu_part_input,
@@ -74,3 +48,44 @@ const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_mem,
 	NULL,
 };
+
+bool qemu_has_peer(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->peer_send && p->part[i]->peer_recv)
+			return true;
+	return false;
+}
+
+int qemu_peer_send(struct vc_device *d, const void *frame, size_t len)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (p->dead)
+		return -EIO;
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->peer_send)
+			return p->part[i]->peer_send(d, p->part_state[i], frame, len);
+	return -ENOTSUP;
+}
+
+int qemu_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms)
+{
+	struct qemu_priv *p = d->priv;
+
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->peer_recv)
+			return p->part[i]->peer_recv(d, p->part_state[i], frame, max, len, timeout_ms);
+	return -ENOTSUP;
+}
+
+void qemu_parts_pump(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	for (unsigned i = 0; i < p->nparts; i++)
+		if (p->part[i]->pump)
+			p->part[i]->pump(d, p->part_state[i]);
+}

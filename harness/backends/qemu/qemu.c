@@ -67,6 +67,8 @@ const struct vc_backend_ops qemu_ops = {
 	.notify_seen = qemu_notify_seen,
 	.config_change = qemu_config_change,
 	.host = qemu_host,
+	.peer_send = qemu_peer_send,
+	.peer_recv = qemu_peer_recv,
 	.settle = qemu_settle,
 	.close = qemu_close,
 };
@@ -522,7 +524,8 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	if (!p->ecam)
 		snprintf(d->note, sizeof(d->note),
 			 "ECAM could not be enabled: config space limited to 256 bytes (0xcf8/0xcfc)");
-	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES;
+	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES |
+		       (qemu_has_peer(d) ? VC_PEER : 0);
 	snprintf(d->location, sizeof(d->location), "0000:00:%02x.%u -device %.200s", slot, fn, devline);
 	cmdline_free(&cl);
 	/* QEMU has loaded the firmware and holds its stderr open: the directory

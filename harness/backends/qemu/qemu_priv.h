@@ -141,6 +141,13 @@ struct qemu_part {
 	 * knows better (the socket was not a vhost-user backend) rewrites it
 	 * and returns the errno to report. 0: leave it. */
 	int (*failed)(struct vc_device *d, void *state, char *err, size_t errlen);
+	/* A network device's link partner (device.h, peer_send/peer_recv):
+	 * the part that has them makes the device VC_PEER. pump takes in what
+	 * is waiting without blocking; it runs whenever the harness polls the
+	 * device, so QEMU never waits on the harness. NULL: none. */
+	int (*peer_send)(struct vc_device *d, void *state, const void *frame, size_t len);
+	int (*peer_recv)(struct vc_device *d, void *state, void *frame, size_t max, size_t *len, int timeout_ms);
+	void (*pump)(struct vc_device *d, void *state);
 };
 #define QEMU_ALIVE_MS 200
 /* Is key one of a part's harness-owned device properties? */
@@ -151,6 +158,13 @@ int qemu_parts_alive(struct vc_device *d, bool force);
 /* What implements the device, for reports: appended to d->implementation. */
 void qemu_implementation_add(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern const struct qemu_part *const qemu_parts[];
+extern const struct qemu_part qemu_part_netpeer;       /* netpeer.c */
+
+/* parts.c: the operations the parts serve (the first part that has one). */
+bool qemu_has_peer(struct vc_device *d);
+int qemu_peer_send(struct vc_device *d, const void *frame, size_t len);
+int qemu_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms);
+void qemu_parts_pump(struct vc_device *d);
 
 /* One more QEMU argument, formatted, owned by the command line. */
 int qemu_arg(struct qemu_launch *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -30,6 +30,7 @@ enum vc_need {
 	NEED_DMA = VC_DMA,
 	NEED_IRQ = VC_IRQ,
 	NEED_BAR_SIZES = VC_BAR_SIZES,
+	NEED_PEER = VC_PEER,         /* a network link partner: frames injected and captured */
 	NEED_EXT_CFG = 1u << 16,     /* the 4096-byte extended config space */
 	NEED_COMMON = 1u << 17,      /* a usable common configuration structure */
 };

@@ -16,6 +16,7 @@ enum vc_ability {
 	VC_DMA       = 1u << 3,  /* memory the device can reach by bus address */
 	VC_IRQ       = 1u << 4,  /* interrupts can be observed */
 	VC_BAR_SIZES = 1u << 5,  /* BAR sizes are known */
+	VC_PEER      = 1u << 6,  /* a network device's link partner the harness owns (peer_send/peer_recv) */
 };
 
 #define VC_NUM_BARS 6
@@ -84,6 +85,15 @@ struct vc_backend_ops {
 	 * own view (qemu: its notify trace events), into ev (at most max).
 	 * Returns how many, or a negative errno. NULL: not observable. */
 	int (*notify_seen)(struct vc_device *d, struct vc_notify_seen *ev, unsigned max);
+	/* A network device's link partner, owned by the harness (VC_PEER): the
+	 * sim's in-process loopback, QEMU's -netdev on a socket. peer_send puts
+	 * one Ethernet frame on the wire toward the device (it arrives on the
+	 * device's receive path); peer_recv takes the next frame the device
+	 * transmitted, waiting up to timeout_ms: 0 with *len its length (a
+	 * longer frame is cut to max), or -ETIMEDOUT. Frames come from the
+	 * harness only: a peer never touches a host network. */
+	int (*peer_send)(struct vc_device *d, const void *frame, size_t len);
+	int (*peer_recv)(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms);
 	/* Return once the device has carried out everything asked of it so
 	 * far (accesses, notifications and the work they start), with every
 	 * effect the harness can see (used entries, interrupts) in place.
@@ -147,6 +157,9 @@ int vc_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width
  * the reads' values land in a[i].val. 0, or the first error (the accesses
  * after a failed one may not have been made). */
 int vc_batch(struct vc_device *d, struct vc_access *a, unsigned n);
+/* The link partner (VC_PEER); -ENOTSUP without one. */
+int vc_peer_send(struct vc_device *d, const void *frame, size_t len);
+int vc_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms);
 
 /* A backend: a prefix of the device spec and how to open it. */
 struct vc_backend {

@@ -119,6 +119,10 @@ struct vc_request {
 	unsigned n;
 	uint32_t writable;          /* bytes the device may write */
 	const char *what;
+	/* A network device's transmit: the readable bytes after the first
+	 * wire_skip (its header) are one frame its link partner must capture
+	 * unchanged. 0: nothing goes on a wire. */
+	uint16_t wire_skip;
 };
 /* Build a request for this device type in DMA memory; -ENOTSUP when the
  * harness has no driver for the type. */

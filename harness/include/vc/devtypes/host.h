@@ -59,6 +59,9 @@
  * HEXBYTES") guest memory a memory device provides (at most 256 bytes) */
 #define VC_HOST_MEM_READ "mem-read"
 #define VC_HOST_MEM_WRITE "mem-write"
+/* net: the host asks the device to announce itself, as after a migration
+ * (VIRTIO_NET_S_ANNOUNCE for a driver that negotiated GUEST_ANNOUNCE) */
+#define VC_HOST_NET_ANNOUNCE "net-announce"
 
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR

@@ -365,7 +365,7 @@ static void canary(struct vc_device *d, struct vc_probe *p, const struct vc_clau
 {
 	struct vc_driver drv;
 	struct vc_request req;
-	struct vc_vq vq;
+	struct vc_vq vq, with;
 	uint16_t id;
 	uint32_t len;
 	uint8_t status = 0;
@@ -381,6 +381,7 @@ static void canary(struct vc_device *d, struct vc_probe *p, const struct vc_clau
 	 * reset, and a request completed on NO_VECTOR kills libvhost-user */
 	if (vc_start(&drv, NULL) || vc_irq_intx(&drv) || (rc = vc_request_make(&drv, &req)) == -ENOTSUP || rc ||
 	    vc_vq_setup(&drv, req.queue, 0, &vq) || vc_vq_enable(&drv, &vq) ||
+	    (req.with_queue && (vc_vq_setup(&drv, req.with_queue - 1, 0, &with) || vc_vq_enable(&drv, &with))) ||
 	    vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK) || vc_vq_add(&drv, &vq, req.bufs, req.n, &id) ||
 	    vc_vq_kick(&drv, &vq))
 		return;     /* what does not even start is the clauses' to report */

@@ -38,6 +38,7 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		if (!vc_net_frame(frame + hs, 60, &f, 60 - VC_NET_ETH_HLEN, ++tag))
 			return -EINVAL;
 		r->queue = 1;
+		r->with_queue = 0 + 1;                            /* receiveq1 */
 		r->what = "network transmit";
 		r->wire_skip = (uint16_t)hs;
 		return buffer(drv, r, frame, hs + 60, false);

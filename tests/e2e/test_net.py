@@ -80,3 +80,36 @@ def test_ring_checks_read_the_frame_off_the_wire():
     results = {x["id"]: x for x in r.json()["devices"][0]["results"]}
     bad = results["virtqueue.split.framing.any-arrangement"]
     assert bad["status"] == "FAIL" and "frame on the wire" in bad["message"], bad
+
+
+def wrapped_testpmd(tmp_path):
+    """A dpdk-testpmd that writes its arguments down before it runs."""
+    log = tmp_path / "testpmd-argv"
+    wrapper = tmp_path / "testpmd"
+    wrapper.write_text('#!/bin/sh\nprintf "%%s\\n" "$@" > %s\nexec %s "$@"\n' % (log, shutil.which("dpdk-testpmd")))
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    return wrapper, log
+
+
+@needs_qemu
+def test_dpdk_nic_has_a_link_partner_off_any_network(tmp_path):
+    """vhost-user:net: testpmd forwards its vhost port to a pcap port on the
+    harness's FIFOs; frames go both ways, the tagged frames arrive whole,
+    and testpmd has no port on an interface, a tap or a socket."""
+    if not shutil.which("dpdk-testpmd"):
+        import pytest
+        pytest.skip("dpdk-testpmd is not installed (tools/setup installs it)")
+    wrapper, log = wrapped_testpmd(tmp_path)
+    env = dict(os.environ, VC_TESTPMD=str(wrapper))
+    ids = ["net.tx.plain-unmodified", "net.rx.merged.num-buffers", "net.rx.merged.together", "net.filter.promisc"]
+    args = ["run", "--device", "vhost-user:net", "--format", "json", "--timeout-ms", "2000"]
+    r = run(*args, *[a for i in ids for a in ("--clause", i)], env=env, timeout=120)
+    assert r.statuses() == {i: "PASS" for i in ids}, r.out + r.err
+    argv = log.read_text().split("\n")
+    vdevs = [a[len("--vdev="):] for a in argv if a.startswith("--vdev=")]
+    assert [v.split(",")[0] for v in vdevs] == ["net_vhost0", "net_pcap0"], vdevs
+    pcap = dict(kv.split("=", 1) for kv in vdevs[1].split(",")[1:])
+    assert set(pcap) == {"rx_pcap", "tx_pcap"}, pcap          # files, not iface=/rx_iface=
+    for a in argv:
+        for word in ("iface=eth", "rx_iface", "tx_iface", "net_tap", "net_af_packet", "net_af_xdp", "virtio_user"):
+            assert word not in a, a

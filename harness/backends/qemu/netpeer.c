@@ -15,18 +15,57 @@
 #include "vc/devtypes/host.h"
 #include "qemu_priv.h"
 
-#define PEER_RING 256
-#define PEER_FRAME_MAX (65536 + 4096)
 #define PEER_SOCKBUF (4 << 20)
 
 struct netpeer {
 	int fd;                  /* the harness's end, non-blocking */
 	int qemu_fd;             /* QEMU's end, until QEMU runs with its copy */
-	struct { uint8_t *b; size_t len; } ring[PEER_RING];
-	unsigned head, n;
-	unsigned long dropped;   /* captured frames lost to a full ring */
+	struct qemu_frame_ring ring;
 	uint8_t *buf;
 };
+
+/* ---- the capture ring, shared with the vhost-user NIC's peer (pcap_peer.c) ---- */
+
+int qemu_ring_put(struct qemu_frame_ring *r, const void *frame, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, frame, len);
+	if (r->n == QEMU_PEER_RING) {
+		free(r->f[r->head].b);
+		r->head = (r->head + 1) % QEMU_PEER_RING;
+		r->n--;
+		r->dropped++;
+	}
+	unsigned at = (r->head + r->n++) % QEMU_PEER_RING;
+	r->f[at].b = copy;
+	r->f[at].len = len;
+	return 0;
+}
+
+bool qemu_ring_get(struct qemu_frame_ring *r, void *frame, size_t max, size_t *len)
+{
+	if (!r->n)
+		return false;
+	uint8_t *b = r->f[r->head].b;
+	*len = r->f[r->head].len;
+	memcpy(frame, b, *len < max ? *len : max);
+	free(b);
+	r->head = (r->head + 1) % QEMU_PEER_RING;
+	r->n--;
+	return true;
+}
+
+void qemu_ring_clear(struct qemu_frame_ring *r)
+{
+	while (r->n) {
+		free(r->f[r->head].b);
+		r->head = (r->head + 1) % QEMU_PEER_RING;
+		r->n--;
+	}
+}
 
 static bool netpeer_serves(const char *model, const char *props)
 {
@@ -39,7 +78,7 @@ static int netpeer_setup(struct vc_device *d, struct qemu_launch *l, char *err, 
 	int sv[2], size = PEER_SOCKBUF;
 
 	(void)d;
-	if (!np || !(np->buf = malloc(PEER_FRAME_MAX))) {
+	if (!np || !(np->buf = malloc(QEMU_PEER_FRAME_MAX))) {
 		if (np)
 			free(np);
 		snprintf(err, errlen, "qemu: out of memory for the packet peer");
@@ -87,24 +126,11 @@ static int take_one(struct netpeer *np)
 	ssize_t r;
 
 	do
-		r = recv(np->fd, np->buf, PEER_FRAME_MAX, MSG_DONTWAIT);
+		r = recv(np->fd, np->buf, QEMU_PEER_FRAME_MAX, MSG_DONTWAIT);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	uint8_t *copy = malloc(r ? (size_t)r : 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, np->buf, (size_t)r);
-	if (np->n == PEER_RING) {
-		free(np->ring[np->head].b);
-		np->head = (np->head + 1) % PEER_RING;
-		np->n--;
-		np->dropped++;
-	}
-	unsigned at = (np->head + np->n++) % PEER_RING;
-	np->ring[at].b = copy;
-	np->ring[at].len = (size_t)r;
-	return 1;
+	return qemu_ring_put(&np->ring, np->buf, (size_t)r) ?: 1;
 }
 
 static void netpeer_pump(struct vc_device *d, void *state)
@@ -112,7 +138,7 @@ static void netpeer_pump(struct vc_device *d, void *state)
 	struct netpeer *np = state;
 
 	(void)d;
-	for (unsigned i = 0; i < 4 * PEER_RING && take_one(np) > 0; i++)
+	for (unsigned i = 0; i < 4 * QEMU_PEER_RING && take_one(np) > 0; i++)
 		;
 }
 
@@ -156,15 +182,8 @@ static int netpeer_recv(struct vc_device *d, void *state, void *frame, size_t ma
 		return rc;
 	for (;;) {
 		netpeer_pump(d, state);
-		if (np->n) {
-			uint8_t *b = np->ring[np->head].b;
-			*len = np->ring[np->head].len;
-			memcpy(frame, b, *len < max ? *len : max);
-			free(b);
-			np->head = (np->head + 1) % PEER_RING;
-			np->n--;
+		if (qemu_ring_get(&np->ring, frame, max, len))
 			return 0;
-		}
 		int64_t left = deadline - qemu_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -173,26 +192,41 @@ static int netpeer_recv(struct vc_device *d, void *state, void *frame, size_t ma
 	}
 }
 
+/* The link down (or up again): virtio-net's status bit and a configuration
+ * change, as a cable pulled. */
+int qemu_net_set_link(struct vc_device *d, const char *netdev, bool up)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"%s\", \"up\": %s}}",
+		 netdev, up ? "true" : "false");
+	return qemu_qmp_execute(d, cmd);
+}
+
 static int netpeer_link(struct vc_device *d, void *state, bool undo)
 {
 	(void)state;
-	return qemu_qmp_execute(d, undo ? "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": true}}"
-				   : "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"vcnet\", \"up\": false}}");
+	return qemu_net_set_link(d, "vcnet", undo);
 }
 
 /* Host action: one round of the self-announcement migration makes (the
  * device's own RARP, and VIRTIO_NET_S_ANNOUNCE for a driver that
  * negotiated VIRTIO_NET_F_GUEST_ANNOUNCE). */
+int qemu_net_host(struct vc_device *d, const char *what)
+{
+	if (strcmp(what, VC_HOST_NET_ANNOUNCE))
+		return -ENOTSUP;
+	return qemu_qmp_execute(d, "{\"execute\": \"announce-self\", \"arguments\": {\"initial\": 50, \"max\": 550, "
+				   "\"rounds\": 1, \"step\": 50}}");
+}
+
 static int netpeer_host(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen)
 {
 	(void)state;
 	(void)arg;
 	(void)out;
 	(void)outlen;
-	if (strcmp(what, VC_HOST_NET_ANNOUNCE))
-		return -ENOTSUP;
-	return qemu_qmp_execute(d, "{\"execute\": \"announce-self\", \"arguments\": {\"initial\": 50, \"max\": 550, "
-				   "\"rounds\": 1, \"step\": 50}}");
+	return qemu_net_host(d, what);
 }
 
 static void netpeer_close(struct vc_device *d, void *state)
@@ -206,8 +240,7 @@ static void netpeer_close(struct vc_device *d, void *state)
 		close(np->fd);
 	if (np->qemu_fd >= 0)
 		close(np->qemu_fd);
-	for (unsigned i = 0; i < np->n; i++)
-		free(np->ring[(np->head + i) % PEER_RING].b);
+	qemu_ring_clear(&np->ring);
 	free(np->buf);
 	free(np);
 }

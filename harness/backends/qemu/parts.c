@@ -49,36 +49,39 @@ const struct qemu_part *const qemu_parts[] = {
 	NULL,
 };
 
-bool qemu_has_peer(struct vc_device *d)
+/* The part that is the device's link partner: its index, or -1. */
+static int peer_part(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
 
 	for (unsigned i = 0; i < p->nparts; i++)
-		if (p->part[i]->peer_send && p->part[i]->peer_recv)
-			return true;
-	return false;
+		if (p->part[i]->peer_send && p->part[i]->peer_recv &&
+		    (!p->part[i]->has_peer || p->part[i]->has_peer(p->part_state[i])))
+			return (int)i;
+	return -1;
+}
+
+bool qemu_has_peer(struct vc_device *d)
+{
+	return peer_part(d) >= 0;
 }
 
 int qemu_peer_send(struct vc_device *d, const void *frame, size_t len)
 {
 	struct qemu_priv *p = d->priv;
+	int i = peer_part(d);
 
 	if (p->dead)
 		return -EIO;
-	for (unsigned i = 0; i < p->nparts; i++)
-		if (p->part[i]->peer_send)
-			return p->part[i]->peer_send(d, p->part_state[i], frame, len);
-	return -ENOTSUP;
+	return i < 0 ? -ENOTSUP : p->part[i]->peer_send(d, p->part_state[i], frame, len);
 }
 
 int qemu_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, int timeout_ms)
 {
 	struct qemu_priv *p = d->priv;
+	int i = peer_part(d);
 
-	for (unsigned i = 0; i < p->nparts; i++)
-		if (p->part[i]->peer_recv)
-			return p->part[i]->peer_recv(d, p->part_state[i], frame, max, len, timeout_ms);
-	return -ENOTSUP;
+	return i < 0 ? -ENOTSUP : p->part[i]->peer_recv(d, p->part_state[i], frame, max, len, timeout_ms);
 }
 
 void qemu_parts_pump(struct vc_device *d)

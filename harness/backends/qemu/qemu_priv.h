@@ -148,6 +148,8 @@ struct qemu_part {
 	int (*peer_send)(struct vc_device *d, void *state, const void *frame, size_t len);
 	int (*peer_recv)(struct vc_device *d, void *state, void *frame, size_t max, size_t *len, int timeout_ms);
 	void (*pump)(struct vc_device *d, void *state);
+	/* Has this device one (a part that serves several device types)? NULL: yes. */
+	bool (*has_peer)(void *state);
 };
 #define QEMU_ALIVE_MS 200
 /* Is key one of a part's harness-owned device properties? */
@@ -159,6 +161,21 @@ int qemu_parts_alive(struct vc_device *d, bool force);
 void qemu_implementation_add(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern const struct qemu_part *const qemu_parts[];
 extern const struct qemu_part qemu_part_netpeer;       /* netpeer.c */
+/* netpeer.c, for every link partner: the frames the device transmitted,
+ * taken in before the harness asks (the oldest dropped when full), and the
+ * host-side changes a NIC's netdev makes (QMP set_link, announce-self). */
+#define QEMU_PEER_RING 256
+#define QEMU_PEER_FRAME_MAX (65536 + 4096)
+struct qemu_frame_ring {
+	struct { uint8_t *b; size_t len; } f[QEMU_PEER_RING];
+	unsigned head, n;
+	unsigned long dropped;
+};
+int qemu_ring_put(struct qemu_frame_ring *r, const void *frame, size_t len);
+bool qemu_ring_get(struct qemu_frame_ring *r, void *frame, size_t max, size_t *len);
+void qemu_ring_clear(struct qemu_frame_ring *r);
+int qemu_net_set_link(struct vc_device *d, const char *netdev, bool up);
+int qemu_net_host(struct vc_device *d, const char *what);
 
 /* parts.c: the operations the parts serve (the first part that has one). */
 bool qemu_has_peer(struct vc_device *d);

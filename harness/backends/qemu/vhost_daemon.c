@@ -22,6 +22,9 @@ struct vhost_daemon {
 	unsigned argc, nowned;
 	int status;                 /* wait status once reaped */
 	bool reaped;
+	struct pcap_peer *peer;     /* testpmd's second port, the harness's end */
+	off_t scanned;              /* the log read so far, for the vhost port's state */
+	bool attached;
 };
 
 struct daemon_kind {
@@ -125,21 +128,33 @@ static void qsd_version(struct vhost_daemon *v, const char *bin)
 	snprintf(v->version, sizeof(v->version), "%.100s (libvhost-user)", line[0] ? line : "qemu-storage-daemon");
 }
 
-/* ---- dpdk-testpmd: DPDK's vhost library as one port, receive only ----
+/* ---- dpdk-testpmd: DPDK's vhost library as one port, forwarded (io) to and
+ * from a second one, the pcap PMD on the harness's FIFOs (pcap_peer.c) ----
  * --no-huge needs --total-num-mbufs (its default pool does not fit);
  * --stats-period keeps it running without a terminal (otherwise it waits
- * for Enter on stdin and quits at EOF); -v prints DPDK's version. */
+ * for Enter on stdin and quits at EOF); -v prints DPDK's version. The pcap
+ * port's receive blocks in read() until the harness writes a frame, so
+ * each direction has a forwarding lcore of its own (lcores 1 and 2, on
+ * CPUs 1 and 0), --burst=1 makes it return after each frame, and
+ * --no-flush-rx keeps testpmd from draining it (blocked) before it forwards.
+ * The vhost PMD's INFO lines say when it starts and stops passing frames
+ * to the device (vhost_daemon_net_attached). */
 static int testpmd_args(struct vhost_daemon *v, const char *props)
 {
-	char qbuf[16];
+	char qbuf[16], err[200];
 	const char *queues = qemu_prop_value(props, "vhost-queues", qbuf, sizeof(qbuf));
+	int rc = pcap_peer_open(v->dir, &v->peer, err, sizeof(err));
 
-	return arg(v, "-v") ?: arg(v, "--no-huge") ?: arg(v, "-m") ?: arg(v, "1024") ?: arg(v, "--no-pci")
-	       ?: arg(v, "-l") ?: arg(v, "0-1")
-	       ?: arg(v, "--vdev") ?: arg(v, "net_vhost0,iface=%s,queues=%s", v->sock, queues ? queues : "1")
-	       ?: arg(v, "--file-prefix") ?: arg(v, "vc%ld", (long)getpid())
-	       ?: arg(v, "--") ?: arg(v, "--forward-mode=rxonly") ?: arg(v, "--total-num-mbufs=4096")
-	       ?: arg(v, "--stats-period") ?: arg(v, "3600");
+	if (rc)
+		return rc;
+	return arg(v, "-v") ?: arg(v, "--no-huge") ?: arg(v, "-m1024") ?: arg(v, "--no-pci")
+	       ?: arg(v, "--lcores=0@0,1@1,2@0") ?: arg(v, "--log-level=pmd.net.vhost:info")
+	       ?: arg(v, "--vdev=net_vhost0,iface=%s,queues=%s", v->sock, queues ? queues : "1")
+	       ?: arg(v, "--vdev=net_pcap0,rx_pcap=%s,tx_pcap=%s", pcap_peer_path(v->peer, true),
+		      pcap_peer_path(v->peer, false))
+	       ?: arg(v, "--file-prefix=vc%ld", (long)getpid())
+	       ?: arg(v, "--") ?: arg(v, "--forward-mode=io") ?: arg(v, "--nb-cores=2") ?: arg(v, "--burst=1")
+	       ?: arg(v, "--no-flush-rx") ?: arg(v, "--total-num-mbufs=4096") ?: arg(v, "--stats-period=3600");
 }
 
 /* "EAL: RTE Version: 'DPDK 22.11.11'" in its log (the -v option). */
@@ -271,6 +286,8 @@ void vhost_daemon_stop(struct vhost_daemon *v)
 {
 	if (!v)
 		return;
+	pcap_peer_close(v->peer);        /* its end of file: testpmd's reading lcore returns */
+	v->peer = NULL;
 	if (v->pid > 0 && !v->reaped) {
 		kill(v->pid, SIGTERM);
 		for (int i = 0; i < 200 && !reap(v); i++) {      /* up to 1 s */
@@ -403,6 +420,39 @@ const char *vhost_daemon_socket(const struct vhost_daemon *v)
 const char *vhost_daemon_version(const struct vhost_daemon *v)
 {
 	return v->version;
+}
+
+/* testpmd's vhost port: has the vhost PMD attached the device (it passes
+ * frames to it) since it last detached it? "Vhost device N created" /
+ * "destroyed" in the log, read on from where the last call stopped. Only
+ * after the attach do frames reach the device: before it, the port drops
+ * them, so the harness waits for it after DRIVER_OK as a driver waits for
+ * a link. */
+bool vhost_daemon_net_attached(struct vhost_daemon *v)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while (v->logfd >= 0 && (n = pread(v->logfd, buf, sizeof(buf) - 1, v->scanned)) > 0) {
+		buf[n] = 0;
+		char *end = strrchr(buf, '\n');
+		if (!end) {                  /* a line longer than buf, or one not yet whole */
+			if (n == (ssize_t)sizeof(buf) - 1)
+				v->scanned += n;
+			break;
+		}
+		*end = 0;
+		for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			if (strstr(l, "Vhost device "))
+				v->attached = strstr(l, " created") != NULL;
+		v->scanned += end - buf + 1;
+	}
+	return v->attached;
+}
+
+struct pcap_peer *vhost_daemon_peer(const struct vhost_daemon *v)
+{
+	return v->peer;
 }
 
 long vhost_daemon_pid(const struct vhost_daemon *v)

@@ -313,6 +313,69 @@ static void vu_close(struct vc_device *d, void *state)
 	free(s);
 }
 
+/* ---- a NIC: the link partner testpmd's second port is (pcap_peer.c), and
+ * the netdev's host-side changes (netpeer.c) ---- */
+
+static struct pcap_peer *vu_peer(void *state)
+{
+	struct vu_state *s = state;
+
+	return s && s->net && s->daemon ? vhost_daemon_peer(s->daemon) : NULL;
+}
+
+static bool vu_has_peer(void *state)
+{
+	return vu_peer(state) != NULL;
+}
+
+#define VU_ATTACH_MS 1000
+
+static int vu_peer_send(struct vc_device *d, void *state, const void *frame, size_t len)
+{
+	struct vu_state *s = state;
+	int rc = qt_sync(d);         /* the buffers and the doorbell are posted first, as on a bus */
+
+	/* DRIVER_OK reaches the backend as a message it acts on after its
+	 * answer: wait (boundedly) until its port passes frames on */
+	for (int64_t until = qemu_now_ms() + VU_ATTACH_MS; !rc && !vhost_daemon_net_attached(s->daemon) &&
+	     qemu_now_ms() < until;) {
+		struct timespec ts = { 0, 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return rc ?: pcap_peer_send(vu_peer(state), frame, len, (int)(d->timeout_ms ? d->timeout_ms : 2000));
+}
+
+static int vu_peer_recv(struct vc_device *d, void *state, void *frame, size_t max, size_t *len, int timeout_ms)
+{
+	int rc = qt_sync(d);
+
+	return rc ?: pcap_peer_recv(vu_peer(state), frame, max, len, timeout_ms);
+}
+
+static void vu_pump(struct vc_device *d, void *state)
+{
+	(void)d;
+	if (vu_peer(state))
+		pcap_peer_pump(vu_peer(state));
+}
+
+static int vu_link(struct vc_device *d, void *state, bool undo)
+{
+	struct vu_state *s = state;
+
+	return s->net ? qemu_net_set_link(d, "vcvu", undo) : -ENOTSUP;
+}
+
+static int vu_host(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen)
+{
+	struct vu_state *s = state;
+
+	(void)arg;
+	(void)out;
+	(void)outlen;
+	return s->net ? qemu_net_host(d, what) : -ENOTSUP;
+}
+
 static const char *const vu_keys[] = { VU_KEY_SOCKET, VU_KEY_DAEMON, NULL };
 
 const struct qemu_part qemu_part_vhost_user = {
@@ -324,4 +387,10 @@ const struct qemu_part qemu_part_vhost_user = {
 	.keys = vu_keys,
 	.alive = vu_alive,
 	.failed = vu_failed,
+	.config_change = vu_link,
+	.host = vu_host,
+	.peer_send = vu_peer_send,
+	.peer_recv = vu_peer_recv,
+	.pump = vu_pump,
+	.has_peer = vu_has_peer,
 };

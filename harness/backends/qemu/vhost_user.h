@@ -28,6 +28,19 @@ void vhost_daemon_last_words(struct vhost_daemon *v, char *out, size_t len);
 /* SIGTERM, then SIGKILL; reaped; its directory removed. NULL: nothing. */
 void vhost_daemon_stop(struct vhost_daemon *v);
 
+/* The vhost-user NIC's link partner (pcap_peer.c): two FIFOs in dir that
+ * dpdk-testpmd's pcap port reads (to_device) and writes. */
+struct pcap_peer;
+int pcap_peer_open(const char *dir, struct pcap_peer **out, char *err, size_t errlen);
+const char *pcap_peer_path(const struct pcap_peer *pp, bool to_device);
+int pcap_peer_send(struct pcap_peer *pp, const void *frame, size_t len, int timeout_ms);
+int pcap_peer_recv(struct pcap_peer *pp, void *frame, size_t max, size_t *len, int timeout_ms);
+void pcap_peer_pump(struct pcap_peer *pp);
+void pcap_peer_close(struct pcap_peer *pp);
+/* The started backend's link partner, when it has one (testpmd). */
+struct pcap_peer *vhost_daemon_peer(const struct vhost_daemon *v);
+bool vhost_daemon_net_attached(struct vhost_daemon *v);
+
 /* Does a unix socket listen at path (this network namespace's /proc/net/unix)? */
 bool vhost_socket_listening(const char *path);
 

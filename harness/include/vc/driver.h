@@ -123,6 +123,10 @@ struct vc_request {
 	 * wire_skip (its header) are one frame its link partner must capture
 	 * unchanged. 0: nothing goes on a wire. */
 	uint16_t wire_skip;
+	/* Another queue any driver of the type sets up with it (a NIC's
+	 * receiveq1 beside transmitq1), which a device may wait for before
+	 * serving the first; 0: none. Queue number plus one. */
+	uint16_t with_queue;
 };
 /* Build a request for this device type in DMA memory; -ENOTSUP when the
  * harness has no driver for the type. */

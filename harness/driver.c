@@ -394,10 +394,13 @@ static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_bu
 }
 
 /* Packed: every descriptor but the first is written first, and the first's
- * flags last, so the device never sees a half-made chain. */
-static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+ * flags last, so the device never sees a half-made chain. The buffer id is
+ * the last descriptor's; scattered gives the others another one. */
+static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, bool scattered,
+		      uint16_t *id)
 {
 	uint16_t first = vq->next_avail, first_flags = 0, buf_id = vq->next_id;
+	uint16_t other = scattered ? (uint16_t)((buf_id + 1) % vq->size) : buf_id;
 	bool wrap = vq->avail_wrap;
 	int rc;
 
@@ -407,7 +410,7 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 					    (vq->avail_wrap ? PACKED_F_AVAIL : PACKED_F_USED));
 		if (i == 0)
 			first_flags = flags;
-		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], buf_id, flags)))
+		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], i + 1 < n ? other : buf_id, flags)))
 			return rc;
 		if (++vq->next_avail == vq->size) {
 			vq->next_avail = 0;
@@ -418,19 +421,46 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 	vq->chain_len[buf_id] = (uint16_t)n;
 	vq->next_id = (uint16_t)((buf_id + 1) % vq->size);
 	*id = buf_id;
-	return put_desc(drv->dev, vq->desc + 16u * first, &bufs[0], buf_id, first_flags);
+	return put_desc(drv->dev, vq->desc + 16u * first, &bufs[0], n > 1 ? other : buf_id, first_flags);
 }
 
 int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
 {
 	if (n == 0 || n > vq->size)
 		return -EINVAL;
-	return vq->packed ? add_packed(drv, vq, bufs, n, id) : add_split(drv, vq, bufs, n, 0, id);
+	return vq->packed ? add_packed(drv, vq, bufs, n, false, id) : add_split(drv, vq, bufs, n, 0, id);
+}
+
+int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+			uint16_t *id)
+{
+	int rc;
+
+	if (n == 0 || n > vq->size)
+		return -EINVAL;
+	if (vq->packed)
+		return add_packed(drv, vq, bufs, n, true, id);
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t slot = (uint16_t)(n - 1 - i);
+		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0));
+		if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], flags, i + 1 < n ? (uint16_t)(slot - 1) : 0)))
+			return rc;
+	}
+	*id = (uint16_t)(n - 1);
+	return vc_vq_publish(drv, vq, *id);
+}
+
+/* Where buffer i of m goes in an indirect table: in order, or (reversed)
+ * the first at entry 0, where the device starts, and the rest from the
+ * last entry down. */
+static uint16_t table_entry(unsigned i, unsigned m, bool reversed)
+{
+	return (uint16_t)(!reversed || i == 0 ? i : m - i);
 }
 
 /* The table is chained with NEXT like a ring chain, indexes relative to it. */
 int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
-		       unsigned ndirect, bool write_flag, uint16_t *id)
+		       unsigned ndirect, bool write_flag, bool reversed, uint16_t *id)
 {
 	struct vc_buf ring[VC_VQ_MAX_DIRECT + 1];
 	int rc;
@@ -446,7 +476,8 @@ int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_
 	for (unsigned i = 0; i < m; i++) {
 		const struct vc_buf *b = &bufs[ndirect + i];
 		uint16_t flags = (uint16_t)((i + 1 < m ? DESC_F_NEXT : 0) | (b->writable ? DESC_F_WRITE : 0));
-		if ((rc = put_desc(drv->dev, table + 16u * i, b, flags, i + 1 < m ? (uint16_t)(i + 1) : 0)))
+		if ((rc = put_desc(drv->dev, table + 16u * table_entry(i, m, reversed), b, flags,
+				   i + 1 < m ? table_entry(i + 1, m, reversed) : 0)))
 			return rc;
 	}
 	memcpy(ring, bufs, ndirect * sizeof(*bufs));
@@ -492,12 +523,16 @@ int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32
 int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len)
 {
 	uint64_t deadline = vc_now_ms() + timeout_ms;
+	uint8_t status;
 
 	for (unsigned i = 0;; i++) {
 		int rc = vc_vq_get_used(drv, vq, id, len);
 		if (rc != -EAGAIN)
 			return rc;
 		if (vc_now_ms() >= deadline)      /* timeout 0: one look */
+			return -ETIMEDOUT;
+		/* now and then: a device that gave up will use nothing */
+		if (i % 16 == 1 && vc_status_read(drv, &status) == 0 && (status & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
 	}

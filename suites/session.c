@@ -20,6 +20,12 @@ static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, u
 
 	memset(s, 0, sizeof(*s));
 	s->c = c;
+	/* guards around every buffer and ring: a device that writes outside
+	 * them is seen (ring_check_guards) */
+	if ((rc = vc_dma_guard(c->dev))) {
+		vc_error(c, "could not set up DMA guards: %s", strerror(-rc));
+		return false;
+	}
 	vc_features_set(want, VIRTIO_F_VERSION_1);
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (features & SESSION_F(bit))

@@ -211,6 +211,72 @@ static void stops_queue(struct vc_ctx *c)
 	}
 }
 
+/* A queue's registers, as queue_select shows them. */
+struct queue_regs {
+	uint64_t v[9];
+};
+static const struct { unsigned field, width; const char *name; } queue_fields[] = {
+	{ COMMON_queue_size, 2, "queue_size" }, { COMMON_queue_msix_vector, 2, "queue_msix_vector" },
+	{ COMMON_queue_enable, 2, "queue_enable" }, { COMMON_queue_desc, 4, "queue_desc (low)" },
+	{ COMMON_queue_desc + 4, 4, "queue_desc (high)" }, { COMMON_queue_driver, 4, "queue_driver (low)" },
+	{ COMMON_queue_driver + 4, 4, "queue_driver (high)" }, { COMMON_queue_device, 4, "queue_device (low)" },
+	{ COMMON_queue_device + 4, 4, "queue_device (high)" },
+};
+
+static bool read_regs(struct vc_ctx *c, uint16_t q, struct queue_regs *r)
+{
+	if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q))
+		return false;
+	for (unsigned i = 0; i < sizeof(queue_fields) / sizeof(queue_fields[0]); i++)
+		if (!vc_ctx_common_read(c, queue_fields[i].field, queue_fields[i].width, &r->v[i]))
+			return false;
+	return true;
+}
+
+/* A queue set up smaller than its maximum, with an MSI-X vector where the
+ * device has MSI-X, used and reset: its registers then read what a device
+ * reset leaves (queue_size the maximum, NO_VECTOR, not enabled, the
+ * addresses of a fresh device), the default state. */
+static void registers_default(struct vc_ctx *c)
+{
+	uint32_t want[VC_FEATURE_WORDS] = { 0 };
+	struct session r;
+	struct queue_regs after, def;
+	char seen[160] = "", dflt[160] = "";
+	size_t n = 0, m = 0;
+
+	if (!ring_reset_usable(c) || !session_open(c, &r, SESSION_F(VIRTIO_F_RING_RESET), 0))
+		return;
+	if (r.vq.size > SESSION_SMALL_SIZE && r.req.n <= SESSION_SMALL_SIZE && !session_rings(&r, SESSION_SMALL_SIZE))
+		return;
+	if (c->probe->msix_pos && vc_irq_msix(&r.drv, 2) == 0 &&
+	    !vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, SESSION_QUEUE_VECTOR))
+		return;
+	if (!session_enable(&r) || !used_before_reset(c, &r) || !queue_reset_done(c, r.vq.index) ||
+	    !read_regs(c, r.vq.index, &after))
+		return;
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	vc_features_set(want, VIRTIO_F_RING_RESET);
+	if (!vc_ctx_start(c, &r.drv, want) || !read_regs(c, r.vq.index, &def))
+		return;
+	for (unsigned i = 0; i < sizeof(queue_fields) / sizeof(queue_fields[0]); i++) {
+		if (after.v[i] == def.v[i])
+			continue;
+		if (n < sizeof(seen))
+			n += (size_t)snprintf(seen + n, sizeof(seen) - n, "%s%s 0x%llx", n ? ", " : "", queue_fields[i].name,
+					      (unsigned long long)after.v[i]);
+		if (m < sizeof(dflt))
+			m += (size_t)snprintf(dflt + m, sizeof(dflt) - m, "%s%s 0x%llx", m ? ", " : "", queue_fields[i].name,
+					      (unsigned long long)def.v[i]);
+	}
+	if (n) {
+		vc_fail(c, "queue %u: after its reset the queue's registers are not back at their default state (what a "
+			   "device reset shows)", r.vq.index);
+		vc_observed(c, "%s", seen);
+		vc_expected(c, "%s", dflt);
+	}
+}
+
 /* After a reset the queue starts over: fresh rings, one request, and the
  * used index reads 1 (the device's available and used state is back at 0). */
 static void state_default(struct vc_ctx *c)
@@ -277,6 +343,10 @@ static const struct vc_clause clauses[] = {
 	{ "virtqueue.reset.state-default", L_VQRESET, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "VQRESET-DEV-2 PCI-COMMON-DEV-11", "Writing 1 to queue_reset returns the queue to its default state: "
 	  "re-enabled on fresh rings it starts over at index 0.", NULL, state_default, RING_RESET },
+	{ "virtqueue.reset.registers-default", L_VQRESET, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "VQRESET-DEV-2", "After a queue reset the queue's registers read what a device reset leaves: queue_size "
+	  "the maximum (it was set smaller), queue_msix_vector NO_VECTOR (it was mapped), queue_enable 0, and the "
+	  "ring addresses.", NULL, registers_default, RING_RESET },
 	{ "virtqueue.reenable.honours-size", L_VQREEN, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "VQREEN-DEV-1", "A smaller queue_size written before re-enabling a reset queue is the ring size the device "
 	  "uses.", NULL, reenable_honours_size, RING_RESET },

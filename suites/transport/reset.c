@@ -8,6 +8,8 @@
 
 #define MAX_CHECKED_QUEUES 64     /* queues set up per clause: enough to see a pattern, little DMA */
 
+enum { PCI_STATUS = 0x06, PCI_STATUS_INTERRUPT = 1 << 3 };
+
 static void status_string(uint8_t s, char *buf, size_t len)
 {
 	snprintf(buf, len, "0x%02x%s%s%s%s", s, s & VIRTIO_STATUS_ACKNOWLEDGE ? " ACKNOWLEDGE" : "",
@@ -166,6 +168,55 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
 		vc_expected(c, "NO_VECTOR (0xffff) everywhere after a reset");
 }
 
+/* queue_size reads the device's maximum after a reset ("On reset,
+ * specifies the maximum queue size"): each queue's size as read after a
+ * reset, a smaller one written, a reset, and the first value again. A
+ * device that keeps what a driver wrote shows the smaller one (and if an
+ * earlier clause's write survived, the first read was already short: the
+ * second is shorter still). */
+static void queue_size_maximum(struct vc_ctx *c)
+{
+	static uint64_t first[MAX_CHECKED_QUEUES];
+	struct vc_driver drv;
+	unsigned written = 0, bad = 0;
+	uint64_t size;
+
+	if (!vc_ctx_start(c, &drv, NULL))
+		return;
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &first[q]))
+			return;
+		if (first[q] < 2)
+			continue;
+		if (!vc_ctx_common_write(c, COMMON_queue_size, 2, first[q] / 2))
+			return;
+		written++;
+	}
+	if (!written) {
+		vc_skip(c, "no queue has a queue_size a smaller one can be written to");
+		return;
+	}
+	if (!vc_ctx_start(c, &drv, NULL))
+		return;
+	for (uint16_t q = 0; q < checked_queues(c); q++) {
+		if (first[q] < 2)
+			continue;
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
+			return;
+		if (size != first[q] && bad++ == 0) {
+			vc_fail(c, "queue %u: queue_size does not read the maximum again after a reset%s", q,
+				size == first[q] / 2 ? ": it keeps the smaller size the driver wrote before it" : "");
+			vc_observed(c, "queue_size %llu after the reset (%llu written before it)", (unsigned long long)size,
+				    (unsigned long long)first[q] / 2);
+			vc_expected(c, "%llu, as after the previous reset", (unsigned long long)first[q]);
+		}
+	}
+	if (bad > 1)
+		vc_note(c, "%u of %u queues", bad, written);
+}
+
 /* The used ring and the request's buffers, as the driver sees them. */
 struct ring_view {
 	uint8_t used[6 + 8 * 1024];
@@ -192,8 +243,31 @@ static bool view_rings(struct vc_ctx *c, const struct vc_vq *vq, const struct vc
 	return rc == 0;
 }
 
-/* A request in flight when the reset starts; once device_status reads 0 the
- * old ring and buffers stay as they are and no interrupt comes. */
+/* With INTx, an interrupt left pending by a reset is one sent after it:
+ * once device_status reads 0, ISR status reads 0 and the PCI Status
+ * Interrupt Status bit (read first: reading ISR status clears it) is clear. */
+static bool interrupt_cleared(struct vc_ctx *c)
+{
+	uint32_t pci_status;
+	uint64_t isr;
+
+	if (!c->probe->isr || !vc_ctx_cfg_read(c, PCI_STATUS, 2, &pci_status) ||
+	    !vc_ctx_struct_read(c, c->probe->isr, 0, 1, &isr))
+		return c->r->status != VC_ERROR;
+	if ((pci_status & PCI_STATUS_INTERRUPT) || isr) {
+		vc_fail(c, "the reset left an interrupt pending: %s after device_status read 0",
+			isr ? "ISR status is not 0" : "INTx is still asserted");
+		vc_observed(c, "ISR status 0x%02llx, PCI Status Interrupt Status %s", (unsigned long long)isr,
+			    pci_status & PCI_STATUS_INTERRUPT ? "set" : "clear");
+		vc_expected(c, "ISR status 0 and INTx deasserted: no notification after the reset");
+		return false;
+	}
+	return true;
+}
+
+/* A request in flight when the reset starts (its INTx raised, ISR status
+ * set); once device_status reads 0 no interrupt is pending any more, the old
+ * ring and buffers stay as they are and no interrupt comes. */
 static void queues_quiet_after_reset(struct vc_ctx *c)
 {
 	struct session s;
@@ -207,7 +281,7 @@ static void queues_quiet_after_reset(struct vc_ctx *c)
 		vc_error(c, "doorbell write failed: %s", strerror(-rc));
 		return;
 	}
-	if (!reset_done(c, &s.drv) || !view_rings(c, &s.vq, &s.req, &before))
+	if (!reset_done(c, &s.drv) || !interrupt_cleared(c) || !view_rings(c, &s.vq, &s.req, &before))
 		return;
 	vc_irq_drain(&s.drv);       /* raised before the reset completed: allowed */
 	rc = vc_irq_wait(&s.drv, vc_quiet_ms(&s.drv, SESSION_QUIET_MS), &vector);
@@ -240,12 +314,16 @@ static const struct vc_clause clauses[] = {
 	  status_reads_zero },
 	{ "pci.reset.queue-enable-cleared", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA,
 	  "PCI-COMMON-DEV-8", "After a reset every queue reads queue_enable 0.", NULL, queue_enable_cleared },
+	{ "pci.reset.queue-size-maximum", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES, "",
+	  "After a reset every queue's queue_size reads the device's maximum again, not a smaller size the driver "
+	  "wrote before it (the field's description: on reset, the maximum queue size).", NULL, queue_size_maximum },
 	{ "pci.reset.msix-vectors-unmapped", L_MSIX, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_IRQ,
 	  "PCI-MSIX-DEV-7", "After a reset config_msix_vector and every queue_msix_vector read NO_VECTOR.", NULL,
 	  msix_vectors_unmapped },
 	{ "pci.reset.queues-quiet-after-reset", L_RESET, VC_MUST_NOT, VC_DEVICE_RULE, "1.2",
 	  DRIVES | NEED_DMA | NEED_IRQ, "RESET-DEV-2",
-	  "Once device_status reads 0 after a reset, the device neither writes the old rings nor interrupts.", NULL,
+	  "Once device_status reads 0 after a reset, no interrupt is pending (ISR status 0, INTx deasserted), and the "
+	  "device neither writes the old rings nor interrupts.", NULL,
 	  queues_quiet_after_reset },
 };
 VC_SUITE(suite_reset, clauses);

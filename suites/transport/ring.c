@@ -176,6 +176,8 @@ void ring_check_written(struct session *r, struct ring_io *io)
 		vc_expected(r->c, "<= %u (the chain's writable bytes)", total);
 		return;
 	}
+	if (!ring_check_len(r, io->len, io->n))
+		return;
 	for (uint32_t k = 0; k < io->len; k++) {
 		run = bytes[k] == canary(k) ? run + 1 : 0;
 		if (run > worst)
@@ -186,7 +188,44 @@ void ring_check_written(struct session *r, struct ring_io *io)
 			      "canary the driver put there", worst);
 		vc_observed(r->c, "writable bytes %u..%u unchanged", worst_end + 1 - worst, worst_end);
 		vc_expected(r->c, "bytes 0..%u written (used len %u)", io->len - 1, io->len);
+		return;
 	}
+	ring_check_guards(r);
+}
+
+bool ring_check_len(struct session *r, uint32_t len, unsigned ndesc)
+{
+	const struct vc_request *q = &r->req;
+
+	if (len >= q->len_min && len <= q->len_max)
+		return true;
+	if (len < q->len_min)
+		vc_fail(r->c, "used len %u is short of what a %s makes the device write (%u descriptors): a chain cut "
+			      "short, or bytes written and not counted", len, q->what, ndesc);
+	else
+		vc_fail(r->c, "used len %u is more than a %s makes the device write (%u descriptors)", len, q->what,
+			ndesc);
+	vc_observed(r->c, "used len %u", len);
+	if (q->len_min == q->len_max)
+		vc_expected(r->c, "%u", q->len_min);
+	else
+		vc_expected(r->c, "%u..%u", q->len_min, q->len_max);
+	return false;
+}
+
+void ring_check_guards(struct session *r)
+{
+	uint64_t where;
+	uint8_t got;
+	int rc = vc_dma_guard_check(r->drv.dev, &where, &got);
+
+	if (rc == -EFAULT) {
+		vc_fail(r->c, "the device wrote outside the buffers and rings it was given (a guard byte next to them "
+			      "changed)");
+		vc_observed(r->c, "0x%02x at bus address 0x%llx", got, (unsigned long long)where);
+		vc_expected(r->c, "the guard pattern: writes only inside the device-writable buffers and the rings");
+	} else if (rc)
+		vc_error(r->c, "reading the DMA guards failed: %s", strerror(-rc));
 }
 
 void ring_check_readable(struct session *r, struct ring_io *io)
@@ -240,11 +279,14 @@ void ring_readable_untouched(struct vc_ctx *c, bool packed)
 }
 
 /* The request as the harness usually makes it, then with every buffer in
- * two pieces (a 1-byte one first): same outcome expected. */
+ * two pieces (a 1-byte one first), then those pieces scattered
+ * (vc_vq_add_scattered: split, in table slots going down to slot 0;
+ * packed, with another buffer id on all but the last descriptor): same
+ * outcome expected each time. */
 void ring_any_arrangement(struct vc_ctx *c, bool packed)
 {
 	struct session r;
-	struct ring_io whole, pieces;
+	struct ring_io whole, pieces, scattered;
 	struct vc_buf split[RING_MAX_BUFS];
 
 	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0) ||
@@ -262,6 +304,17 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 	ring_check_written(&r, &pieces);
 	ring_check_readable(&r, &pieces);
 	ring_check_same_len(&r, &whole, &pieces, "split over more descriptors");
+	if (c->r->status == VC_FAIL)
+		return;
+	ring_io_init(&scattered, split, m);
+	if (!ring_arm(&r, &scattered) ||
+	    !driver_ok(c, vc_vq_add_scattered(&r.drv, &r.vq, scattered.bufs, scattered.n, &scattered.id), "vq add") ||
+	    !ring_kick(&r) || !ring_used(&r, &scattered))
+		return;
+	ring_check_written(&r, &scattered);
+	ring_check_readable(&r, &scattered);
+	ring_check_same_len(&r, &whole, &scattered, packed ? "with other buffer ids on all but its last descriptor"
+			    : "in descriptor table slots going down to slot 0");
 }
 
 void ring_check_same_len(struct session *r, const struct ring_io *whole, const struct ring_io *other, const char *how)

@@ -38,9 +38,17 @@ bool ring_used(struct session *r, struct ring_io *io);
 /* ring_add + ring_kick + ring_used */
 bool ring_send(struct session *r, struct ring_io *io);
 
-/* used len fits the writable bytes, and the first len of them (in chain
- * order) no longer hold the canary. */
+/* used len fits the writable bytes and is what the request makes the
+ * device write (ring_check_len), the first len of them (in chain order) no
+ * longer hold the canary, and nothing outside the buffers was written
+ * (ring_check_guards). */
 void ring_check_written(struct session *r, struct ring_io *io);
+/* len is the used len the session's request makes the device report
+ * (vc_request's len_min..len_max); FAIL, false, when it is not. */
+bool ring_check_len(struct session *r, uint32_t len, unsigned ndesc);
+/* The DMA guards around every allocation of the session (session_open arms
+ * them) still hold their pattern; FAIL when one does not. */
+void ring_check_guards(struct session *r);
 /* The readable buffers hold what the driver wrote. */
 void ring_check_readable(struct session *r, struct ring_io *io);
 /* The same request in another arrangement (`how`) reports the same used len. */

@@ -56,6 +56,8 @@ static void used_order(struct vc_ctx *c)
 			}
 			done[i] = true;
 			used += io[i].n;
+			if (!ring_check_len(&r, len, io[i].n))
+				return;
 		}
 	}
 }

@@ -112,7 +112,7 @@ static void indirect(struct vc_ctx *c, unsigned ndirect, bool write_flag)
 		ring_io_init(&io, split, ring_split_pieces(r.req.bufs, r.req.n, split));
 	if (!ring_arm(&r, &io))
 		return;
-	if (vc_vq_add_indirect(&r.drv, &r.vq, io.bufs, io.n, ndirect, write_flag, &io.id)) {
+	if (vc_vq_add_indirect(&r.drv, &r.vq, io.bufs, io.n, ndirect, write_flag, true, &io.id)) {
 		vc_error(c, "indirect add failed");
 		return;
 	}

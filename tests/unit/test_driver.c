@@ -57,7 +57,7 @@ static void one_request(const char *spec, bool packed, bool msix, bool indirect)
 	assert_int_equal(vc_vq_enable(&drv, vq), 0);
 	assert_int_equal(vc_status_add(&drv, VIRTIO_STATUS_DRIVER_OK), 0);
 	if (indirect)
-		assert_int_equal(vc_vq_add_indirect(&drv, vq, req.bufs, req.n, 0, false, &id), 0);
+		assert_int_equal(vc_vq_add_indirect(&drv, vq, req.bufs, req.n, 0, false, false, &id), 0);
 	else
 		assert_int_equal(vc_vq_add(&drv, vq, req.bufs, req.n, &id), 0);
 	assert_int_equal(vc_vq_kick(&drv, vq), 0);

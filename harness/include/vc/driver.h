@@ -97,16 +97,26 @@ int vc_vq_publish(struct vc_driver *drv, struct vc_vq *vq, uint16_t id);
 /* Split ring with VIRTIO_F_INDIRECT_DESC: the first `ndirect` buffers as
  * ordinary descriptors, then one descriptor pointing at a table holding the
  * rest. write_flag sets VIRTQ_DESC_F_WRITE on that pointing descriptor
- * (which the device must ignore). */
+ * (which the device must ignore); reversed keeps the first buffer at entry
+ * 0, where the device starts, and puts the rest from the last entry down,
+ * so next goes down the table. */
 #define VC_VQ_MAX_DIRECT 15
 int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
-		       unsigned ndirect, bool write_flag, uint16_t *id);
+		       unsigned ndirect, bool write_flag, bool reversed, uint16_t *id);
+/* A chain in an unusual but valid arrangement, made available (no
+ * doorbell). Split: its descriptors in table slots n-1 down to 0 (which
+ * must be free: nothing else in flight), so next goes down and the last
+ * link is a next of 0 with NEXT set. Packed: every descriptor but the last
+ * carries another buffer id (the buffer's is the last one's). */
+int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
+			uint16_t *id);
 /* The one doorbell: an available buffer notification for vq, formatted as
  * the negotiated features require, recorded in the trace. */
 int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq);
 /* One used buffer if there is one: 0, or -EAGAIN. */
 int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len);
-/* Wait for a used buffer, bounded by timeout_ms: 0 or -ETIMEDOUT. */
+/* Wait for a used buffer, bounded by timeout_ms: 0 or -ETIMEDOUT (at
+ * once when the device sets DEVICE_NEEDS_RESET: it will use nothing). */
 int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len);
 /* Split-ring driver-area fields for notification suppression. */
 int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags);
@@ -118,6 +128,11 @@ struct vc_request {
 	struct vc_buf bufs[4];
 	unsigned n;
 	uint32_t writable;          /* bytes the device may write */
+	/* The used len the type's rules make the device report for it: the
+	 * bytes it must write (len_min == len_max when the request fixes them,
+	 * a block read of N bytes: N + 1), or a range (an entropy device may
+	 * fill less than the buffer). */
+	uint32_t len_min, len_max;
 	const char *what;
 	/* A network device's transmit: the readable bytes after the first
 	 * wire_skip (its header) are one frame its link partner must capture

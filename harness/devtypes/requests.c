@@ -22,16 +22,8 @@ static int buffer(struct vc_driver *drv, struct vc_request *r, const void *data,
 	return 0;
 }
 
-/* The used len of a request that fills what it is given: its writable bytes. */
-static int exact(struct vc_request *r, int rc)
+static int make(struct vc_driver *drv, struct vc_request *r)
 {
-	r->len_min = r->len_max = r->writable;
-	return rc;
-}
-
-int vc_request_make(struct vc_driver *drv, struct vc_request *r)
-{
-	memset(r, 0, sizeof(*r));
 	switch (drv->p->virtio_type) {
 	case 1: {     /* network: one 60-byte frame, tagged, on transmitq1 after the header */
 		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -48,7 +40,7 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		r->with_queue = 0 + 1;                            /* receiveq1 */
 		r->what = "network transmit";
 		r->wire_skip = (uint16_t)hs;
-		return exact(r, buffer(drv, r, frame, hs + 60, false));
+		return buffer(drv, r, frame, hs + 60, false);
 	}
 	case 2: {     /* block: read sector 0 (header, 512 bytes of data, status) */
 		const uint8_t hdr[16] = { 0 };                    /* VIRTIO_BLK_T_IN, sector 0 */
@@ -57,12 +49,12 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		r->what = "block read";
 		if ((rc = buffer(drv, r, hdr, sizeof(hdr), false)) || (rc = buffer(drv, r, NULL, 512, true)))
 			return rc;
-		return exact(r, buffer(drv, r, NULL, 1, true));      /* the data and the status byte */
+		return buffer(drv, r, NULL, 1, true);             /* the data and the status byte */
 	}
 	case 3: {     /* console: 8 bytes on transmitq 0 (dropped without a port, still used) */
 		r->queue = 1;
 		r->what = "console transmit";
-		return exact(r, buffer(drv, r, "conform\n", 8, false));
+		return buffer(drv, r, "conform\n", 8, false);
 	}
 	case 4:       /* entropy: 64 bytes, of which the device may fill fewer (at least one) */
 		r->queue = 0;
@@ -78,7 +70,7 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		r->queue = 0;
 		r->what = "balloon inflate";
-		return exact(r, buffer(drv, r, &pfn, sizeof(pfn), false));
+		return buffer(drv, r, &pfn, sizeof(pfn), false);
 	}
 	case 8: {     /* SCSI: TEST UNIT READY on requestq 0 (virtio_scsi_cmd_req, 32-byte CDB) */
 		uint8_t req[51] = { 1, 0, 0, 0 };                 /* lun: target 0 */
@@ -98,7 +90,7 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		r->what = "GPU get display info";
 		if ((rc = buffer(drv, r, hdr, sizeof(hdr), false)))
 			return rc;
-		return exact(r, buffer(drv, r, NULL, 24 + 16 * 24, true));   /* virtio_gpu_resp_display_info */
+		return buffer(drv, r, NULL, 24 + 16 * 24, true);  /* virtio_gpu_resp_display_info */
 	}
 	case 27: {    /* PMEM: a flush (le32 type 0, then le32 ret) */
 		const uint8_t flush[4] = { 0 };
@@ -160,8 +152,20 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;
 		r->what = "input status event";
-		return exact(r, buffer(drv, r, ev, sizeof(ev), false));
+		return buffer(drv, r, ev, sizeof(ev), false);
 	}
 	}
 	return -ENOTSUP;
+}
+
+int vc_request_make(struct vc_driver *drv, struct vc_request *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = make(drv, r);
+	/* unless the type says otherwise, the device writes every writable byte */
+	if (!rc && !r->len_max)
+		r->len_min = r->len_max = r->writable;
+	return rc;
 }

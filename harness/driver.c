@@ -394,13 +394,14 @@ static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_bu
 }
 
 /* Packed: every descriptor but the first is written first, and the first's
- * flags last, so the device never sees a half-made chain. The buffer id is
- * the last descriptor's; scattered gives the others another one. */
+ * flags last, so the device never sees a half-made chain. Every descriptor
+ * carries the buffer id: the next one, or (scattered) one from the other
+ * end of the id space, which nothing else in flight has. */
 static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, bool scattered,
 		      uint16_t *id)
 {
-	uint16_t first = vq->next_avail, first_flags = 0, buf_id = vq->next_id;
-	uint16_t other = scattered ? (uint16_t)((buf_id + 1) % vq->size) : buf_id;
+	uint16_t first = vq->next_avail, first_flags = 0;
+	uint16_t buf_id = scattered ? (uint16_t)(vq->size - 1 - vq->next_id) : vq->next_id;
 	bool wrap = vq->avail_wrap;
 	int rc;
 
@@ -410,7 +411,7 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 					    (vq->avail_wrap ? PACKED_F_AVAIL : PACKED_F_USED));
 		if (i == 0)
 			first_flags = flags;
-		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], i + 1 < n ? other : buf_id, flags)))
+		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], buf_id, flags)))
 			return rc;
 		if (++vq->next_avail == vq->size) {
 			vq->next_avail = 0;
@@ -419,9 +420,10 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 	}
 	(void)wrap;
 	vq->chain_len[buf_id] = (uint16_t)n;
-	vq->next_id = (uint16_t)((buf_id + 1) % vq->size);
+	if (!scattered)
+		vq->next_id = (uint16_t)((buf_id + 1) % vq->size);
 	*id = buf_id;
-	return put_desc(drv->dev, vq->desc + 16u * first, &bufs[0], n > 1 ? other : buf_id, first_flags);
+	return put_desc(drv->dev, vq->desc + 16u * first, &bufs[0], buf_id, first_flags);
 }
 
 int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
@@ -518,6 +520,11 @@ int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32
 	*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
 	vq->used_idx++;
 	return 0;
+}
+
+void vc_vq_skip_used(struct vc_vq *vq, uint16_t n)
+{
+	vq->used_idx = (uint16_t)(vq->used_idx + n);
 }
 
 int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len)

@@ -12,11 +12,16 @@ static bool backend_ok(struct vc_ctx *c, int rc, const char *what)
 }
 
 /* session_open without its precondition on the common configuration's
- * length (session_ready has its own). */
-static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t size)
+ * length (session_ready has its own); queue -1: the request's own, else
+ * that queue (with the type's queue bits negotiated when offered), or
+ * -ENOTSUP with no verdict when the type has no request there. */
+static int open_on(struct vc_ctx *c, struct session *s, uint64_t features, int queue, uint16_t size)
 {
 	uint32_t want[VC_FEATURE_WORDS] = { 0 };
 	int rc;
+
+	if (queue >= 0)
+		features |= vc_request_queue_bits(c->probe);
 
 	memset(s, 0, sizeof(*s));
 	s->c = c;
@@ -24,37 +29,53 @@ static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, u
 	 * them is seen (ring_check_guards) */
 	if ((rc = vc_dma_guard(c->dev))) {
 		vc_error(c, "could not set up DMA guards: %s", strerror(-rc));
-		return false;
+		return -EIO;
 	}
 	vc_features_set(want, VIRTIO_F_VERSION_1);
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (features & SESSION_F(bit))
 			vc_features_set(want, bit);
 	if (!vc_ctx_start(c, &s->drv, want))
-		return false;
+		return -EIO;
 	for (unsigned bit = 0; bit < 64; bit++)
 		if ((features & SESSION_F(bit)) && !vc_negotiated(&s->drv, bit)) {
 			vc_skip(c, "%s is not offered", vc_feature_name(bit));
-			return false;
+			return -EIO;
 		}
-	if ((rc = vc_request_make(&s->drv, &s->req)) == -ENOTSUP) {
+	rc = queue < 0 ? vc_request_make(&s->drv, &s->req) : vc_request_make_on(&s->drv, (uint16_t)queue, &s->req);
+	if (rc == -ENOTSUP && queue >= 0)
+		return rc;
+	if (rc == -ENOTSUP) {
 		vc_skip(c, "the harness has no request for %s devices", vc_virtio_type_name(c->probe->virtio_type));
-		return false;
+		return -EIO;
 	}
 	/* a NIC's link partner: what earlier clauses left on the wire is not this one's */
 	if (!rc && vc_has(c->dev, VC_PEER) && (rc = vc_net_peer_flush(c->dev)))
-		return backend_ok(c, rc, "the link partner could not be read");
-	return backend_ok(c, rc, "could not build a request") && session_rings(s, size);
+		return backend_ok(c, rc, "the link partner could not be read") ? 0 : -EIO;
+	return backend_ok(c, rc, "could not build a request") && session_rings(s, size) ? 0 : -EIO;
+}
+
+static bool open_queue(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t size)
+{
+	return open_on(c, s, features, -1, size) == 0;
+}
+
+static bool queue_registers(struct vc_ctx *c)
+{
+	if (c->probe->common->length < COMMON_CFG_SIZE_BASE)
+		vc_skip(c, "the common configuration is too short to hold the queue registers (pci.common.length "
+			   "reports it)");
+	return c->probe->common->length >= COMMON_CFG_SIZE_BASE;
 }
 
 bool session_open(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t size)
 {
-	if (c->probe->common->length < COMMON_CFG_SIZE_BASE) {
-		vc_skip(c, "the common configuration is too short to hold the queue registers (pci.common.length "
-			   "reports it)");
-		return false;
-	}
-	return open_queue(c, s, features, size);
+	return queue_registers(c) && open_queue(c, s, features, size);
+}
+
+int session_open_on(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t queue, uint16_t size)
+{
+	return queue_registers(c) ? open_on(c, s, features, queue, size) : -EIO;
 }
 
 bool session_rings(struct session *s, uint16_t size)
@@ -172,7 +193,7 @@ int session_request(struct session *s)
 		vc_error(c, "could not send the %s on queue %u: %s", s->req.what, s->vq.index, strerror(-rc));
 		return rc;
 	}
-	rc = vc_vq_wait_used(&s->drv, &s->vq, c->dev->timeout_ms, &used, &len);
+	rc = vc_vq_wait_used(&s->drv, &s->vq, vc_quiet_ms(&s->drv, c->dev->timeout_ms), &used, &len);
 	if (rc && rc != -ETIMEDOUT)
 		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
 	if (rc)
@@ -269,6 +290,29 @@ bool session_config_change(struct vc_ctx *c)
 	else if (rc)
 		vc_error(c, "the host-side configuration change failed: %s", strerror(-rc));
 	return rc == 0;
+}
+
+int session_poison(struct vc_ctx *c, const struct vc_request *req, bool check)
+{
+	uint8_t buf[512];
+
+	for (unsigned i = 0; i < req->n; i++) {
+		for (uint32_t off = 0; req->bufs[i].writable && off < req->bufs[i].len; off += sizeof(buf)) {
+			uint32_t n = req->bufs[i].len - off < sizeof(buf) ? req->bufs[i].len - off : sizeof(buf);
+			if (!check)
+				memset(buf, 0xa5, n);
+			int rc = check ? vc_dma_read(c->dev, req->bufs[i].addr + off, buf, n)
+				       : vc_dma_write(c->dev, req->bufs[i].addr + off, buf, n);
+			if (rc) {
+				vc_error(c, "DMA access failed: %s", strerror(-rc));
+				return rc;
+			}
+			for (uint32_t k = 0; check && k < n; k++)
+				if (buf[k] != 0xa5)
+					return 1;
+		}
+	}
+	return 0;
 }
 
 static bool writable_bytes_zero(struct vc_ctx *c, const struct vc_request *req, bool *zero)

@@ -38,6 +38,10 @@ struct session {
  * SKIP), make the type's request and set up its queue with `size` entries
  * (0: the device's), not enabled. */
 bool session_open(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t size);
+/* session_open on another of the type's queues (vc_request_make_on), with
+ * the bits its queues need negotiated when offered: -ENOTSUP, and no
+ * verdict, when the type has no request there. */
+int session_open_on(struct vc_ctx *c, struct session *s, uint64_t features, uint16_t queue, uint16_t size);
 /* Fresh zeroed rings of `size` entries on the same queue, not enabled. */
 bool session_rings(struct session *s, uint16_t size);
 /* Interrupts routed as `irq` asks (the queue set up, not enabled). */
@@ -80,6 +84,11 @@ int session_wait_irq(struct vc_ctx *c, struct vc_driver *drv, int vector, unsign
  * even number of them. SKIP when the backend or device type cannot, ERROR
  * when it fails; false then. */
 bool session_config_change(struct vc_ctx *c);
+
+/* The request's writable bytes filled with a poison (check false), or
+ * looked at (check true): a device that uses again a buffer it returned
+ * writes them. 0; 1 (check) when a byte changed; an errno after an ERROR. */
+int session_poison(struct vc_ctx *c, const struct vc_request *req, bool check);
 
 /* Nothing happened to the session's request: no used element, its
  * device-writable bytes still zero, no used buffer interrupt (irq: an INTx

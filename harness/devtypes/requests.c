@@ -169,3 +169,24 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *r)
 		r->len_min = r->len_max = r->writable;
 	return rc;
 }
+
+enum { VIRTIO_BLK_F_MQ = 12 };
+
+int vc_request_make_on(struct vc_driver *drv, uint16_t queue, struct vc_request *r)
+{
+	int rc = vc_request_make(drv, r);
+
+	if (rc || queue == r->queue)
+		return rc;
+	/* block: every queue is a request queue, the ones past 0 with VIRTIO_BLK_F_MQ */
+	if (drv->p->virtio_type == 2 && vc_negotiated(drv, VIRTIO_BLK_F_MQ) && queue < drv->p->num_queues) {
+		r->queue = queue;
+		return 0;
+	}
+	return -ENOTSUP;
+}
+
+uint64_t vc_request_queue_bits(const struct vc_probe *p)
+{
+	return p->virtio_type == 2 && vc_offers(p, VIRTIO_BLK_F_MQ) ? 1ull << VIRTIO_BLK_F_MQ : 0;
+}

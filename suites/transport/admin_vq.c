@@ -104,7 +104,7 @@ static bool query_add(struct vc_ctx *c, struct admin *a, struct query *q)
 /* The used element for a command, and its writable part. */
 static bool query_used(struct vc_ctx *c, struct admin *a, struct query *q)
 {
-	int rc = vc_vq_wait_used(&a->drv, &a->vq, c->dev->timeout_ms, &q->id, &q->used);
+	int rc = vc_vq_wait_used(&a->drv, &a->vq, vc_quiet_ms(&a->drv, c->dev->timeout_ms), &q->id, &q->used);
 
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "LIST_QUERY (parts of %u and %u bytes) was not used within %u ms", q->in_len, q->out_len,
@@ -153,9 +153,13 @@ static bool all_fill(const struct query *q, unsigned from, unsigned to)
 	return true;
 }
 
+/* admin_queue_index is past the ordinary queues, and the administration
+ * queues it names are there: queue_size is not 0 ("unavailable") at each
+ * index from admin_queue_index on. */
 static void admin_queue_index(struct vc_ctx *c)
 {
 	struct admin a;
+	uint64_t size;
 
 	if (!admin_start(c, &a))
 		return;
@@ -164,6 +168,19 @@ static void admin_queue_index(struct vc_ctx *c)
 		vc_observed(c, "admin_queue_index %llu, num_queues %llu", (unsigned long long)a.index,
 			    (unsigned long long)a.num_queues);
 		vc_expected(c, "admin_queue_index >= %llu", (unsigned long long)a.num_queues);
+		return;
+	}
+	for (uint64_t q = a.index; q < a.index + a.num && q <= 0xffff; q++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) || !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
+			return;
+		if (!size) {
+			vc_fail(c, "admin_queue_index and admin_queue_num name queue %llu as an administration queue, and "
+				   "it reads queue_size 0 (unavailable)", (unsigned long long)q);
+			vc_observed(c, "admin_queue_index %llu, admin_queue_num %llu, queue_size 0 at %llu",
+				    (unsigned long long)a.index, (unsigned long long)a.num, (unsigned long long)q);
+			vc_expected(c, "a queue_size other than 0 at every administration queue");
+			return;
+		}
 	}
 }
 
@@ -325,7 +342,8 @@ static void in_order(struct vc_ctx *c)
 
 static const struct vc_clause clauses[] = {
 	{ "pci.common.admin-queue-index", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.3", DRIVES, "PCI-COMMON-DEV-16",
-	  "With VIRTIO_F_ADMIN_VQ negotiated, admin_queue_index is at least num_queues.", NULL, admin_queue_index,
+	  "With VIRTIO_F_ADMIN_VQ negotiated, admin_queue_index is at least num_queues, and the administration queues "
+	  "it names exist (queue_size not 0).", NULL, admin_queue_index,
 	  ADMIN, 0 },
 	{ "pci.common.admin-queue-num", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.3", DRIVES, "PCI-COMMON-DEV-17",
 	  "With VIRTIO_F_ADMIN_VQ negotiated, admin_queue_num is at most 0x10000 - admin_queue_index.", NULL,

@@ -215,7 +215,7 @@ static bool batch(struct drive *d, unsigned k)
 	if (!kick(d))
 		return false;
 	for (unsigned i = 0; i < k; i++) {
-		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, d->drv.dev->timeout_ms, &id, &len))) {
+		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, vc_quiet_ms(&d->drv, d->drv.dev->timeout_ms), &id, &len))) {
 			if (rc != -ETIMEDOUT)
 				vc_error(d->c, "reading the used ring failed: %s", strerror(-rc));
 			d->stalled = rc == -ETIMEDOUT;
@@ -341,25 +341,29 @@ static void driver_next_packed(struct vc_ctx *c)
 }
 
 /* Device: buffers notified with 32-bit notifications are used. */
-static void data_consumed(struct vc_ctx *c, const unsigned *bits)
+static void data_consumed(struct vc_ctx *c, const unsigned *bits, unsigned laps_or_wrap)
 {
 	struct drive d = { 0 };
 
 	if (offered(c, bits) && drive_start(&d, c, bits, CHECK_NONE)) {
-		drive_requests(&d, 3 * d.cap + 3);
+		drive_requests(&d, laps_or_wrap ? laps_or_wrap + 2 * d.cap : 3 * d.cap + 3);
 		device_stall(&d, "with 32-bit notifications");
 	}
 	drive_end(&d);
 }
 
+/* Split: past avail index 0x8000 (next_wrap 1) and 0x10000 (the index wraps
+ * to 0), where a next_off or next_wrap read with the wrong bits, or index
+ * arithmetic that is not 16-bit, shows. */
 static void data_split(struct vc_ctx *c)
 {
-	data_consumed(c, ND);
+	data_consumed(c, ND, 0x10000u);
 }
 
+/* Packed: three laps of the ring. */
 static void data_packed(struct vc_ctx *c)
 {
-	data_consumed(c, ND_PACKED);
+	data_consumed(c, ND_PACKED, 0);
 }
 
 /* queue_notif_config_data is there for every queue and stays what the
@@ -413,16 +417,25 @@ static void config_data_per_queue(struct vc_ctx *c)
 
 /* Device: buffers notified with queue_notif_config_data are used (16- and
  * 32-bit); notifying with the plain index where it differs is information. */
+/* queue_select left on another queue than the one notified, as a driver
+ * that set up several queues leaves it: the notification names its queue. */
+static bool select_another(struct drive *d)
+{
+	uint16_t n = d->c->probe->num_queues;
+
+	return n < 2 || vc_ctx_common_write(d->c, COMMON_queue_select, 2, (uint16_t)((d->vq.index + 1) % n));
+}
+
 static void config_data_consumed(struct vc_ctx *c)
 {
 	struct drive d = { 0 };
 
-	if (!offered(c, NCD) || !drive_start(&d, c, NCD, CHECK_NONE))
+	if (!offered(c, NCD) || !drive_start(&d, c, NCD, CHECK_NONE) || !select_another(&d))
 		goto out;
 	drive_requests(&d, 8);
 	device_stall(&d, "with queue_notif_config_data");
 	if (!d.stalled && vc_offers(c->probe, VIRTIO_F_NOTIFICATION_DATA)) {
-		if (!drive_start(&d, c, ND_NCD, CHECK_NONE))
+		if (!drive_start(&d, c, ND_NCD, CHECK_NONE) || !select_another(&d))
 			goto out;
 		drive_requests(&d, 8);
 		device_stall(&d, "with 32-bit notifications carrying queue_notif_config_data");
@@ -607,7 +620,8 @@ static const struct vc_clause clauses[] = {
 	  "available, over several ring wraps.", NULL, driver_next_packed, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) | VC_REQ(VIRTIO_F_RING_PACKED) },
 	{ "pci.notify.data.split", L_DRIVER_NOTIF, VC_MUST, VC_DEVICE_RULE, "1.1", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIFICATION_DATA uses split-ring buffers notified with 32-bit "
-	  "notifications (implied by the feature; the spec has no device row).", NULL, data_split, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
+	  "notifications, past avail index 0x8000 and 0x10000 (implied by the feature; the spec has no device row).",
+	  NULL, data_split, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) },
 	{ "pci.notify.data.packed", L_DRIVER_NOTIF, VC_MUST, VC_DEVICE_RULE, "1.1", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIFICATION_DATA and packed rings uses buffers notified with 32-bit "
 	  "notifications, a full ring included (implied by the feature; no device row).", NULL, data_packed, VC_REQ(VIRTIO_F_NOTIFICATION_DATA) | VC_REQ(VIRTIO_F_RING_PACKED) },
@@ -616,7 +630,8 @@ static const struct vc_clause clauses[] = {
 	  "common configuration, unchanged from setup to enabled (no catalog row).", NULL, config_data_per_queue, VC_REQ(VIRTIO_F_NOTIF_CONFIG_DATA) },
 	{ "pci.notify.config-data.consumed", L_AVAILNOTIF, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVE_NEEDS, "",
 	  "A device offering VIRTIO_F_NOTIF_CONFIG_DATA uses buffers notified with queue_notif_config_data "
-	  "(16- and 32-bit); the plain index is reported as information (no device row).", NULL,
+	  "(16- and 32-bit, queue_select on another queue); the plain index is reported as information (no device "
+	  "row).", NULL,
 	  config_data_consumed, VC_REQ(VIRTIO_F_NOTIF_CONFIG_DATA) },
 	{ "pci.notify.trace-matches-device", L_AVAILNOTIF, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVE_NEEDS, "",
 	  "The device received exactly the doorbells the harness's trace records: count, offset, width, "

@@ -77,28 +77,33 @@ static void halves_64bit(struct vc_ctx *c)
 	}
 }
 
-/* queue_enable reads 0 until the driver enables the queue, then 1. */
+/* queue_enable reads 0 until the driver enables the queue, then 1; and a
+ * queue that reads enabled works: its request is used once DRIVER_OK is set. */
 static void queue_enable_reads_back(struct vc_ctx *c)
 {
-	struct vc_driver drv;
-	struct vc_vq vq;
+	struct session r;
 	uint64_t before, after;
 	int rc;
 
-	if (!vc_ctx_start(c, &drv, NULL))
+	if (!session_open(c, &r, 0, 0))
 		return;
-	if ((rc = vc_vq_setup(&drv, 0, 0, &vq))) {
-		vc_error(c, "could not set up queue 0: %s", strerror(-rc));
-		return;
-	}
 	if (!vc_ctx_common_read(c, COMMON_queue_enable, 2, &before) || !vc_ctx_common_write(c, COMMON_queue_enable, 2, 1) ||
 	    !vc_ctx_common_read(c, COMMON_queue_enable, 2, &after))
 		return;
 	if (before != 0 || after != 1) {
-		vc_fail(c, "queue 0: queue_enable does not show whether the driver enabled the queue");
+		vc_fail(c, "queue %u: queue_enable does not show whether the driver enabled the queue", r.vq.index);
 		vc_observed(c, "%llu before the driver wrote 1, %llu after", (unsigned long long)before,
 			    (unsigned long long)after);
 		vc_expected(c, "0 before, 1 after");
+		return;
+	}
+	if (!session_enable(&r))
+		return;
+	if ((rc = session_request(&r)) == -ETIMEDOUT) {
+		vc_fail(c, "queue %u reads queue_enable 1, yet the %s on it was not used once DRIVER_OK was set",
+			r.vq.index, r.req.what);
+		vc_observed(c, "no used element within %u ms", c->dev->timeout_ms);
+		vc_expected(c, "the %s used: an enabled queue works", r.req.what);
 	}
 }
 
@@ -120,9 +125,11 @@ static const struct vc_clause clauses[] = {
 	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "PCI-LAYOUT-DEV-1",
 	  "queue_desc, queue_driver and queue_device take their 32-bit halves independently, in either order, "
 	  "and the device uses the address both halves make.", NULL, halves_64bit },
-	{ "pci.common.queue-enable-reads-back", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0", NEED_BAR_WRITE | NEED_COMMON,
+	{ "pci.common.queue-enable-reads-back", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0",
+	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA,
 	  "", "queue_enable reads 0 before the driver enables the queue and 1 after (the field's description; "
-	  "the driver needs it to tell enabled queues).", NULL, queue_enable_reads_back },
+	  "the driver needs it to tell enabled queues), and the queue then works: its request is used.", NULL,
+	  queue_enable_reads_back },
 	{ "pci.common.queue-size-honoured", L_COMMON, VC_MUST, VC_DEVICE_RULE, "1.0",
 	  NEED_BAR_WRITE | NEED_COMMON | NEED_DMA, "",
 	  "A smaller queue_size the driver writes before enabling the queue is the ring size the device uses "

@@ -310,6 +310,79 @@ static void state_default(struct vc_ctx *c)
 	}
 }
 
+/* Another queue that carries the type's request, set up and enabled next
+ * to the session's: false after a verdict (SKIP when there is none). */
+static bool second_queue(struct vc_ctx *c, struct session *r, struct vc_request *req, struct vc_vq *vq)
+{
+	int rc = -ENOTSUP;
+
+	for (uint16_t q = 0; q < c->probe->num_queues && rc == -ENOTSUP; q++)
+		if (q != r->vq.index)
+			rc = vc_request_make_on(&r->drv, q, req);
+	if (rc == -ENOTSUP) {
+		vc_skip(c, "the harness knows requests for one queue of %s devices only", r->req.what);
+		return false;
+	}
+	if (rc || (rc = vc_vq_setup(&r->drv, req->queue, 0, vq)) || (rc = vc_vq_enable(&r->drv, vq)))
+		vc_error(c, "could not set up queue %u: %s", req->queue, strerror(-rc));
+	return rc == 0;
+}
+
+/* One request on the second queue, used with its id; false after a verdict. */
+static bool second_used(struct vc_ctx *c, struct session *r, const struct vc_request *req, struct vc_vq *vq,
+			const char *when)
+{
+	uint16_t id, used;
+	uint32_t len;
+	int rc;
+
+	if ((rc = vc_vq_add(&r->drv, vq, req->bufs, req->n, &id)) || (rc = vc_vq_kick(&r->drv, vq))) {
+		vc_error(c, "could not send the %s on queue %u: %s", req->what, vq->index, strerror(-rc));
+		return false;
+	}
+	rc = vc_vq_wait_used(&r->drv, vq, vc_quiet_ms(&r->drv, c->dev->timeout_ms), &used, &len);
+	if (rc == -ETIMEDOUT || (!rc && used != id)) {
+		vc_fail(c, "queue %u: %s, the %s on it was %s", vq->index, when, req->what,
+			rc ? "never used" : "not the buffer returned");
+		vc_observed(c, rc ? "no used element within %u ms" : "used id %u", rc ? c->dev->timeout_ms : used);
+		vc_expected(c, "the %s used (id %u)", req->what, id);
+		return false;
+	}
+	if (rc)
+		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
+	return rc == 0;
+}
+
+/* A queue reset is the reset queue's alone: a second queue that carries
+ * requests (a block device's, with VIRTIO_BLK_F_MQ) is used once, the
+ * session's queue is reset, and the second goes on where it was: its next
+ * request is used, and the first one's writable buffers, poisoned once it
+ * was used, are not written again (as they are by a device that started
+ * that queue over too). */
+static void other_queues_kept(struct vc_ctx *c)
+{
+	struct session r;
+	struct vc_request req, again;
+	struct vc_vq vq;
+	int rc;
+
+	if (!ring_reset_usable(c) ||
+	    !session_open(c, &r, SESSION_F(VIRTIO_F_RING_RESET) | vc_request_queue_bits(c->probe), 0) ||
+	    !second_queue(c, &r, &req, &vq) || !session_enable(&r) || !used_before_reset(c, &r) ||
+	    !second_used(c, &r, &req, &vq, "before another queue's reset") || session_poison(c, &req, false) ||
+	    !queue_reset_done(c, r.vq.index) || !session_another(&r, &again))
+		return;
+	again.queue = req.queue;
+	if (!second_used(c, &r, &again, &vq, "after another queue was reset") || (rc = session_poison(c, &req, true)) < 0)
+		return;
+	if (rc) {
+		vc_fail(c, "queue %u: after queue %u was reset, the device used again the %s it had returned on queue %u: "
+			   "it started that queue over too", vq.index, r.vq.index, req.what, vq.index);
+		vc_observed(c, "the first request's writable buffers written again");
+		vc_expected(c, "queue %u going on where it was", vq.index);
+	}
+}
+
 /* A smaller queue_size written before re-enabling a reset queue is the
  * size the device then uses. */
 static void reenable_honours_size(struct vc_ctx *c)
@@ -347,6 +420,10 @@ static const struct vc_clause clauses[] = {
 	  "VQRESET-DEV-2", "After a queue reset the queue's registers read what a device reset leaves: queue_size "
 	  "the maximum (it was set smaller), queue_msix_vector NO_VECTOR (it was mapped), queue_enable 0, and the "
 	  "ring addresses.", NULL, registers_default, RING_RESET },
+	{ "virtqueue.reset.other-queues-kept", L_VQRESET, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
+	  "", "A queue reset resets that queue alone (VIRTIO_F_RING_RESET resets a virtqueue individually; no catalog "
+	  "row): another queue in use goes on where it was (its next request used, the one before not used again).",
+	  NULL, other_queues_kept, RING_RESET },
 	{ "virtqueue.reenable.honours-size", L_VQREEN, VC_MUST, VC_DEVICE_RULE, "1.2", DRIVES | NEED_DMA,
 	  "VQREEN-DEV-1", "A smaller queue_size written before re-enabling a reset queue is the ring size the device "
 	  "uses.", NULL, reenable_honours_size, RING_RESET },

@@ -72,17 +72,51 @@ static unsigned checked_queues(const struct vc_ctx *c)
 	return c->probe->num_queues < MAX_CHECKED_QUEUES ? c->probe->num_queues : MAX_CHECKED_QUEUES;
 }
 
+/* Reset and negotiate VERSION_1, and VIRTIO_F_ADMIN_VQ when offered: the
+ * administration queues are queues a reset resets too. */
+static bool start_all(struct vc_ctx *c, struct vc_driver *drv)
+{
+	uint32_t want[VC_FEATURE_WORDS] = { 0 };
+
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	if (vc_offers(c->probe, VIRTIO_F_ADMIN_VQ))
+		vc_features_set(want, VIRTIO_F_ADMIN_VQ);
+	return vc_ctx_start(c, drv, want);
+}
+
+/* The queues a reset clause looks at: the ordinary ones (up to
+ * MAX_CHECKED_QUEUES), then the administration queues when start_all
+ * negotiated VIRTIO_F_ADMIN_VQ. The count, or 0 after an ERROR. */
+static unsigned all_queues(struct vc_ctx *c, const struct vc_driver *drv, uint16_t *list)
+{
+	uint64_t index = 0, num = 0;
+	unsigned n = 0;
+
+	for (uint16_t q = 0; q < checked_queues(c); q++)
+		list[n++] = q;
+	if (vc_negotiated(drv, VIRTIO_F_ADMIN_VQ) && c->probe->common->length >= COMMON_admin_queue_num + 2 &&
+	    (!vc_ctx_common_read(c, COMMON_admin_queue_index, 2, &index) ||
+	     !vc_ctx_common_read(c, COMMON_admin_queue_num, 2, &num)))
+		return 0;
+	for (uint64_t q = index; q < index + num && q <= 0xffff && n < MAX_CHECKED_QUEUES + 8; q++)
+		if (q >= checked_queues(c))           /* an index among the ordinary ones is theirs */
+			list[n++] = (uint16_t)q;
+	return n;
+}
+
 static void queue_enable_cleared(struct vc_ctx *c)
 {
 	struct vc_driver drv;
 	struct vc_vq vq;
-	unsigned enabled = 0, still = 0, first = 0;
+	uint16_t list[MAX_CHECKED_QUEUES + 8];
+	unsigned enabled = 0, still = 0, first = 0, n;
 	uint64_t v;
 	int rc;
 
-	if (!vc_ctx_start(c, &drv, NULL))
+	if (!start_all(c, &drv) || !(n = all_queues(c, &drv, list)))
 		return;
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t q = list[i];
 		rc = vc_vq_setup(&drv, q, 16, &vq);
 		if (rc == -ENOENT)
 			continue;
@@ -100,14 +134,15 @@ static void queue_enable_cleared(struct vc_ctx *c)
 		vc_error(c, "DRIVER_OK write failed: %s", strerror(-rc));
 		return;
 	}
-	if (!reset_done(c, &drv))
+	/* the administration queues are there again once VIRTIO_F_ADMIN_VQ is */
+	if (!reset_done(c, &drv) || (n > checked_queues(c) && !start_all(c, &drv)))
 		return;
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
-		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+	for (unsigned i = 0; i < n; i++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, list[i]) ||
 		    !vc_ctx_common_read(c, COMMON_queue_enable, 2, &v))
 			return;
 		if (v && still++ == 0)
-			first = q;
+			first = list[i];
 	}
 	if (still) {
 		vc_fail(c, "%u of %u queues enabled before the reset still read queue_enable 1 after it (first: "
@@ -120,14 +155,15 @@ static void queue_enable_cleared(struct vc_ctx *c)
 static void msix_vectors_unmapped(struct vc_ctx *c)
 {
 	struct vc_driver drv;
-	unsigned mapped = 0, still = 0;
+	uint16_t list[MAX_CHECKED_QUEUES + 8];
+	unsigned mapped = 0, still = 0, n;
 	uint64_t v, size;
 
 	if (!c->probe->msix_pos) {
 		vc_skip(c, "no MSI-X capability");
 		return;
 	}
-	if (!vc_ctx_start(c, &drv, NULL))
+	if (!start_all(c, &drv) || !(n = all_queues(c, &drv, list)))
 		return;
 	if (!session_msix(c, &drv, 2))
 		return;
@@ -135,8 +171,8 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
 	    !vc_ctx_common_read(c, COMMON_config_msix_vector, 2, &v))
 		return;
 	mapped += v != 0xffff;
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
-		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+	for (unsigned i = 0; i < n; i++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, list[i]) ||
 		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
 			return;
 		if (size && (!vc_ctx_common_write(c, COMMON_queue_msix_vector, 2, SESSION_QUEUE_VECTOR) ||
@@ -154,14 +190,17 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
 		vc_fail(c, "config_msix_vector still maps vector %llu after the reset", (unsigned long long)v);
 		vc_observed(c, "config_msix_vector 0x%04llx", (unsigned long long)v);
 	}
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
-		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+	/* the administration queues are there again once VIRTIO_F_ADMIN_VQ is */
+	if (n > checked_queues(c) && !start_all(c, &drv))
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, list[i]) ||
 		    !vc_ctx_common_read(c, COMMON_queue_msix_vector, 2, &v))
 			return;
 		if (v != 0xffff && still++ == 0) {
-			vc_fail(c, "queue %u's queue_msix_vector still maps vector %llu after the reset", q,
+			vc_fail(c, "queue %u's queue_msix_vector still maps vector %llu after the reset", list[i],
 				(unsigned long long)v);
-			vc_observed(c, "queue %u: 0x%04llx", q, (unsigned long long)v);
+			vc_observed(c, "queue %u: 0x%04llx", list[i], (unsigned long long)v);
 		}
 	}
 	if (c->r->status == VC_FAIL)
@@ -176,20 +215,21 @@ static void msix_vectors_unmapped(struct vc_ctx *c)
  * second is shorter still). */
 static void queue_size_maximum(struct vc_ctx *c)
 {
-	static uint64_t first[MAX_CHECKED_QUEUES];
+	static uint64_t first[MAX_CHECKED_QUEUES + 8];
 	struct vc_driver drv;
-	unsigned written = 0, bad = 0;
+	uint16_t list[MAX_CHECKED_QUEUES + 8];
+	unsigned written = 0, bad = 0, n;
 	uint64_t size;
 
-	if (!vc_ctx_start(c, &drv, NULL))
+	if (!start_all(c, &drv) || !(n = all_queues(c, &drv, list)))
 		return;
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
-		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
-		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &first[q]))
+	for (unsigned i = 0; i < n; i++) {
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, list[i]) ||
+		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &first[i]))
 			return;
-		if (first[q] < 2)
+		if (first[i] < 2)
 			continue;
-		if (!vc_ctx_common_write(c, COMMON_queue_size, 2, first[q] / 2))
+		if (!vc_ctx_common_write(c, COMMON_queue_size, 2, first[i] / 2))
 			return;
 		written++;
 	}
@@ -197,24 +237,61 @@ static void queue_size_maximum(struct vc_ctx *c)
 		vc_skip(c, "no queue has a queue_size a smaller one can be written to");
 		return;
 	}
-	if (!vc_ctx_start(c, &drv, NULL))
+	if (!start_all(c, &drv))
 		return;
-	for (uint16_t q = 0; q < checked_queues(c); q++) {
-		if (first[q] < 2)
+	for (unsigned i = 0; i < n; i++) {
+		if (first[i] < 2)
 			continue;
-		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, q) ||
+		if (!vc_ctx_common_write(c, COMMON_queue_select, 2, list[i]) ||
 		    !vc_ctx_common_read(c, COMMON_queue_size, 2, &size))
 			return;
-		if (size != first[q] && bad++ == 0) {
-			vc_fail(c, "queue %u: queue_size does not read the maximum again after a reset%s", q,
-				size == first[q] / 2 ? ": it keeps the smaller size the driver wrote before it" : "");
+		if (size != first[i] && bad++ == 0) {
+			vc_fail(c, "queue %u: queue_size does not read the maximum again after a reset%s", list[i],
+				size == first[i] / 2 ? ": it keeps the smaller size the driver wrote before it" : "");
 			vc_observed(c, "queue_size %llu after the reset (%llu written before it)", (unsigned long long)size,
-				    (unsigned long long)first[q] / 2);
-			vc_expected(c, "%llu, as after the previous reset", (unsigned long long)first[q]);
+				    (unsigned long long)first[i] / 2);
+			vc_expected(c, "%llu, as after the previous reset", (unsigned long long)first[i]);
 		}
 	}
 	if (bad > 1)
 		vc_note(c, "%u of %u queues", bad, written);
+}
+
+/* After a reset the device's side of the rings starts over: two requests
+ * used, a reset, the queue set up again on fresh rings, and the next
+ * request is used at used index 1 (a device that kept its ring positions
+ * looks past it, or puts it elsewhere). */
+static void queues_start_over(struct vc_ctx *c)
+{
+	struct session s;
+	uint8_t idx[2];
+	int rc = 0;
+
+	if (!session_start(c, &s, 0, SESSION_POLLED, 0))
+		return;
+	for (unsigned i = 0; i < 2 && !rc; i++)
+		rc = session_request(&s);
+	if (rc == -ETIMEDOUT)
+		vc_skip(c, "the %s was never used even before the reset (the virtqueue clauses report it)", s.req.what);
+	if (rc || !session_start(c, &s, 0, SESSION_POLLED, 0))
+		return;
+	if ((rc = session_request(&s)) == -ETIMEDOUT) {
+		vc_fail(c, "queue %u: after a reset, the %s on fresh rings was never used: the device did not start its "
+			   "ring over", s.vq.index, s.req.what);
+		vc_observed(c, "no used element (two requests were used before the reset)");
+		vc_expected(c, "the request used at used index 1");
+	}
+	if (rc)
+		return;
+	if ((rc = vc_dma_read(c->dev, s.vq.device + 2, idx, 2))) {
+		vc_error(c, "DMA read failed: %s", strerror(-rc));
+		return;
+	}
+	if ((idx[0] | idx[1] << 8) != 1) {
+		vc_fail(c, "queue %u: after a reset and one request on fresh rings, the used index is not 1", s.vq.index);
+		vc_observed(c, "used idx %u (two requests were used before the reset)", idx[0] | idx[1] << 8);
+		vc_expected(c, "used idx 1");
+	}
 }
 
 /* The used ring and the request's buffers, as the driver sees them. */
@@ -320,6 +397,10 @@ static const struct vc_clause clauses[] = {
 	{ "pci.reset.msix-vectors-unmapped", L_MSIX, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_IRQ,
 	  "PCI-MSIX-DEV-7", "After a reset config_msix_vector and every queue_msix_vector read NO_VECTOR.", NULL,
 	  msix_vectors_unmapped },
+	{ "pci.reset.queues-start-over", L_RESET, VC_MUST, VC_DEVICE_RULE, "1.0", DRIVES | NEED_DMA, "",
+	  "After a reset the device's side of a queue starts over: set up again on fresh rings, its first request is "
+	  "used at used index 1 (a reset returns the device to its initial state; no catalog row).", NULL,
+	  queues_start_over },
 	{ "pci.reset.queues-quiet-after-reset", L_RESET, VC_MUST_NOT, VC_DEVICE_RULE, "1.2",
 	  DRIVES | NEED_DMA | NEED_IRQ, "RESET-DEV-2",
 	  "Once device_status reads 0 after a reset, no interrupt is pending (ISR status 0, INTx deasserted), and the "

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include "labels.h"
+#include "session.h"
 #include "vc/clause.h"
 #include "vc/driver.h"
 
@@ -34,7 +35,7 @@ static bool status_add(struct vc_ctx *c, struct vc_driver *drv, uint8_t bits, co
  * -ETIMEDOUT; -EIO after an ERROR verdict. *st: the last value read. */
 static int wait_status(struct vc_ctx *c, struct vc_driver *drv, uint8_t set, uint8_t clear, uint8_t *st)
 {
-	uint64_t deadline = vc_now_ms() + c->dev->timeout_ms;
+	uint64_t deadline = 0;
 	int rc;
 
 	for (unsigned i = 0;; i++) {
@@ -46,7 +47,10 @@ static int wait_status(struct vc_ctx *c, struct vc_driver *drv, uint8_t set, uin
 			return 0;
 		if (*st & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
 			return -ECANCELED;
-		if (vc_now_ms() > deadline)
+		/* not there at the first look: a settled device will not get there */
+		if (!deadline)
+			deadline = vc_now_ms() + vc_quiet_ms(drv, c->dev->timeout_ms);
+		else if (vc_now_ms() > deadline)
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
 	}
@@ -187,19 +191,54 @@ static void suspends_or_needs_reset(struct vc_ctx *c)
 	}
 }
 
+/* One request made available, notified and used (id checked). */
+static bool request_used(struct vc_ctx *c, struct vc_driver *drv, struct vc_vq *vq, const struct vc_request *req,
+			 const char *when)
+{
+	uint16_t id, used;
+	uint32_t len;
+	int rc = vc_vq_add(drv, vq, req->bufs, req->n, &id);
+
+	if (!rc)
+		rc = vc_vq_kick(drv, vq);
+	if (rc) {
+		vc_error(c, "could not make the %s available on queue %u: %s", req->what, req->queue, strerror(-rc));
+		return false;
+	}
+	if ((rc = vc_vq_wait_used(drv, vq, vc_quiet_ms(drv, c->dev->timeout_ms), &used, &len)) == -ETIMEDOUT) {
+		vc_fail(c, "the %s device reads running but did not use the %s within %u ms", when, req->what,
+			c->dev->timeout_ms);
+		vc_observed(c, "no used buffer on queue %u", req->queue);
+		vc_expected(c, "the %s used: normal operation", req->what);
+		return false;
+	}
+	if (!rc && used != id) {
+		vc_fail(c, "the %s device returned buffer %u for the %s made available as %u", when, used, req->what, id);
+		vc_observed(c, "used id %u", used);
+		vc_expected(c, "id %u, the buffer in flight", id);
+		return false;
+	}
+	if (rc)
+		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
+	return rc == 0;
+}
+
 /* DRIVER_OK written to a suspended device: it runs again (SUSPEND 0,
- * DRIVER_OK 1, and a request completes) or sets DEVICE_NEEDS_RESET. */
+ * DRIVER_OK 1) where it stopped, or sets DEVICE_NEEDS_RESET. A request is
+ * used before the suspension and another after the resume: the second is
+ * the one used, and the first (its writable buffers poisoned once it was
+ * used) is not used again, as it would be by a device that starts its rings
+ * over. */
 static void resumes_or_needs_reset(struct vc_ctx *c)
 {
 	struct vc_driver drv;
-	struct vc_request req;
+	struct vc_request req, next;
 	struct vc_vq vq;
-	uint16_t id;
-	uint32_t len;
 	uint8_t st;
 	int rc;
 
-	if (!running(c, &drv, &vq, &req) || !suspended(c, &drv))
+	if (!running(c, &drv, &vq, &req) || !request_used(c, &drv, &vq, &req, "running") ||
+	    session_poison(c, &req, false) || !suspended(c, &drv))
 		return;
 	rc = resume(c, &drv, &st);
 	if (rc == -ECANCELED) {
@@ -213,13 +252,21 @@ static void resumes_or_needs_reset(struct vc_ctx *c)
 		vc_expected(c, "DRIVER_OK set and SUSPEND clear, or DEVICE_NEEDS_RESET");
 		return;
 	}
-	if (rc || !add(c, &drv, &vq, &req, true))
+	if (rc)
 		return;
-	if (vc_vq_wait_used(&drv, &vq, c->dev->timeout_ms, &id, &len) == -ETIMEDOUT) {
-		vc_fail(c, "the resumed device reads running but did not use the %s within %u ms", req.what,
-			c->dev->timeout_ms);
-		vc_observed(c, "no used buffer on queue %u", req.queue);
-		vc_expected(c, "the %s used: normal operation", req.what);
+	if ((rc = vc_request_make(&drv, &next))) {
+		vc_error(c, "could not build a request: %s", strerror(-rc));
+		return;
+	}
+	if (!request_used(c, &drv, &vq, &next, "resumed") || c->r->status == VC_ERROR)
+		return;
+	if ((rc = session_poison(c, &req, true)) < 0)
+		return;
+	if (rc) {
+		vc_fail(c, "after the resume the device used again the %s it had used before the suspension: it started "
+			   "its ring over", req.what);
+		vc_observed(c, "the first request's writable buffers written again");
+		vc_expected(c, "the device going on where it was suspended");
 	}
 }
 
@@ -411,7 +458,8 @@ static const struct vc_clause clauses[] = {
 	  NULL, suspends_or_needs_reset, SUSPEND, 0 },
 	{ "suspend.resumes-or-needs-reset", L_SUSPEND, VC_MUST, VC_DEVICE_RULE, "1.4", DRIVES | NEED_DMA,
 	  "SUSPEND-DEV-7", "DRIVER_OK written to a suspended device resumes it (SUSPEND 0, DRIVER_OK 1, a request "
-	  "completes) or sets DEVICE_NEEDS_RESET.", NULL, resumes_or_needs_reset, SUSPEND, 1 },
+	  "completes where the ring stood: the one before the suspension is not used again) or sets "
+	  "DEVICE_NEEDS_RESET.", NULL, resumes_or_needs_reset, SUSPEND, 1 },
 	{ "suspend.quiet-while-suspended", L_SUSPEND, VC_MUST_NOT, VC_DEVICE_RULE, "1.4",
 	  DRIVES | NEED_DMA | NEED_IRQ, "SUSPEND-DEV-3", "A suspended device with a buffer available uses no buffer, "
 	  "sends no interrupt and leaves config_generation alone.", NULL, quiet_while_suspended, SUSPEND, 1 },

@@ -9,7 +9,7 @@ from conftest import run
 CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-data",
               "type=1", "type=4", "queues=1", "queues=64", "transitional,type=1",
               "shm,vendor-data,sr-iov,notification-data", "notification-data,packed",
-              "draft-notify-data", "packed", "indirect,event-idx,in-order",
+              "draft-notify-data", "packed", "indirect,event-idx,in-order", "in-order-batch",
               "type=4,packed,indirect", "suspend", "suspend,packed", "admin-vq",
               "type=1,nic", "type=1,nic,packed,indirect,event-idx", "type=1,mrg-rxbuf,csum",
               "type=27", "type=27,shmem-region", "type=18", "type=3", "type=5", "type=8",

@@ -106,8 +106,9 @@ int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_
 /* A chain in an unusual but valid arrangement, made available (no
  * doorbell). Split: its descriptors in table slots n-1 down to 0 (which
  * must be free: nothing else in flight), so next goes down and the last
- * link is a next of 0 with NEXT set. Packed: every descriptor but the last
- * carries another buffer id (the buffer's is the last one's). */
+ * link is a next of 0 with NEXT set. Packed: a buffer id far from the ones
+ * handed out in order (nothing else in flight), so an id a device derives
+ * from ring positions shows. */
 int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
 			uint16_t *id);
 /* The one doorbell: an available buffer notification for vq, formatted as
@@ -115,6 +116,9 @@ int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc
 int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq);
 /* One used buffer if there is one: 0, or -EAGAIN. */
 int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len);
+/* Split ring, VIRTIO_F_IN_ORDER: the used element just read stood for a
+ * batch, `n` more buffers the device used without elements of their own. */
+void vc_vq_skip_used(struct vc_vq *vq, uint16_t n);
 /* Wait for a used buffer, bounded by timeout_ms: 0 or -ETIMEDOUT (at
  * once when the device sets DEVICE_NEEDS_RESET: it will use nothing). */
 int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len);
@@ -146,6 +150,13 @@ struct vc_request {
 /* Build a request for this device type in DMA memory; -ENOTSUP when the
  * harness has no driver for the type. */
 int vc_request_make(struct vc_driver *drv, struct vc_request *req);
+/* The same request on another of the type's queues: -ENOTSUP when the type
+ * has no request there, or needs a feature for that queue that was not
+ * negotiated (a block device's queues past 0 need VIRTIO_BLK_F_MQ). */
+int vc_request_make_on(struct vc_driver *drv, uint16_t queue, struct vc_request *req);
+/* The feature bits (below 64) the device offers that a driver negotiates to
+ * use every queue vc_request_make_on knows a request for. */
+uint64_t vc_request_queue_bits(const struct vc_probe *p);
 
 /* Interrupts. MSI-X with `nvectors` vectors (the driver programs the table
  * where the backend lets it), or INTx. */
@@ -160,7 +171,9 @@ int vc_irq_drain(struct vc_driver *drv);
 /* Something that must NOT happen (no used buffer, no interrupt): let the
  * device settle (device.h, settle) and return how long still to watch for
  * it: 0 when the backend knows the device has done all it was asked, else
- * `ms`, the fixed window. The caller then looks with that timeout. */
+ * `ms`, the fixed window. The caller then looks with that timeout. The same
+ * for something that must happen: a settled device that has not done it
+ * will not (the caller passes the device timeout). */
 unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms);
 
 /* Sleep a little between polls (backends with an asynchronous device). */

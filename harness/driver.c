@@ -552,6 +552,11 @@ unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms)
 	return d->ops->settle && d->ops->settle(d) == 0 ? 0 : ms;
 }
 
+unsigned vc_done_ms(struct vc_driver *drv, unsigned ms)
+{
+	return vc_has(drv->dev, VC_SYNC) ? vc_quiet_ms(drv, ms) : ms;
+}
+
 int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags)
 {
 	return vq->packed ? -ENOTSUP : dma_put16(drv->dev, vq->driver, flags);

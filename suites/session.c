@@ -193,7 +193,7 @@ int session_request(struct session *s)
 		vc_error(c, "could not send the %s on queue %u: %s", s->req.what, s->vq.index, strerror(-rc));
 		return rc;
 	}
-	rc = vc_vq_wait_used(&s->drv, &s->vq, vc_quiet_ms(&s->drv, c->dev->timeout_ms), &used, &len);
+	rc = vc_vq_wait_used(&s->drv, &s->vq, vc_done_ms(&s->drv, c->dev->timeout_ms), &used, &len);
 	if (rc && rc != -ETIMEDOUT)
 		vc_error(c, "reading the used ring failed: %s", strerror(-rc));
 	if (rc)

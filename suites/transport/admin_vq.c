@@ -104,7 +104,7 @@ static bool query_add(struct vc_ctx *c, struct admin *a, struct query *q)
 /* The used element for a command, and its writable part. */
 static bool query_used(struct vc_ctx *c, struct admin *a, struct query *q)
 {
-	int rc = vc_vq_wait_used(&a->drv, &a->vq, vc_quiet_ms(&a->drv, c->dev->timeout_ms), &q->id, &q->used);
+	int rc = vc_vq_wait_used(&a->drv, &a->vq, vc_done_ms(&a->drv, c->dev->timeout_ms), &q->id, &q->used);
 
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "LIST_QUERY (parts of %u and %u bytes) was not used within %u ms", q->in_len, q->out_len,

@@ -285,7 +285,7 @@ static bool works_under(struct vc_ctx *c, struct vc_driver *drv, const char *set
 		vc_error(c, "could not drive queue %u under %s: %s", req.queue, set, strerror(-rc));
 		return false;
 	}
-	rc = vc_vq_wait_used(drv, &vq, vc_quiet_ms(drv, c->dev->timeout_ms), &id, &len);
+	rc = vc_vq_wait_used(drv, &vq, vc_done_ms(drv, c->dev->timeout_ms), &id, &len);
 	if (rc == -ETIMEDOUT) {
 		uint8_t status = 0;
 		vc_status_read(drv, &status);

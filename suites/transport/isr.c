@@ -63,7 +63,7 @@ static bool used_buffer(struct vc_ctx *c, bool wait_intx)
 		return false;
 	}
 	if ((rc = vc_vq_kick(&s.drv, &s.vq)) ||
-	    (rc = vc_vq_wait_used(&s.drv, &s.vq, vc_quiet_ms(&s.drv, c->dev->timeout_ms), &id, &len)) == -ETIMEDOUT) {
+	    (rc = vc_vq_wait_used(&s.drv, &s.vq, vc_done_ms(&s.drv, c->dev->timeout_ms), &id, &len)) == -ETIMEDOUT) {
 		if (rc == -ETIMEDOUT)
 			vc_skip(c, "the %s on queue %u was never used (the virtqueue suites report it)", s.req.what,
 				s.req.queue);

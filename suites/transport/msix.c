@@ -143,7 +143,8 @@ static unsigned other_queues(struct vc_ctx *c, struct session *r, unsigned n, st
 	unsigned k = 0;
 	int rc;
 
-	for (uint16_t q = 0; q < c->probe->num_queues && k < MAX_OTHERS && n > 2 + k; q++) {
+	for (uint16_t q = 0; vc_request_queue_bits(c->probe) && q < c->probe->num_queues && k < MAX_OTHERS && n > 2 + k;
+	     q++) {
 		if (q == r->req.queue || vc_request_make_on(&r->drv, q, &o[k].req))
 			continue;
 		o[k].vector = (uint16_t)(n - 2 - k);
@@ -172,7 +173,7 @@ static void others_interrupt(struct vc_ctx *c, struct session *r, struct other_q
 			vc_error(c, "could not send the %s on queue %u: %s", o[i].req.what, o[i].vq.index, strerror(-rc));
 			return;
 		}
-		if (vc_vq_wait_used(&r->drv, &o[i].vq, vc_quiet_ms(&r->drv, c->dev->timeout_ms), &used, &len)) {
+		if (vc_vq_wait_used(&r->drv, &o[i].vq, vc_done_ms(&r->drv, c->dev->timeout_ms), &used, &len)) {
 			vc_note(c, "the %s on queue %u was not used (the virtqueue clauses report it)", o[i].req.what,
 				o[i].vq.index);
 			continue;

@@ -215,7 +215,7 @@ static bool batch(struct drive *d, unsigned k)
 	if (!kick(d))
 		return false;
 	for (unsigned i = 0; i < k; i++) {
-		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, vc_quiet_ms(&d->drv, d->drv.dev->timeout_ms), &id, &len))) {
+		if ((rc = vc_vq_wait_used(&d->drv, &d->vq, vc_done_ms(&d->drv, d->drv.dev->timeout_ms), &id, &len))) {
 			if (rc != -ETIMEDOUT)
 				vc_error(d->c, "reading the used ring failed: %s", strerror(-rc));
 			d->stalled = rc == -ETIMEDOUT;

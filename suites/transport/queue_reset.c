@@ -316,7 +316,7 @@ static bool second_queue(struct vc_ctx *c, struct session *r, struct vc_request 
 {
 	int rc = -ENOTSUP;
 
-	for (uint16_t q = 0; q < c->probe->num_queues && rc == -ENOTSUP; q++)
+	for (uint16_t q = 0; vc_request_queue_bits(c->probe) && q < c->probe->num_queues && rc == -ENOTSUP; q++)
 		if (q != r->vq.index)
 			rc = vc_request_make_on(&r->drv, q, req);
 	if (rc == -ENOTSUP) {
@@ -340,7 +340,7 @@ static bool second_used(struct vc_ctx *c, struct session *r, const struct vc_req
 		vc_error(c, "could not send the %s on queue %u: %s", req->what, vq->index, strerror(-rc));
 		return false;
 	}
-	rc = vc_vq_wait_used(&r->drv, vq, vc_quiet_ms(&r->drv, c->dev->timeout_ms), &used, &len);
+	rc = vc_vq_wait_used(&r->drv, vq, vc_done_ms(&r->drv, c->dev->timeout_ms), &used, &len);
 	if (rc == -ETIMEDOUT || (!rc && used != id)) {
 		vc_fail(c, "queue %u: %s, the %s on it was %s", vq->index, when, req->what,
 			rc ? "never used" : "not the buffer returned");

@@ -89,7 +89,7 @@ bool ring_used(struct session *r, struct ring_io *io)
 	uint8_t status = 0;
 
 	io->used_slot = r->vq.next_used;
-	int rc = vc_vq_wait_used(&r->drv, &r->vq, vc_quiet_ms(&r->drv, ms), &id, &io->len);
+	int rc = vc_vq_wait_used(&r->drv, &r->vq, vc_done_ms(&r->drv, ms), &id, &io->len);
 	if (rc == -ETIMEDOUT) {
 		vc_status_read(&r->drv, &status);
 		vc_fail(r->c, "the %s (%u descriptors) was not used within %u ms%s", r->req.what, io->n, ms,

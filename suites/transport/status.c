@@ -33,7 +33,7 @@ static void no_use_before_driver_ok(struct vc_ctx *c)
 		vc_error(c, "DRIVER_OK or the doorbell failed: %s", strerror(-rc));
 		return;
 	}
-	rc = vc_vq_wait_used(&s.drv, &s.vq, vc_quiet_ms(&s.drv, c->dev->timeout_ms), &used_id, &len);
+	rc = vc_vq_wait_used(&s.drv, &s.vq, vc_done_ms(&s.drv, c->dev->timeout_ms), &used_id, &len);
 	if (rc == -ETIMEDOUT)
 		vc_skip(c, "the device left the %s unused after DRIVER_OK too, so the quiet spell shows nothing "
 			   "(the virtqueue clauses report it)", s.req.what);
@@ -68,7 +68,7 @@ static int needs_reset_after_error(struct vc_ctx *c, struct session *s, enum ses
 		return -ECANCELED;
 	}
 	rc = vc_status_wait(&s->drv, VIRTIO_STATUS_DEVICE_NEEDS_RESET, VIRTIO_STATUS_DEVICE_NEEDS_RESET,
-			    vc_quiet_ms(&s->drv, c->dev->timeout_ms), status);
+			    vc_done_ms(&s->drv, c->dev->timeout_ms), status);
 	if (rc && rc != -ETIMEDOUT) {
 		vc_error(c, "device_status read failed: %s", strerror(-rc));
 		return -ECANCELED;

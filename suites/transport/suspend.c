@@ -49,7 +49,7 @@ static int wait_status(struct vc_ctx *c, struct vc_driver *drv, uint8_t set, uin
 			return -ECANCELED;
 		/* not there at the first look: a settled device will not get there */
 		if (!deadline)
-			deadline = vc_now_ms() + vc_quiet_ms(drv, c->dev->timeout_ms);
+			deadline = vc_now_ms() + vc_done_ms(drv, c->dev->timeout_ms);
 		else if (vc_now_ms() > deadline)
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
@@ -205,7 +205,7 @@ static bool request_used(struct vc_ctx *c, struct vc_driver *drv, struct vc_vq *
 		vc_error(c, "could not make the %s available on queue %u: %s", req->what, req->queue, strerror(-rc));
 		return false;
 	}
-	if ((rc = vc_vq_wait_used(drv, vq, vc_quiet_ms(drv, c->dev->timeout_ms), &used, &len)) == -ETIMEDOUT) {
+	if ((rc = vc_vq_wait_used(drv, vq, vc_done_ms(drv, c->dev->timeout_ms), &used, &len)) == -ETIMEDOUT) {
 		vc_fail(c, "the %s device reads running but did not use the %s within %u ms", when, req->what,
 			c->dev->timeout_ms);
 		vc_observed(c, "no used buffer on queue %u", req->queue);

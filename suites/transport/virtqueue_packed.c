@@ -40,7 +40,7 @@ static void used_order(struct vc_ctx *c)
 			uint16_t slot = r.vq.next_used, id;
 			uint32_t len;
 			bool wrap = r.vq.used_wrap;
-			if (vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, r.drv.dev->timeout_ms), &id, &len)) {
+			if (vc_vq_wait_used(&r.drv, &r.vq, vc_done_ms(&r.drv, r.drv.dev->timeout_ms), &id, &len)) {
 				vc_fail(c, "no used descriptor at slot %u with the used wrap counter %u within %u ms "
 					   "(%u descriptors used so far, queue size %u)", slot, wrap, r.drv.dev->timeout_ms,
 					used, r.vq.size);

@@ -28,7 +28,7 @@ static void used_len_written(struct vc_ctx *c)
 	if (!ring_send(&r, &io))
 		return;
 	ring_check_written(&r, &io);
-	for (uint16_t q = 0; q < c->probe->num_queues && c->r->status != VC_FAIL; q++) {
+	for (uint16_t q = 0; vc_request_queue_bits(c->probe) && q < c->probe->num_queues && c->r->status != VC_FAIL; q++) {
 		if (q == first)
 			continue;
 		if ((rc = session_open_on(c, &r, 0, q, 0)) == -ENOTSUP)
@@ -227,9 +227,21 @@ static void notify_batch(struct vc_ctx *c)
 	}
 	if (!ring_kick(&r))
 		return;
-	for (unsigned i = 0; i < BATCH; i++)
-		if (!ring_used(&r, &io[i]))
+	/* used in any order (no VIRTIO_F_IN_ORDER) */
+	for (unsigned i = 0; i < BATCH; i++) {
+		uint16_t id;
+		uint32_t len;
+		int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_done_ms(&r.drv, r.drv.dev->timeout_ms), &id, &len);
+		if (rc == -ETIMEDOUT) {
+			vc_note(c, "the device used %u of %u buffers made available behind one doorbell: no batch of used "
+				   "entries to look for used_event in", i, BATCH);
 			return;
+		}
+		if (rc) {
+			vc_error(c, "reading the used ring failed: %s", strerror(-rc));
+			return;
+		}
+	}
 	if (!ring_irq(&r, r.drv.dev->timeout_ms, &got))
 		return;
 	if (!got) {
@@ -401,7 +413,7 @@ static void avail_event(struct vc_ctx *c)
 		ring_io_init(&io, r.req.bufs, r.req.n);
 		if (!ring_add(&r, &io) || (at == want && !ring_kick(&r)))
 			return;
-		int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, r.drv.dev->timeout_ms), &id, &io.len);
+		int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_done_ms(&r.drv, r.drv.dev->timeout_ms), &id, &io.len);
 		if (rc == -ETIMEDOUT) {
 			vc_fail(c, "request %u, placed at avail index %u, was not used: avail_event read %u, so a driver "
 				   "following it did not notify (queue of %u)", i + 1, at, want, r.vq.size);
@@ -477,7 +489,7 @@ static void in_order(struct vc_ctx *c)
 	if (!ring_kick(&r))
 		return;
 	while (done < n) {
-		unsigned at = done, ms = vc_quiet_ms(&r.drv, r.drv.dev->timeout_ms);
+		unsigned at = done, ms = vc_done_ms(&r.drv, r.drv.dev->timeout_ms);
 		uint16_t id;
 		uint32_t len;
 		if (vc_vq_wait_used(&r.drv, &r.vq, ms, &id, &len)) {

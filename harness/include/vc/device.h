@@ -17,6 +17,8 @@ enum vc_ability {
 	VC_IRQ       = 1u << 4,  /* interrupts can be observed */
 	VC_BAR_SIZES = 1u << 5,  /* BAR sizes are known */
 	VC_PEER      = 1u << 6,  /* a network device's link partner the harness owns (peer_send/peer_recv) */
+	VC_SYNC      = 1u << 7,  /* the device does all it is asked within the access that asks it (the sim):
+				  * once settled, what it has not done it will not do */
 };
 
 #define VC_NUM_BARS 6

@@ -155,7 +155,8 @@ int vc_request_make(struct vc_driver *drv, struct vc_request *req);
  * negotiated (a block device's queues past 0 need VIRTIO_BLK_F_MQ). */
 int vc_request_make_on(struct vc_driver *drv, uint16_t queue, struct vc_request *req);
 /* The feature bits (below 64) the device offers that a driver negotiates to
- * use every queue vc_request_make_on knows a request for. */
+ * use every queue vc_request_make_on knows a request for; 0 when its type
+ * has requests for one queue only (callers then look no further). */
 uint64_t vc_request_queue_bits(const struct vc_probe *p);
 
 /* Interrupts. MSI-X with `nvectors` vectors (the driver programs the table
@@ -171,10 +172,14 @@ int vc_irq_drain(struct vc_driver *drv);
 /* Something that must NOT happen (no used buffer, no interrupt): let the
  * device settle (device.h, settle) and return how long still to watch for
  * it: 0 when the backend knows the device has done all it was asked, else
- * `ms`, the fixed window. The caller then looks with that timeout. The same
- * for something that must happen: a settled device that has not done it
- * will not (the caller passes the device timeout). */
+ * `ms`, the fixed window. The caller then looks with that timeout. */
 unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms);
+/* Something the device must do (a buffer used, a status bit set): how long
+ * to wait for it, `ms` (the device timeout), or 0 on a VC_SYNC device that
+ * settled, which will not do later what it has not done (the sim: a check
+ * that fails there fails at once). Other backends' settle is not final: a
+ * device may finish work on its own thread or timer later. */
+unsigned vc_done_ms(struct vc_driver *drv, unsigned ms);
 
 /* Sleep a little between polls (backends with an asynchronous device). */
 void vc_poll_pause(unsigned iteration);

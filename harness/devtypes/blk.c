@@ -212,7 +212,7 @@ int vc_blk_submit(struct vc_driver *drv, struct vc_vq *vq, struct vc_blk_req *r)
 	if (r->shape.indirect) {
 		if (vq->packed)
 			return -ENOTSUP;
-		rc = vc_vq_add_indirect(drv, vq, r->bufs, r->n, r->shape.ndirect, r->shape.table_write, &r->id);
+		rc = vc_vq_add_indirect(drv, vq, r->bufs, r->n, r->shape.ndirect, r->shape.table_write, false, &r->id);
 	} else {
 		rc = vc_vq_add(drv, vq, r->bufs, r->n, &r->id);
 	}

@@ -154,12 +154,15 @@ bool ring_send(struct session *r, struct ring_io *io)
 
 bool ring_send_shaped(struct session *r, struct ring_io *io, const struct ring_shape *sh)
 {
-	if (!sh->indirect)
+	int rc;
+
+	if (!sh->indirect && !sh->scattered)
 		return ring_send(r, io);
-	return ring_arm(r, io) &&
-	       driver_ok(r->c, vc_vq_add_indirect(&r->drv, &r->vq, io->bufs, io->n, sh->ndirect, sh->write_flag, &io->id),
-			 "indirect add") &&
-	       ring_kick(r) && ring_used(r, io);
+	if (!ring_arm(r, io))
+		return false;
+	rc = sh->indirect ? vc_vq_add_indirect(&r->drv, &r->vq, io->bufs, io->n, sh->ndirect, sh->write_flag, true, &io->id)
+			  : vc_vq_add_scattered(&r->drv, &r->vq, io->bufs, io->n, &io->id);
+	return driver_ok(r->c, rc, "vq add") && ring_kick(r) && ring_used(r, io);
 }
 
 void ring_check_written(struct session *r, struct ring_io *io)
@@ -289,9 +292,16 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 	struct ring_io whole, pieces, scattered;
 	struct vc_buf split[RING_MAX_BUFS];
 
-	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0) ||
-	    ring_blk_data(&r, &(struct ring_shape){ .pieces = true }, "with every buffer in two pieces (a 1-byte one first)"))
+	const char *scattered_how = packed ? "in two pieces each, under a buffer id out of the order ids are handed out in"
+					   : "in two pieces each, in descriptor table slots going down to slot 0";
+
+	if (!session_start(c, &r, packed ? SESSION_F(VIRTIO_F_RING_PACKED) : 0, SESSION_POLLED, 0))
 		return;
+	if (ring_blk_data(&r, &(struct ring_shape){ .pieces = true }, "with every buffer in two pieces (a 1-byte one first)")) {
+		if (c->r->status == VC_PASS)
+			ring_blk_data(&r, &(struct ring_shape){ .pieces = true, .scattered = true }, scattered_how);
+		return;
+	}
 	ring_io_init(&whole, r.req.bufs, r.req.n);
 	unsigned m = ring_split_pieces(r.req.bufs, r.req.n, split);
 	if (m > r.vq.size) {
@@ -318,8 +328,7 @@ void ring_any_arrangement(struct vc_ctx *c, bool packed)
 		return;
 	ring_check_written(&r, &scattered);
 	ring_check_readable(&r, &scattered);
-	ring_check_same_len(&r, &whole, &scattered, packed ? "under a buffer id out of the order ids are handed out in"
-			    : "in descriptor table slots going down to slot 0");
+	ring_check_same_len(&r, &whole, &scattered, scattered_how);
 }
 
 void ring_check_same_len(struct session *r, const struct ring_io *whole, const struct ring_io *other, const char *how)

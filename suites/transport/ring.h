@@ -61,11 +61,15 @@ bool ring_irq_drain(struct session *r);
 
 /* How a clause makes a request available: each buffer in two pieces (a
  * 1-byte one first), and/or (split ring) through an indirect table after
- * `ndirect` direct buffers, WRITE set on the pointing descriptor or not. */
+ * `ndirect` direct buffers, WRITE set on the pointing descriptor or not
+ * (the table's entries in reverse order), or scattered
+ * (vc_vq_add_scattered: split, in table slots going down to slot 0;
+ * packed, under a buffer id out of order). */
 struct ring_shape {
 	bool pieces, indirect;
 	unsigned ndirect;
 	bool write_flag;
+	bool scattered;
 };
 /* ring_arm, made available as `sh` says (io's buffers already in pieces),
  * ring_kick, ring_used. */

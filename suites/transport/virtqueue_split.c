@@ -61,6 +61,8 @@ static void used_ring_wraps(struct vc_ctx *c)
 		if (!ring_send(&r, &io))
 			return;
 		ring_check_written(&r, &io);
+		if (c->r->status == VC_FAIL)
+			return;
 		if (vc_dma_read(c->dev, r.vq.device + 2, idx, 2)) {
 			vc_error(c, "DMA read of used idx failed");
 			return;

@@ -148,6 +148,22 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 10, true);
 	}
+	case 20: {    /* crypto: a cipher session for NO_CIPHER on the control queue, which no
+		       * device creates (answered NOTSUPP or ERR: no session to leak) */
+		uint8_t req[16 + 56] = { 0x02, 0x00 };           /* CIPHER_CREATE_SESSION, algo 0 */
+		uint64_t dataq = 1;
+		int rc;
+		if (drv->p->device_cfg && (rc = vc_struct_read(drv->dev, drv->p->device_cfg, 4, 4, &dataq)))
+			return rc;
+		if (!dataq || (drv->p->num_queues && dataq >= drv->p->num_queues))
+			dataq = drv->p->num_queues ? drv->p->num_queues - 1u : 1;   /* the last queue, then */
+		req[16 + 48] = 1;                                 /* op_type: SYM_OP_CIPHER */
+		r->queue = (uint16_t)dataq;
+		r->what = "crypto session request";
+		if ((rc = buffer(drv, r, req, sizeof(req), false)))
+			return rc;
+		return buffer(drv, r, NULL, 16, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -30,6 +30,7 @@ static const struct {
 	{ 20, 0, "VIRTIO_CRYPTO_F_REVISION_1" }, { 20, 1, "VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE" },
 	{ 20, 2, "VIRTIO_CRYPTO_F_HASH_STATELESS_MODE" }, { 20, 3, "VIRTIO_CRYPTO_F_MAC_STATELESS_MODE" },
 	{ 20, 4, "VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE" }, { 20, 5, "VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE" },
+	{ 26, 0, "VIRTIO_FS_F_NOTIFICATION" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -31,6 +31,9 @@ static const struct {
 	{ VC_HOST_MEM_READ, "read the memory the device provides" },
 	{ VC_HOST_MEM_WRITE, "write the memory the device provides" },
 	{ VC_HOST_NET_ANNOUNCE, "make the device announce itself" },
+	{ VC_HOST_FS_NOTIFY, "make the file system send a notify message" },
+	{ VC_HOST_FS_HOLD_OPEN, "hold a shared file so that opening it waits" },
+	{ VC_HOST_FS_RELEASE_OPEN, "let a held file's open go on" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -1,6 +1,8 @@
 """Device types: what the report says about the suites a device does not
 run, the host side of each type's model (sim and QEMU), and a QEMU model
 that refuses its properties."""
+import os
+
 import pytest
 
 from conftest import needs_qemu, run
@@ -34,3 +36,13 @@ def test_pmem_region_is_the_hosts():
     r = run("run", "--device", "qemu:virtio-pmem-pci", "--clause", "pmem.*", "--format", "json")
     st = r.statuses()
     assert st["pmem.config.physical-range"] == "PASS" and st["pmem.flush.ret"] == "PASS", r.out
+
+
+@needs_qemu
+@pytest.mark.skipif(not os.access("/usr/lib/qemu/virtiofsd", os.X_OK), reason="no /usr/lib/qemu/virtiofsd")
+def test_virtiofsd_open_waits_for_the_hosts_hold():
+    # the harness's virtiofsd shares a directory the harness holds a file of
+    # (a write lease): FUSE_OPEN waits on the request queue, hiprio goes on
+    r = run("run", "--device", "vhost-user:fs", "--clause", "fs.*", "--format", "json")
+    st = r.statuses()
+    assert st["fs.hiprio.not-stalled"] == "PASS" and st["fs.request.read-write"] == "PASS", r.out + r.err

@@ -17,7 +17,8 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "type=23", "type=23,no-probe", "type=24", "type=24,unplugged-inaccessible",
               "ro", "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "zoned,secure-erase",
               "zoned=ha", "transitional,zoned=ha",
-              "type=20", "type=20,stateless"]
+              "type=20", "type=20,stateless", "type=26", "type=26,dax",
+              "type=26,notification"]
 
 
 def faults():

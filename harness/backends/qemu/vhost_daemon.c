@@ -455,6 +455,11 @@ struct pcap_peer *vhost_daemon_peer(const struct vhost_daemon *v)
 	return v->peer;
 }
 
+bool vhost_daemon_shared(const struct vhost_daemon *v, char *out, size_t len)
+{
+	return !strcmp(v->kind->name, "virtiofsd") && snprintf(out, len, "%s/shared", v->dir) < (int)len;
+}
+
 long vhost_daemon_pid(const struct vhost_daemon *v)
 {
 	return (long)v->pid;

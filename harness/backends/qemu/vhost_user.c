@@ -366,14 +366,18 @@ static int vu_link(struct vc_device *d, void *state, bool undo)
 	return s->net ? qemu_net_set_link(d, "vcvu", undo) : -ENOTSUP;
 }
 
+/* A NIC's host-side changes go to its netdev; a backend the harness
+ * started shares a directory the harness can reach (virtiofsd). */
 static int vu_host(struct vc_device *d, void *state, const char *what, const char *arg, char *out, size_t outlen)
 {
 	struct vu_state *s = state;
+	char shared[192];
 
-	(void)arg;
-	(void)out;
-	(void)outlen;
-	return s->net ? qemu_net_host(d, what) : -ENOTSUP;
+	if (s && s->net)
+		return qemu_net_host(d, what);
+	if (!s || !s->daemon || !vhost_daemon_shared(s->daemon, shared, sizeof(shared)))
+		return -ENOTSUP;
+	return vhost_fs_host(shared, what, arg, out, outlen);
 }
 
 static const char *const vu_keys[] = { VU_KEY_SOCKET, VU_KEY_DAEMON, NULL };
@@ -384,6 +388,7 @@ const struct qemu_part qemu_part_vhost_user = {
 	.setup = vu_setup,
 	.started = vu_started,
 	.close = vu_close,
+	.host = vu_host,
 	.keys = vu_keys,
 	.alive = vu_alive,
 	.failed = vu_failed,

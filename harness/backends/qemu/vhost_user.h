@@ -21,6 +21,10 @@ bool vhost_daemon_known(const char *name);
 const char *vhost_daemon_socket(const struct vhost_daemon *v);
 const char *vhost_daemon_version(const struct vhost_daemon *v);
 long vhost_daemon_pid(const struct vhost_daemon *v);
+/* The directory a file system backend shares (virtiofsd): false for others. */
+bool vhost_daemon_shared(const struct vhost_daemon *v, char *out, size_t len);
+/* Host actions on the files of a shared directory (vhost_fs.c). */
+int vhost_fs_host(const char *shared, const char *what, const char *arg, char *out, size_t outlen);
 /* Still running? If not, why: "NAME (pid N) was killed by signal 11: ...". */
 bool vhost_daemon_alive(struct vhost_daemon *v, char *why, size_t len);
 /* Its last line that says something went wrong (else its last line). */

@@ -63,6 +63,14 @@
  * (VIRTIO_NET_S_ANNOUNCE for a driver that negotiated GUEST_ANNOUNCE) */
 #define VC_HOST_NET_ANNOUNCE "net-announce"
 
+/* fs: the device sends a FUSE notify message (an inode invalidated) */
+#define VC_HOST_FS_NOTIFY "fs-notify"
+/* fs: arg "NAME": the host holds the file NAME in the shared directory's
+ * root so that the device's open of it waits (a write lease); out: a handle */
+#define VC_HOST_FS_HOLD_OPEN "fs-hold-open"
+/* fs: arg the handle fs-hold-open gave: the waiting open goes on */
+#define VC_HOST_FS_RELEASE_OPEN "fs-release-open"
+
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR
  * LEN" / mem-write's "ADDR HEXBYTES" (the bytes into b, at most max): the

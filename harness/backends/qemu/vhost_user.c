@@ -393,7 +393,6 @@ const struct qemu_part qemu_part_vhost_user = {
 	.alive = vu_alive,
 	.failed = vu_failed,
 	.config_change = vu_link,
-	.host = vu_host,
 	.peer_send = vu_peer_send,
 	.peer_recv = vu_peer_recv,
 	.pump = vu_pump,

@@ -678,7 +678,9 @@ static int cmd_certify(struct options *o, const char *command)
 		return EXIT_DEVICE;
 	}
 	for (unsigned i = 0; files[i]; i++)
-		snprintf(paths[i], sizeof(paths[i]), "%s/%s", strcmp(dir, "/") ? dir : "", files[i]);
+		if (snprintf(paths[i], sizeof(paths[i]), "%s/%s", strcmp(dir, "/") ? dir : "", files[i]) >=
+		    (int)sizeof(paths[i]))
+			return usage_error("the folder name %s is too long", dir);
 	o->format = formats[0];
 	o->output = paths[0];
 	for (unsigned i = 1; i < sizeof(formats) / sizeof(formats[0]); i++) {

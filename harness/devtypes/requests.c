@@ -117,15 +117,18 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 		r->what = "socket RST packet";
 		return buffer(drv, r, hdr, sizeof(hdr), false);
 	}
-	case 26: {    /* file system: FUSE_GETATTR of the root on requestq 0 (queue 1; 0 is hiprio).
+	case 26: {    /* file system: FUSE_GETATTR of the root on requestq 0 (queue 1, 0 being hiprio;
+		       * 2 with the notification queue).
 		       * Without FUSE_INIT the answer is the 16-byte out header
 		       * with an error; after it, the attributes (104 bytes more). */
 		uint8_t in[40 + 16] = { 40 + 16, 0, 0, 0, 3 };    /* len, opcode FUSE_GETATTR */
 		int rc;
 		in[8] = 1;                                        /* unique 1 */
 		in[16] = 1;                                       /* nodeid 1: the root */
-		r->queue = 1;
+		r->queue = vc_negotiated(drv, 0) ? 2 : 1;         /* after the notification queue (VIRTIO_FS_F_NOTIFICATION) */
 		r->what = "FUSE getattr";
+		r->len_min = 16;                                  /* the out header alone: an error */
+		r->len_max = 16 + 104;
 		if ((rc = buffer(drv, r, in, sizeof(in), false)))
 			return rc;
 		return buffer(drv, r, NULL, 16 + 104, true);

@@ -10,7 +10,7 @@ from conftest import SOURCE, run
 
 CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed",
               "indirect,event-idx,in-order", "type=23", "type=24", "zoned,secure-erase",
-              "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed"]
+              "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "type=1,nic"]
 
 
 def probes(clauses):

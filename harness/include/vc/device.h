@@ -113,7 +113,7 @@ struct vc_device {
 	char backend[16];           /* "sim", "dump", "sysfs", "qemu", "vfio" */
 	char spec[512];             /* the --device argument */
 	char location[256];         /* BDF, file, or QEMU device line */
-	char note[256];             /* what the backend wants the user to know (e.g. truncated config) */
+	char note[512];             /* what the backend wants the user to know (e.g. truncated config) */
 	/* The device stopped working (set once, by the backend when it knows:
 	 * QEMU or a daemon gone; or by the runner: a reset that never completes,
 	 * a request never used again): what was seen, and during which clause.

@@ -43,7 +43,7 @@ struct vc_device_run {
 	unsigned n;
 	struct vc_trace trace;
 	/* The device-type suites left out, and why ("" when none was) */
-	char not_run[256];
+	char not_run[400];
 };
 
 /* Run on each spec; runs[i] gets spec i's results. Returns 0, or -errno when

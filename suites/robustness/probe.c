@@ -348,8 +348,8 @@ bool probe_request_used(struct probe *p, const struct vc_request *req, const cha
 	if (rc == -ETIMEDOUT || !probe_answers(p, rc, when))
 		return false;
 	/* its used len is the spec clauses' business (virtqueue.split.used.*) */
-	if (got != id) {
-		probe_fail(p, "minor", "%s, another buffer came back than the %s", when, req->what);
+	if (got != id) {         /* a used element for a buffer not made available: written where it was not asked */
+		probe_fail(p, "memory", "%s, another buffer came back than the %s", when, req->what);
 		vc_observed(p->c, "used id %u, len %u", got, len);
 		vc_expected(p->c, "id %u", id);
 		return false;

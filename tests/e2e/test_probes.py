@@ -3,10 +3,12 @@ spec verdicts. Conformant sim variants stay sane under every probe; each
 probe has a fault that makes it fail (test_sim.py checks each fault fails
 exactly what it declares); every probe ends within its bound."""
 import csv
+import os
+import re
 
 import pytest
 
-from conftest import SOURCE, run
+from conftest import SOURCE, needs_qemu, run
 
 CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed",
               "indirect,event-idx,in-order", "type=23", "type=24", "zoned,secure-erase",
@@ -36,7 +38,6 @@ def test_probes_are_marked_robustness(clauses):
 def test_each_probe_has_its_own_fault(clauses):
     """A fault names its probe first: every probe is some fault's target."""
     out = run("list", "--faults").out
-    import re
     targets = {fails.split()[1] if fails.startswith("stops ") else fails.split()[0]
                for fails in re.findall(r"^\S+ .*\n\s+fails: (.*)$", out, re.M) if fails.strip() != "stops"}
     missing = [c["id"] for c in probes(clauses) if c["id"] not in targets]
@@ -93,3 +94,48 @@ def test_certify_includes_the_probes(tmp_path):
     assert r.rc == 0, r.out + r.err
     text = (tmp_path / "cert" / "report.json").read_text()
     assert '"id": "probe.split.desc-loop"' in text and '"side": "robustness"' in text
+
+
+EXPECT = SOURCE / "fixtures" / "qemu" / "qemu-7.2.expect"
+MATRIX = [l.strip() for l in (SOURCE / "fixtures" / "qemu" / "matrix.txt").read_text().splitlines()
+          if l.strip() and not l.startswith("#")]
+# The default run takes two models (a crash and a hang among their findings);
+# VC_ROBUSTNESS_MATRIX=1 takes the whole QEMU matrix (a few minutes).
+QEMU_MODELS = MATRIX if os.environ.get("VC_ROBUSTNESS_MATRIX") else ["virtio-net-pci,packed=on", "virtio-blk-pci"]
+
+
+def probe_model(model):
+    """Every probe on a QEMU model, with the expect file. A device one of
+    the known findings stops (its probe XFAIL) is started again with that
+    probe left out, until every probe has run; results by id."""
+    left_out, results = [], {}
+    for _ in range(24):
+        args = ["run", "--device", f"qemu:{model}", "--profile", "robustness", "--clause", "probe.*",
+                "--expect", EXPECT, "--format", "json"]
+        for x in left_out:
+            args += ["--exclude", x]
+        r = run(*args, timeout=600)
+        dev = r.json()["devices"][0]
+        results.update({x["id"]: x for x in dev["results"] if x["status"] != "BLOCKED"})
+        stopped = dev.get("stopped")
+        if not stopped:
+            return results
+        assert results[stopped["during"]]["status"] == "XFAIL", (model, results[stopped["during"]])
+        left_out.append(stopped["during"])
+    pytest.fail(f"{model}: more than 24 probes stopped the device")
+
+
+@needs_qemu
+@pytest.mark.parametrize("model", QEMU_MODELS)
+def test_qemu_model_under_probes(model):
+    """No probe ends in ERROR or leaves the harness waiting; a FAIL is a
+    known finding (findings.md, listed in the expect file, XFAIL)."""
+    results = probe_model(model)
+    errors = {i: x["message"] for i, x in results.items() if x["status"] == "ERROR"}
+    assert not errors, f"harness errors on {model}: {errors}"
+    new = {i: x["message"] for i, x in results.items() if x["status"] == "FAIL"}
+    assert not new, f"new robustness failures on {model} (a harness bug, or a finding to write up): {new}"
+    for x in results.values():
+        assert x["duration_us"] < 30_000_000, x       # bounded: a hang costs the device timeout, no more
+        if x["status"] == "XFAIL" and x.get("severity") == "crash":
+            assert "killed by signal" in x["message"], x        # QEMU's last words are kept

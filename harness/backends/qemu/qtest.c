@@ -227,9 +227,22 @@ static int fill(struct qemu_priv *p, int wait_ms)
  * QT_MAX_QUEUED lines are ever in flight. */
 #define QT_MAX_QUEUED 64
 
+/* How long QEMU may take to answer. With a vhost-user backend, QEMU answers
+ * some accesses (a status write, a queue's enable) only once the backend has
+ * answered its own messages, and a backend starved of CPU (dpdk-testpmd's
+ * forwarding lcore polls one core) can take seconds: a slow answer there is
+ * not a dead QEMU. A backend that is gone is seen sooner by the parts' alive
+ * hooks; one that never answers at all is the open's to report. */
+#define OUT_OF_PROCESS_REPLY_MS 10000
+
 static int64_t deadline_of(struct vc_device *d)
 {
-	return qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
+	struct qemu_priv *p = d->priv;
+	int64_t ms = d->timeout_ms ? d->timeout_ms : 2000;
+
+	if (p->out_of_process && !p->opening && ms < OUT_OF_PROCESS_REPLY_MS)
+		ms = OUT_OF_PROCESS_REPLY_MS;
+	return qemu_now_ms() + ms;
 }
 
 /* Everything queued out to QEMU. */

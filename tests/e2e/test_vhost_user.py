@@ -35,7 +35,7 @@ def matrix():
         kills = [g for r in rest if r.startswith("kills=") for g in r[6:].split(",")]
         timeout = next((r[8:] for r in rest if r.startswith("timeout=")), None)
         marks = [pytest.mark.skipif("slow" in rest and not os.environ.get("VC_VHOST_ALL"),
-                                    reason="a slow row: VC_VHOST_ALL=1 runs it (.ci/run does)")]
+                                    reason="a slow row: VC_VHOST_ALL=1 runs it (tools/test does)")]
         rows.append(pytest.param(spec, expect, kills, timeout, id=spec, marks=marks))
     return rows
 

@@ -167,7 +167,13 @@ static void notify_in(struct vc_ctx *c, enum session_irq irq, bool event_idx, ui
 		return;
 	}
 	/* `before` requests first: for a "must", what they raise is let go;
-	 * for a "must not", every request counts */
+	 * for a "must not", every request counts. What the set-up raised is no
+	 * request's notification: a device that cannot settle (vhost-user,
+	 * vfio) may deliver it late (a vector unmasked at DRIVER_OK with an
+	 * event still pending from before the reset), so it is let go after
+	 * the quiet window. */
+	if (!must && !ring_irq(&r, vc_quiet_ms(&r.drv, SESSION_QUIET_MS), &got))
+		return;
 	if (!ring_irq_drain(&r))
 		return;
 	for (unsigned i = 0; i <= before; i++) {

@@ -54,7 +54,8 @@ static void sign_known_answer(struct vc_ctx *c)
 		crypto_same(c, dst, k->out, k->out_len, "the RSA signature in dst_data");
 }
 
-/* VERIFY of the right signature: OK; of a corrupted one: KEY_REJECTED. */
+/* VERIFY of the right signature: OK; of it against a digest one bit off, and
+ * of a corrupted one: KEY_REJECTED. */
 static void verify_rejects(struct vc_ctx *c)
 {
 	const struct vc_kat *k = &vc_kat_rsa_pkcs1_sha256;
@@ -67,6 +68,13 @@ static void verify_rejects(struct vc_ctx *c)
 	    !rsa_session(c, &cr, k, VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, &session) ||
 	    !rsa_request(c, &cr, VIRTIO_CRYPTO_AKCIPHER_VERIFY, session, sig, k->in_len, k->aad, k->aad_len, NULL, 0, &status) ||
 	    !crypto_status(c, status, VIRTIO_CRYPTO_OK, "verification of a good signature"))
+		return;
+	uint8_t digest[64];
+	memcpy(digest, k->aad, k->aad_len);
+	digest[k->aad_len - 1] ^= 0x01;
+	if (!rsa_request(c, &cr, VIRTIO_CRYPTO_AKCIPHER_VERIFY, session, sig, k->in_len, digest, k->aad_len, NULL, 0,
+			 &status) ||
+	    !crypto_status(c, status, VIRTIO_CRYPTO_KEY_REJECTED, "verification of a good signature against another digest"))
 		return;
 	sig[k->in_len / 2] ^= 0x40;
 	if (rsa_request(c, &cr, VIRTIO_CRYPTO_AKCIPHER_VERIFY, session, sig, k->in_len, k->aad, k->aad_len, NULL, 0, &status))

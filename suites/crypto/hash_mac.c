@@ -1,5 +1,6 @@
 /* Crypto: HASH and MAC requests against known answers (Device Types /
  * Crypto Device / Device Operation / HASH and MAC Service Operation). */
+#include <stdio.h>
 #include <string.h>
 #include "crypto.h"
 
@@ -9,12 +10,14 @@ static bool digest(struct vc_ctx *c, struct vc_crypto *cr, uint32_t opcode, uint
 {
 	uint8_t flf[8], out[32], status;
 	struct vc_iov vlf[2] = { { k->in, NULL, k->in_len, false }, { NULL, out, 32, true } };
+	char label[160];
 
 	vc_put32(flf, k->in_len);
 	vc_put32(flf + 4, 32);
 	memset(out, 0xee, sizeof(out));
+	snprintf(label, sizeof(label), "the hash_result of %s", what);
 	return crypto_data(c, cr, opcode, algo, session, VIRTIO_CRYPTO_FLAG_SESSION_MODE, flf, 8, vlf, 2, &status, what) &&
-	       crypto_status(c, status, VIRTIO_CRYPTO_OK, what) && crypto_same(c, out, k->out, 32, "hash_result");
+	       crypto_status(c, status, VIRTIO_CRYPTO_OK, what) && crypto_same(c, out, k->out, 32, label);
 }
 
 /* SHA-256("abc") (FIPS 180-2): the request read, the digest in
@@ -33,20 +36,51 @@ static void hash_known_answer(struct vc_ctx *c)
 		digest(c, &cr, VIRTIO_CRYPTO_HASH, VIRTIO_CRYPTO_HASH_SHA_256, session, &vc_kat_sha256, "SHA-256 request");
 }
 
-/* HMAC-SHA-256, RFC 4231 test case 2. */
-static void mac_known_answer(struct vc_ctx *c)
+/* HMAC-SHA-256 with a 100-byte key of 0xaa over RFC 4231 test case 6's
+ * data: a key longer than SHA-256's 64-byte block is hashed first (RFC 2104
+ * section 2). RFC 4231's own long key has 131 bytes, more than many devices'
+ * max_auth_key_len; this MAC was computed with Python's hmac module. */
+static const uint8_t long_key_mac[32] = {
+	0xae, 0x77, 0x84, 0xe2, 0x45, 0x97, 0x7b, 0x78, 0xcd, 0x7a, 0x94, 0x14, 0xf4, 0x96, 0xdd, 0xbb,
+	0xa3, 0x1e, 0xa4, 0x48, 0xbd, 0xd6, 0x1e, 0x91, 0xc3, 0x7f, 0x00, 0x2c, 0x72, 0xf5, 0x24, 0x42,
+};
+#define LONG_KEY_LEN 100
+#define LONG_KEY_DATA "Test Using Larger Than Block-Size Key - Hash Key First"
+
+static bool mac_with(struct vc_ctx *c, struct vc_crypto *cr, const struct vc_kat *k, const char *what)
 {
-	const struct vc_kat *k = &vc_kat_hmac_sha256;
-	struct vc_crypto cr;
 	uint8_t flf[16];
 	uint64_t session;
 
-	if (crypto_open(c, &cr, 0, 0) &&
-	    crypto_need(c, &cr, VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, "HMAC-SHA-256") &&
-	    crypto_session(c, &cr, VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, flf,
-			   vc_crypto_mac_session(flf, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, k->key_len), k->key, k->key_len,
-			   &session, "an HMAC-SHA-256 session"))
-		digest(c, &cr, VIRTIO_CRYPTO_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, session, k, "HMAC-SHA-256 request");
+	return crypto_session(c, cr, VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, flf,
+			      vc_crypto_mac_session(flf, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, k->key_len), k->key,
+			      k->key_len, &session, what) &&
+	       digest(c, cr, VIRTIO_CRYPTO_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, session, k, what);
+}
+
+/* HMAC-SHA-256, RFC 4231 test case 2; then a key over the block size. */
+static void mac_known_answer(struct vc_ctx *c)
+{
+	uint8_t key[LONG_KEY_LEN];
+	struct vc_crypto cr;
+	struct vc_kat k = { 0 };
+
+	if (!crypto_open(c, &cr, 0, 0) ||
+	    !crypto_need(c, &cr, VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_MAC_HMAC_SHA_256, "HMAC-SHA-256") ||
+	    !mac_with(c, &cr, &vc_kat_hmac_sha256, "an HMAC-SHA-256 request (RFC 4231 test case 2)"))
+		return;
+	if (cr.cfg.max_auth_key_len < LONG_KEY_LEN) {
+		vc_note(c, "max_auth_key_len %u: no key over the 64-byte block tried", cr.cfg.max_auth_key_len);
+		return;
+	}
+	memset(key, 0xaa, sizeof(key));
+	k.key = key;
+	k.key_len = sizeof(key);
+	k.in = (const uint8_t *)LONG_KEY_DATA;
+	k.in_len = sizeof(LONG_KEY_DATA) - 1;
+	k.out = long_key_mac;
+	k.out_len = sizeof(long_key_mac);
+	mac_with(c, &cr, &k, "an HMAC-SHA-256 request with a 100-byte key (hashed first, as RFC 2104 has it)");
 }
 
 static const struct vc_clause clauses[] = {
@@ -56,7 +90,8 @@ static const struct vc_clause clauses[] = {
 	  hash_known_answer },
 	{ "crypto.mac.known-answer", L_CRYPTO_MAC, VC_MUST, VC_DEVICE_RULE, "1.0", CRYPTO_NEEDS,
 	  "CRYPTO-MAC-DEV-2 CRYPTO-MAC-DEV-3",
-	  "An HMAC-SHA-256 request (RFC 4231 test case 2) writes the known MAC to hash_result, with status OK.", NULL,
+	  "An HMAC-SHA-256 request (RFC 4231 test case 2, and with a 100-byte key, which HMAC hashes first) writes "
+	  "the known MAC to hash_result, with status OK.", NULL,
 	  mac_known_answer },
 };
 VC_DEVICE_SUITE(suite_crypto_hash_mac, clauses, VIRTIO_ID_CRYPTO);

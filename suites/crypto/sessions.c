@@ -203,7 +203,29 @@ static void unique_id(struct vc_ctx *c)
 		vc_skip(c, "fewer than two sessions could be created: nothing to compare");
 }
 
-/* Destroying a live session answers OK (or ERR), nothing else. */
+/* A HASH request on a session destroyed with OK: INVSESS (the session id
+ * names no session any more). */
+static void destroyed_refused(struct vc_ctx *c, struct vc_crypto *cr, uint64_t session)
+{
+	uint8_t flf[8], out[32], status;
+	struct vc_iov vlf[2] = { { (const uint8_t *)"abc", NULL, 3, false }, { NULL, out, 32, true } };
+
+	vc_put32(flf, 3);
+	vc_put32(flf + 4, 32);
+	if (!crypto_data(c, cr, VIRTIO_CRYPTO_HASH, VIRTIO_CRYPTO_HASH_SHA_256, session, VIRTIO_CRYPTO_FLAG_SESSION_MODE,
+			 flf, 8, vlf, 2, &status, "a HASH request on the destroyed session"))
+		return;
+	if (status != VIRTIO_CRYPTO_INVSESS) {
+		vc_fail(c, "a HASH request on a session destroyed with OK answered %u (%s): the session lives on", status,
+			crypto_status_name(status));
+		vc_observed(c, "status %u", status);
+		vc_expected(c, "INVSESS (%u)", VIRTIO_CRYPTO_INVSESS);
+	}
+}
+
+/* Destroying a live session answers OK (or ERR), nothing else; a session
+ * destroyed with OK is gone (a SHA-256 session, tried first: a request on
+ * it answers INVSESS). */
 static void destroy_status(struct vc_ctx *c)
 {
 	struct vc_crypto cr;
@@ -213,10 +235,15 @@ static void destroy_status(struct vc_ctx *c)
 
 	if (!crypto_open(c, &cr, 0, 0))
 		return;
-	for (unsigned s = 0; s < 5; s++) {
+	static const unsigned order[] = { VIRTIO_CRYPTO_SERVICE_HASH, VIRTIO_CRYPTO_SERVICE_CIPHER,
+					  VIRTIO_CRYPTO_SERVICE_MAC, VIRTIO_CRYPTO_SERVICE_AEAD,
+					  VIRTIO_CRYPTO_SERVICE_AKCIPHER };
+	for (unsigned i = 0; i < 5; i++) {
+		unsigned s = order[i];
+		uint32_t algo = 0;
 		if (!(cr.cfg.services >> s & 1))
 			continue;
-		int rc = crypto_try_session(c, &cr, s, &status, &session, NULL);
+		int rc = crypto_try_session(c, &cr, s, &status, &session, &algo);
 		if (rc == -ENOENT || (!rc && status != VIRTIO_CRYPTO_OK))
 			continue;
 		if (!ds_ok(c, rc, "creating a session failed") ||
@@ -229,6 +256,8 @@ static void destroy_status(struct vc_ctx *c)
 		} else if (done == VIRTIO_CRYPTO_ERR) {
 			vc_note(c, "destroying a live session failed (ERR)");
 		}
+		if (done == VIRTIO_CRYPTO_OK && s == VIRTIO_CRYPTO_SERVICE_HASH && algo == VIRTIO_CRYPTO_HASH_SHA_256)
+			destroyed_refused(c, &cr, session);
 		return;
 	}
 	vc_skip(c, "no session could be created to destroy");
@@ -248,6 +277,7 @@ static const struct vc_clause clauses[] = {
 	{ "crypto.session.unique-id", L_CRYPTO_CREATE, VC_MUST, VC_DEVICE_RULE, "1.0", CRYPTO_NEEDS,
 	  "CRYPTO-SESSCREATE-DEV-4", "Sessions created one after another get distinct session ids.", NULL, unique_id },
 	{ "crypto.session.destroy-status", L_CRYPTO_DESTROY, VC_MUST, VC_DEVICE_RULE, "1.0", CRYPTO_NEEDS,
-	  "CRYPTO-SESSDESTROY-DEV-1", "Destroying a live session answers OK or ERR, nothing else.", NULL, destroy_status },
+	  "CRYPTO-SESSDESTROY-DEV-1", "Destroying a live session answers OK or ERR, nothing else; after OK the session "
+	  "is gone (a request on it answers INVSESS).", NULL, destroy_status },
 };
 VC_DEVICE_SUITE(suite_crypto_sessions, clauses, VIRTIO_ID_CRYPTO);

@@ -11,8 +11,10 @@
 
 #define L_GPU_FENCE "Device Types / GPU Device / Device Operation / Device Operation: Command lifecycle and fencing"
 #define W 64
-#define H 64
+#define H 32                   /* not square: a device that swaps width and height shows */
 #define RESOURCE 0x4321
+#define CORNER "60 28"               /* a pixel near (W-1, H-1) */
+#define CORNER_TEXT "60,28"
 
 struct gpu {
 	struct vc_dev d;
@@ -112,7 +114,7 @@ static bool frame(struct vc_ctx *c, struct gpu *g, uint8_t r, uint8_t gr, uint8_
 static void fence_done(struct vc_ctx *c)
 {
 	static const uint8_t colour[2][3] = { { 0x33, 0x22, 0x11 }, { 0xcc, 0x88, 0x44 } };
-	struct gpu g = { .fence = 0x1000 };
+	struct gpu g = { .fence = 0xfe0c00001000ull };     /* past 32 bits: a fence_id cut to 32 shows */
 	char want[8], got[16];
 
 	if (!scanout(c, &g))
@@ -133,6 +135,16 @@ static void fence_done(struct vc_ctx *c)
 			vc_fail(c, "frame %u's fenced flush came back before the host showed it", i + 1);
 			vc_observed(c, "pixel (10,10) %s on the host", got);
 			vc_expected(c, "%s, the frame just transferred and flushed", want);
+			return;
+		}
+		/* the far corner of the WxH resource: shown too */
+		if (!ds_ok(c, vc_host(c->dev, VC_HOST_GPU_PIXEL, CORNER, got, sizeof(got)), "reading the host's display failed"))
+			return;
+		if (strcmp(got, want)) {
+			vc_fail(c, "frame %u's flush shows pixel (10,10) but not (" CORNER_TEXT ") of the %ux%u resource", i + 1,
+				W, H);
+			vc_observed(c, "pixel (" CORNER_TEXT ") %s on the host", got);
+			vc_expected(c, "%s: the resource shown whole, %u wide and %u high", want, W, H);
 			return;
 		}
 	}

@@ -242,14 +242,40 @@ static bool most_segments(struct blk *b, uint32_t type, unsigned seg_off, uint64
 	return true;
 }
 
+/* One segment of max_*_sectors sectors (when that is at most LONGEST and
+ * the disk has room): OK, and the sector after it keeps its data. */
+#define LONGEST 8192u
+static bool longest_segment(struct blk *b, uint32_t type, unsigned sectors_off)
+{
+	uint8_t buf[VC_BLK_SECTOR];
+	struct vc_blk_req r;
+	uint64_t max, at;
+
+	if (!blk_cfg(b, sectors_off, 4, &max))
+		return false;
+	if (!max || max > LONGEST || max + 1 > b->capacity / 2) {
+		vc_note(b->c, "%s is %llu: no segment that long tried",
+			type == VC_BLK_T_DISCARD ? "max_discard_sectors" : "max_write_zeroes_sectors", (unsigned long long)max);
+		return true;
+	}
+	if (!blk_scratch(b, (uint32_t)max + 1, &at) || !blk_write(b, at + max - 1, 2, 44) ||
+	    !blk_segment_do(b, type, at, (uint32_t)max, 0, &r) ||
+	    !blk_status(b, &r, VC_BLK_S_OK, type == VC_BLK_T_DISCARD ? "one segment of max_discard_sectors sectors"
+								     : "one segment of max_write_zeroes_sectors sectors") ||
+	    !blk_read(b, at + max, 1, buf))
+		return false;
+	return blk_same(b, buf, at + max, VC_BLK_SECTOR, 44, "the sector after a segment of the largest size");
+}
+
 /* DISCARD and WRITE_ZEROES over the middle of a patterned range: the
  * sectors on either side keep their data; then as many segments as the
- * device says it takes. */
+ * device says it takes, and one segment as long as it says it takes. */
 static void segment_range(struct vc_ctx *c)
 {
-	static const struct { unsigned bit; uint32_t type; unsigned seg_off; } kinds[] = {
-		{ VC_BLK_F_DISCARD, VC_BLK_T_DISCARD, VC_BLK_CFG_MAX_DISCARD_SEG },
-		{ VC_BLK_F_WRITE_ZEROES, VC_BLK_T_WRITE_ZEROES, VC_BLK_CFG_MAX_WRITE_ZEROES_SEG },
+	static const struct { unsigned bit; uint32_t type; unsigned seg_off, sectors_off; } kinds[] = {
+		{ VC_BLK_F_DISCARD, VC_BLK_T_DISCARD, VC_BLK_CFG_MAX_DISCARD_SEG, VC_BLK_CFG_MAX_DISCARD_SECTORS },
+		{ VC_BLK_F_WRITE_ZEROES, VC_BLK_T_WRITE_ZEROES, VC_BLK_CFG_MAX_WRITE_ZEROES_SEG,
+		  VC_BLK_CFG_MAX_WRITE_ZEROES_SECTORS },
 	};
 	uint8_t buf[8 * VC_BLK_SECTOR];
 	uint64_t want = 0, at;
@@ -272,7 +298,8 @@ static void segment_range(struct vc_ctx *c)
 		    !blk_same(&b, buf, at, 2 * VC_BLK_SECTOR, (int)(40 + i), "the sectors before the range") ||
 		    !blk_same(&b, buf + 6 * VC_BLK_SECTOR, at + 6, 2 * VC_BLK_SECTOR, (int)(40 + i),
 			      "the sectors after the range") ||
-		    !most_segments(&b, kinds[i].type, kinds[i].seg_off, at, 42 + i))
+		    !most_segments(&b, kinds[i].type, kinds[i].seg_off, at, 42 + i) ||
+		    !longest_segment(&b, kinds[i].type, kinds[i].sectors_off))
 			return;
 	}
 }
@@ -332,7 +359,8 @@ static const struct vc_clause clauses[] = {
 	       config_values),
 	SANITY("blk.sanity.discard", BLK_DRIVES,
 	       "Not a spec rule: DISCARD and WRITE_ZEROES leave the sectors around their range as they were, and take "
-	       "as many segments as max_discard_seg and max_write_zeroes_seg say.", segment_range),
+	       "as many segments as max_discard_seg and max_write_zeroes_seg say, and a segment as long as "
+	       "max_discard_sectors and max_write_zeroes_sectors say.", segment_range),
 	SANITY("blk.sanity.writeback", NEED_BAR_WRITE | NEED_COMMON,
 	       "Not a spec rule: with VIRTIO_BLK_F_CONFIG_WCE, writeback reads back 0 and 1 as the driver writes them.",
 	       writeback),

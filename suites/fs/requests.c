@@ -74,8 +74,9 @@ out:
 	vc_fuse_call(&s.f, s.f.reqq, FUSE_UNLINK, FUSE_ROOT_ID, NULL, 0, held, sizeof(held), NULL, 0, &error, NULL, 2000);
 }
 
-/* FUSE_WRITE then FUSE_READ of a file give back what was written, and do so
- * again with the file mapped in the DAX window when there is one. */
+/* FUSE_WRITE then FUSE_READ of a file give back what was written (the
+ * whole and from an offset), and do so again with the file mapped in the
+ * DAX window when there is one. */
 static void read_write(struct vc_ctx *c)
 {
 	static const char name[] = "vc-read-write";
@@ -101,6 +102,7 @@ static void read_write(struct vc_ctx *c)
 		vc_put64(w, fh);
 		vc_put32(w + 16, 512);             /* struct fuse_write_in, then the data */
 		vc_put64(r, fh);
+		vc_put64(r + 8, 0);
 		vc_put32(r + 16, sizeof(back));
 		memset(back, 0xee, sizeof(back));
 		if (!fs_ok(c, &s, FUSE_WRITE, node, w, sizeof(w), NULL, wo, sizeof(wo), "FUSE_WRITE") ||
@@ -111,6 +113,19 @@ static void read_write(struct vc_ctx *c)
 				"DAX window" : "");
 			vc_observed(c, "first bytes %02x %02x %02x %02x", back[0], back[1], back[2], back[3]);
 			vc_expected(c, "%02x %02x %02x %02x", data[0], data[1], data[2], data[3]);
+			break;
+		}
+		/* 64 bytes from offset 128: those bytes, not the file's first ones */
+		vc_put64(r + 8, 128);
+		vc_put32(r + 16, 64);
+		memset(back, 0xee, sizeof(back));
+		if (!fs_ok(c, &s, FUSE_READ, node, r, sizeof(r), NULL, back, 64, "FUSE_READ at offset 128"))
+			break;
+		if (memcmp(back, data + 128, 64)) {
+			vc_fail(c, "FUSE_READ of 64 bytes at offset 128 did not give back the bytes written there%s",
+				!memcmp(back, data, 64) ? ": it gave the file's first 64 bytes" : "");
+			vc_observed(c, "first bytes %02x %02x %02x %02x", back[0], back[1], back[2], back[3]);
+			vc_expected(c, "%02x %02x %02x %02x", data[128], data[129], data[130], data[131]);
 			break;
 		}
 	}
@@ -125,7 +140,7 @@ static const struct vc_clause clauses[] = {
 	  "FS-HIPRIO-DEV-1 FS-HIPRIO-DEV-2", "With a FUSE_OPEN waiting on the request queue (the host holds the file), "
 	  "a FUSE_FORGET on hiprio is still used.", NULL, hiprio_not_stalled },
 	{ "fs.request.read-write", L_FS_DAX, VC_MUST, VC_DEVICE_RULE, "1.2", FS_NEEDS, "FS-DAX-DEV-3",
-	  "FUSE_WRITE and FUSE_READ of a file give back what was written, also with the file mapped in the DAX "
+	  "FUSE_WRITE and FUSE_READ of a file (the whole, and from an offset) give back what was written, also with the file mapped in the DAX "
 	  "window when there is one.", NULL, read_write },
 };
 VC_DEVICE_SUITE(suite_fs_requests, clauses, VIRTIO_ID_FS);

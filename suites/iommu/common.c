@@ -322,8 +322,10 @@ bool vi_provoke_fault(struct vi *v, uint8_t *f, uint32_t *len, uint8_t *was)
 
 	*was = 0xff;
 	if (!vi_need_endpoints(v, 1) || !vi_domain(v, 0, &domain) || !vi_bypass_off(v, was) ||
-	    !vi_attach(v, domain, v->ep[0], 0) || !vi_events(v, 4, 64) || !(from = vi_page(v, 0x5a)) ||
-	    !vi_copy(v, 0, from, VC_NO_DMA))
+	    !vi_attach(v, domain, v->ep[0], 0) || !vi_events(v, 4, 64) || !(from = vi_page(v, 0x5a)))
+		return false;
+	v->fault_at = from + 0x48;
+	if (!vi_copy(v, 0, v->fault_at, VC_NO_DMA))
 		return false;
 	return vi_fault(v, f, len, "an endpoint read an address its domain does not map");
 }

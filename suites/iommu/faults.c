@@ -45,6 +45,12 @@ static void endpoint_check(struct vc_ctx *c, const struct vi *v, const uint8_t *
 		vc_fail(c, "the fault report names another endpoint than the one whose DMA faulted");
 		vc_observed(c, "endpoint 0x%x (reason %u, flags 0x%x)", vc_le32(f + 8), f[0], vc_le32(f + 4));
 		vc_expected(c, "endpoint 0x%x", v->ep[0]);
+		return;
+	}
+	if ((vc_le32(f + 4) & IOMMU_FAULT_F_ADDRESS) && vc_le64(f + 16) != v->fault_at) {
+		vc_fail(c, "the fault report's address (FAULT_F_ADDRESS set) is not the one the endpoint accessed");
+		vc_observed(c, "address 0x%llx", (unsigned long long)vc_le64(f + 16));
+		vc_expected(c, "0x%llx, the address of the endpoint's read", (unsigned long long)v->fault_at);
 	}
 }
 
@@ -89,7 +95,7 @@ static const struct vc_clause clauses[] = {
 	{ "iommu.fault.flags-defined", L_IOMMU_FAULT, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-FAULT-DEV-2",
 	  "A fault report sets no flags beyond READ, WRITE and ADDRESS.", NULL, flags_defined, 0, 2, NULL, VI_REACH },
 	{ "iommu.fault.endpoint-id", L_IOMMU_FAULT, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-FAULT-DEV-3",
-	  "A fault report names the endpoint whose DMA faulted.", NULL, endpoint_id, 0, 2, NULL, VI_REACH },
+	  "A fault report names the endpoint whose DMA faulted (and with FAULT_F_ADDRESS, the address it accessed).", NULL, endpoint_id, 0, 2, NULL, VI_REACH },
 	{ "iommu.fault.not-split", L_IOMMU_FAULT, VC_SHOULD_NOT, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-FAULT-DEV-5",
 	  "A fault report too big for the event buffers (8 bytes) is not spread over several of them.", NULL,
 	  not_split, 0, 2, NULL, VI_REACH },

@@ -42,6 +42,7 @@ struct vi {
 	unsigned nep, nabsent;
 	uint32_t probed[VI_MAX_ENDPOINTS * 2];
 	unsigned nprobed;
+	uint64_t fault_at;          /* where vi_provoke_fault's read faulted (not page-aligned) */
 };
 
 /* Reset; negotiate VERSION_1, MAP_UNMAP, and INPUT_RANGE, DOMAIN_RANGE and

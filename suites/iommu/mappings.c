@@ -67,7 +67,8 @@ static void unknown_flag_inval(struct vc_ctx *c)
 	}
 }
 
-/* MAP or UNMAP of one granule in a domain never created (NOENT) or in a
+/* MAP or UNMAP of one granule in a domain never created, and in one that
+ * ceased to exist when its last endpoint was detached (NOENT), or in a
  * bypass domain (INVAL; the driver should not send it). */
 static void in_odd_domain(struct vc_ctx *c, bool map, bool bypass)
 {
@@ -84,7 +85,16 @@ static void in_odd_domain(struct vc_ctx *c, bool map, bool bypass)
 		     : iommu_unmap(&v.io, domain, i, i + v.g - 1, &t);
 	snprintf(what, sizeof(what), "%s in %s", map ? "MAP" : "UNMAP",
 		 bypass ? "a bypass domain" : "a domain that was never created");
-	vi_expect(&v, rc, &t, bypass ? IOMMU_S_INVAL : IOMMU_S_NOENT, what);
+	if (!vi_expect(&v, rc, &t, bypass ? IOMMU_S_INVAL : IOMMU_S_NOENT, what) || bypass || !v.nep)
+		return;
+	/* a domain that ceased to exist when its only endpoint was detached */
+	uint32_t gone;
+	if (!vi_domain(&v, 6, &gone) || !vi_attach(&v, gone, v.ep[0], 0) || !vi_detach(&v, gone, v.ep[0]))
+		return;
+	rc = map ? iommu_map(&v.io, gone, i, i + v.g - 1, i, IOMMU_MAP_F_READ, &t)
+		 : iommu_unmap(&v.io, gone, i, i + v.g - 1, &t);
+	snprintf(what, sizeof(what), "%s in a domain gone with its last endpoint's DETACH", map ? "MAP" : "UNMAP");
+	vi_expect(&v, rc, &t, IOMMU_S_NOENT, what);
 }
 
 static void unknown_domain_noent(struct vc_ctx *c) { in_odd_domain(c, true, false); }
@@ -123,7 +133,9 @@ out:
 }
 
 /* The spec's UNMAP examples (1), (3), (6) and (7): a range that spills
- * over unmapped addresses removes every mapping it covers, with OK. */
+ * over unmapped addresses removes every mapping it covers, with OK, and
+ * leaves the page right after it mapped (an endpoint still reads through
+ * it). */
 static void unmap_wider_range(struct vc_ctx *c)
 {
 	static const struct { const char *what; unsigned n; uint64_t at[2], len[2], end; } ex[] = {
@@ -142,12 +154,29 @@ static void unmap_wider_range(struct vc_ctx *c)
 	/* the examples' units are pages here */
 	for (unsigned k = 0; k < sizeof(ex) / sizeof(ex[0]); k++) {
 		uint64_t base = vi_iova(&v, 16 * k), g = v.g;
+		uint64_t p, q, next = base + ex[k].end * g, out = vi_iova(&v, 16 * 8 + k);
+		bool kept;
 		for (unsigned m = 0; m < ex[k].n; m++)
 			if (!vi_map(&v, domain, base + ex[k].at[m] * g, base, ex[k].len[m] * g, IOMMU_MAP_F_READ))
 				return;
+		/* the page right after the range, mapped too: the UNMAP leaves it */
+		if (!(p = vi_page(&v, (uint8_t)(0x31 + k))) || !(q = vi_page(&v, 0)) ||
+		    !vi_map(&v, domain, next, p, g, IOMMU_MAP_F_READ) ||
+		    !vi_map(&v, domain, out, q, g, IOMMU_MAP_F_READ | IOMMU_MAP_F_WRITE))
+			return;
 		if (!vi_expect(&v, iommu_unmap(&v.io, domain, base, base + ex[k].end * g - 1, &t), &t, IOMMU_S_OK,
 			       ex[k].what))
 			return;
+		if (!vi_copy(&v, 0, next, out) || !vi_holds(&v, q, (uint8_t)(0x31 + k), &kept))
+			return;
+		if (!kept) {
+			vc_fail(c, "the %s also removed the mapping of the page just past its range", ex[k].what);
+			vc_observed(c, "endpoint 0x%x's read at 0x%llx (mapped, outside the UNMAP) did not reach memory",
+				    v.ep[0], (unsigned long long)next);
+			vc_expected(c, "the mapping kept: the UNMAP covers [0x%llx, 0x%llx]", (unsigned long long)base,
+				    (unsigned long long)(next - 1));
+			return;
+		}
 		for (unsigned m = 0; m < ex[k].n; m++) {
 			uint64_t at = base + ex[k].at[m] * g;
 			snprintf(what, sizeof(what), "MAP again of mapping %c after the %s", 'a' + m, ex[k].what);
@@ -172,7 +201,8 @@ static const struct vc_clause clauses[] = {
 	  "MAP with a flags bit the spec does not define (0x8, 0x80000000) is rejected with INVAL.", NULL,
 	  unknown_flag_inval, MAPS, 2, NULL, VI_REACH },
 	{ "iommu.map.unknown-domain-noent", L_IOMMU_MAP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
-	  "IOMMU-MAP-DEV-4", "MAP in a domain never created is rejected with NOENT.", NULL, unknown_domain_noent, MAPS,
+	  "IOMMU-MAP-DEV-4", "MAP in a domain never created, or gone with its last endpoint's DETACH, is rejected "
+	  "with NOENT.", NULL, unknown_domain_noent, MAPS,
 	  2, NULL, VI_REACH },
 	{ "iommu.map.bypass-domain-inval", L_IOMMU_MAP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
 	  "IOMMU-MAP-DEV-5", "MAP in a bypass domain is rejected with INVAL.", NULL, bypass_domain_inval,
@@ -181,12 +211,13 @@ static const struct vc_clause clauses[] = {
 	  "IOMMU-MAP-DEV-6", "An endpoint's DMA write through a mapping made without MAP_F_WRITE does not arrive.",
 	  NULL, read_only_blocks_writes, MAPS, 2, NULL, VI_REACH },
 	{ "iommu.unmap.unknown-domain-noent", L_IOMMU_UNMAP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
-	  "IOMMU-UNMAP-DEV-3", "UNMAP in a domain never created gets NOENT.", NULL, unmap_unknown_domain, MAPS, 2, NULL, VI_REACH },
+	  "IOMMU-UNMAP-DEV-3", "UNMAP in a domain never created, or gone with its last endpoint's DETACH, gets NOENT.",
+	  NULL, unmap_unknown_domain, MAPS, 2, NULL, VI_REACH },
 	{ "iommu.unmap.bypass-domain-inval", L_IOMMU_UNMAP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
 	  "IOMMU-UNMAP-DEV-4", "UNMAP in a bypass domain is rejected with INVAL.", NULL, unmap_bypass_domain,
 	  MAPS | VI_F(VIRTIO_IOMMU_F_BYPASS_CONFIG), 2, NULL, VI_REACH },
 	{ "iommu.unmap.wider-range-ok", L_IOMMU_UNMAP, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
 	  "IOMMU-UNMAP-DEV-7", "UNMAP of a range that spills over unmapped addresses removes every mapping it covers "
-	  "and answers OK (the spec's examples 1, 3, 6, 7).", NULL, unmap_wider_range, MAPS, 2, NULL, VI_REACH },
+	  "and answers OK (the spec's examples 1, 3, 6, 7), leaving the page right after the range mapped.", NULL, unmap_wider_range, MAPS, 2, NULL, VI_REACH },
 };
 VC_DEVICE_SUITE(suite_iommu_mappings, clauses, VIRTIO_ID_IOMMU);

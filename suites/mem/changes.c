@@ -116,7 +116,18 @@ static void ack(struct vc_ctx *c)
 	if (!ready(c, &vm, type, 2))
 		return;
 	snprintf(what, sizeof(what), "%s of blocks 0 and 1", name_of(type));
-	vm_expect(&vm, mem_request(&vm.m, type, vm_block(&vm, 0), 2, &r), &r, MEM_RESP_ACK, what);
+	if (!vm_expect(&vm, mem_request(&vm.m, type, vm_block(&vm, 0), 2, &r), &r, MEM_RESP_ACK, what))
+		return;
+	/* acknowledged: done, for both blocks */
+	uint16_t want = type == MEM_REQ_PLUG ? MEM_STATE_PLUGGED : MEM_STATE_UNPLUGGED;
+	if (!vm_step(&vm, mem_request(&vm.m, MEM_REQ_STATE, vm_block(&vm, 0), 2, &r), &r, "STATE of blocks 0 and 1"))
+		return;
+	if (r.type == MEM_RESP_ACK && r.state != want) {
+		vc_fail(c, "after the ACK of %s of blocks 0 and 1, STATE of the two reads %s", name_of(type),
+			mem_state_name(r.state));
+		vc_observed(c, "state %u (%s)", r.state, mem_state_name(r.state));
+		vc_expected(c, "%s: the request done for every block it covers", mem_state_name(want));
+	}
 }
 
 static void plugged_size(struct vc_ctx *c)
@@ -155,7 +166,7 @@ static const struct vc_clause clauses[] = {
 	CLAUSE("plug", L_MEM_PLUG, VC_MUST, "already-plugged-error", "MEM-PLUG-DEV-4",
 	       "PLUG covering a block that is plugged already gets ERROR.", already),
 	CLAUSE("plug", L_MEM_PLUG, VC_MUST, "ack", "MEM-PLUG-DEV-6", "PLUG of unplugged blocks in the usable region, "
-	       "within requested_size, gets ACK.", ack),
+	       "within requested_size, gets ACK, and STATE then reads them plugged.", ack),
 	CLAUSE("plug", L_MEM_PLUG, VC_MUST, "plugged-size", "MEM-PLUG-DEV-7",
 	       "After a PLUG's ACK, plugged_size has grown by the blocks plugged.", plugged_size),
 	CLAUSE("unplug", L_MEM_UNPLUG, VC_MUST, "header-ignored", "MEM-UNPLUG-DEV-1",
@@ -167,7 +178,8 @@ static const struct vc_clause clauses[] = {
 	       invalid_range),
 	CLAUSE("unplug", L_MEM_UNPLUG, VC_MUST, "already-unplugged-error", "MEM-UNPLUG-DEV-4",
 	       "UNPLUG covering a block that is unplugged already gets ERROR.", already),
-	CLAUSE("unplug", L_MEM_UNPLUG, VC_MUST, "ack", "MEM-UNPLUG-DEV-6", "UNPLUG of plugged blocks gets ACK.", ack),
+	CLAUSE("unplug", L_MEM_UNPLUG, VC_MUST, "ack", "MEM-UNPLUG-DEV-6", "UNPLUG of plugged blocks gets ACK, and STATE "
+	       "then reads them unplugged.", ack),
 	CLAUSE("unplug", L_MEM_UNPLUG, VC_MUST, "plugged-size", "MEM-UNPLUG-DEV-7",
 	       "After an UNPLUG's ACK, plugged_size has shrunk by the blocks unplugged.", plugged_size),
 };

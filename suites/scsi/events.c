@@ -133,6 +133,41 @@ static void no_param_change_mmc(struct vc_ctx *c)
 	}
 }
 
+/* Not a spec rule: with VIRTIO_SCSI_F_HOTPLUG negotiated, a disk the host
+ * plugs is reported as TRANSPORT_RESET with RESCAN for its target and LUN,
+ * and with REMOVED when the host unplugs it again. */
+static void hotplug_reported(struct vc_ctx *c)
+{
+	static const struct { const char *action, *did, *name; uint32_t reason; } step[] = {
+		{ VC_HOST_SCSI_PLUG, "plugged", "RESCAN", VIRTIO_SCSI_EVT_RESET_RESCAN },
+		{ VC_HOST_SCSI_UNPLUG, "unplugged", "REMOVED", VIRTIO_SCSI_EVT_RESET_REMOVED },
+	};
+	static struct events e;
+	unsigned quiet;
+
+	if (!events_open(c, &e, DS_F(VIRTIO_SCSI_F_HOTPLUG), 0) || !ds_stream_post(c, &e.d, &e.s, 8))
+		return;
+	quiet = vc_quiet_ms(&e.d.drv, 300);
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned from = e.n;
+		bool seen = false;
+		if (!host(c, step[k].action, VC_SCSI_LUN_SPARE) || !collect(c, &e, quiet))
+			return;
+		for (unsigned i = from; i < e.n; i++)
+			seen |= (e.got[i].event & ~VIRTIO_SCSI_T_EVENTS_MISSED) == VIRTIO_SCSI_T_TRANSPORT_RESET &&
+				e.got[i].reason == step[k].reason && e.got[i].target == 0 && e.got[i].lun == VC_SCSI_LUN_SPARE;
+		if (!seen) {
+			vc_fail(c, "the host %s the disk at target 0 LUN %u and no TRANSPORT_RESET with %s for it came",
+				step[k].did, VC_SCSI_LUN_SPARE, step[k].name);
+			vc_observed(c, "events (event/reason@target:lun): %s", e.n ? e.log : "none");
+			vc_expected(c, "0x%x/%u@0:%u", VIRTIO_SCSI_T_TRANSPORT_RESET, step[k].reason, VC_SCSI_LUN_SPARE);
+			return;
+		}
+	}
+}
+
+#define L_SCSI_SANITY "Sanity: what a SCSI host is for (not a spec rule)"
+
 static const struct vc_clause clauses[] = {
 	{ "scsi.event.missed-flagged", L_SCSI_EVENT, VC_MUST, VC_DEVICE_RULE, "1.0", SCSI_NEEDS,
 	  "SCSI-EVENT-DEV-1 SCSI-EVENT-DEV-2", "An event lost for want of eventq buffers (a disk plugged) is flagged "
@@ -143,5 +178,9 @@ static const struct vc_clause clauses[] = {
 	{ "scsi.event.no-param-change-mmc", L_SCSI_EVENT, VC_MUST_NOT, VC_DEVICE_RULE, "1.0", SCSI_NEEDS,
 	  "SCSI-EVENT-DEV-4", "With VIRTIO_SCSI_F_CHANGE negotiated, a CD's medium change brings no PARAM_CHANGE "
 	  "for it.", NULL, no_param_change_mmc, VC_REQ(VIRTIO_SCSI_F_CHANGE), 3 },
+	{ "scsi.sanity.hotplug-events", L_SCSI_SANITY, VC_MAY, VC_SANITY, "1.0", SCSI_NEEDS, "",
+	  "Not a spec rule: with VIRTIO_SCSI_F_HOTPLUG negotiated, a disk the host plugs is reported as "
+	  "TRANSPORT_RESET with RESCAN for its target and LUN, and with REMOVED once unplugged.", NULL,
+	  hotplug_reported, VC_REQ(VIRTIO_SCSI_F_HOTPLUG), 3 },
 };
 VC_DEVICE_SUITE(suite_scsi_events, clauses, VIRTIO_ID_SCSI);

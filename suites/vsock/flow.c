@@ -142,6 +142,69 @@ static void valid_credit(struct vc_ctx *c)
 		vc_skip(c, "the device sent no packet on the flow after the connection: nothing to check");
 }
 
+/* Is h addressed from the host's port to the driver's? Else a FAIL. */
+static bool addressed(struct vc_ctx *c, const struct vsock *v, const struct vc_vsock_hdr *h)
+{
+	if (h->src_cid == VIRTIO_VSOCK_HOST_CID && h->dst_cid == v->cid && h->src_port == VSOCK_HOST_PORT &&
+	    h->dst_port == VSOCK_GUEST_PORT)
+		return true;
+	vc_fail(c, "a %s packet of the flow from guest port %u to host port %u is addressed from %llu:%u to %llu:%u",
+		vc_vsock_op_name(h->op), VSOCK_GUEST_PORT, VSOCK_HOST_PORT, (unsigned long long)h->src_cid, h->src_port,
+		(unsigned long long)h->dst_cid, h->dst_port);
+	vc_observed(c, "src %llu:%u, dst %llu:%u", (unsigned long long)h->src_cid, h->src_port,
+		    (unsigned long long)h->dst_cid, h->dst_port);
+	vc_expected(c, "src %u:%u, dst %llu:%u", VIRTIO_VSOCK_HOST_CID, VSOCK_HOST_PORT, (unsigned long long)v->cid,
+		    VSOCK_GUEST_PORT);
+	return false;
+}
+
+/* Not a spec rule: a stream flow works. The RESPONSE and the host's data
+ * come from the host's port to the driver's; with buf_alloc 128, the host's
+ * 512 bytes all arrive as the driver hands its credit back, 128 bytes at a
+ * time. */
+#define FLOW_BYTES 512u
+static void flow_works(struct vc_ctx *c)
+{
+	struct vc_vsock_hdr h;
+	struct vsock v;
+	char port[16];
+	int got;
+
+	snprintf(port, sizeof(port), "%u", VSOCK_HOST_PORT);
+	if (!vsock_open(c, &v, 0, DS_F(VIRTIO_VSOCK_F_STREAM), 16) || !ds_host(c, VC_HOST_VSOCK_LISTEN, port, NULL, 0) ||
+	    !vsock_send(c, &v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_REQUEST, 128, 0) ||
+	    (got = vsock_recv(c, &v, c->dev->timeout_ms, &h)) < 0)
+		return;
+	if (!got || h.op != VIRTIO_VSOCK_OP_RESPONSE) {
+		vc_skip(c, "the host did not accept the stream connection (answer %s)",
+			got ? vc_vsock_op_name(h.op) : "none");
+		return;
+	}
+	if (!addressed(c, &v, &h) || !host_send(c, FLOW_BYTES))
+		return;
+	uint32_t credited = 0;
+	while (v.rx_cnt < FLOW_BYTES) {
+		if ((got = vsock_recv(c, &v, vc_quiet_ms(&v.d.drv, 200), &h)) < 0)
+			return;
+		if (got && !addressed(c, &v, &h))
+			return;
+		if (got)
+			continue;
+		if (v.rx_cnt == credited) {              /* nothing since the last credit given back */
+			vc_fail(c, "the host's data stopped at %u of %u bytes though the driver handed its credit back "
+				   "(fwd_cnt %u, buf_alloc 128)", v.rx_cnt, FLOW_BYTES, v.rx_cnt);
+			vc_observed(c, "%u bytes received", v.rx_cnt);
+			vc_expected(c, "%u: the free space is buf_alloc - (sent - fwd_cnt)", FLOW_BYTES);
+			return;
+		}
+		credited = v.rx_cnt;                     /* all consumed: credit for 128 more */
+		if (!vsock_send(c, &v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 128, 0))
+			return;
+	}
+}
+
+#define L_VSOCK_SANITY "Sanity: what a socket device is for (not a spec rule)"
+
 static const struct vc_clause clauses[] = {
 	{ "vsock.rxtx.unknown-type-rst", L_VSOCK_RXTX, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
 	  "VSOCK-RXTX-DEV-2", "A packet of an unknown type is answered with RST.", NULL, unknown_type_rst, 0, 3 },
@@ -154,5 +217,9 @@ static const struct vc_clause clauses[] = {
 	{ "vsock.credit.valid-fields", L_VSOCK_BUF, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
 	  "VSOCK-BUFSPACE-DEV-2", "Every packet of a stream flow from the device carries a nonzero buf_alloc and a "
 	  "fwd_cnt within what the driver sent, never going back.", NULL, valid_credit, 0, 3 },
+	{ "vsock.sanity.flow", L_VSOCK_SANITY, VC_MAY, VC_SANITY, "1.0", VSOCK_NEEDS, "",
+	  "Not a spec rule: a stream flow's RESPONSE and data come from the host's port to the driver's, and with "
+	  "buf_alloc 128 the host's 512 bytes all arrive as the driver hands its credit back.", NULL, flow_works, 0,
+	  3 },
 };
 VC_DEVICE_SUITE(suite_vsock_flow, clauses, VIRTIO_ID_VSOCK);

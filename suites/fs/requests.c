@@ -140,7 +140,8 @@ static const struct vc_clause clauses[] = {
 	  "FS-HIPRIO-DEV-1 FS-HIPRIO-DEV-2", "With a FUSE_OPEN waiting on the request queue (the host holds the file), "
 	  "a FUSE_FORGET on hiprio is still used.", NULL, hiprio_not_stalled },
 	{ "fs.request.read-write", L_FS_DAX, VC_MUST, VC_DEVICE_RULE, "1.2", FS_NEEDS, "FS-DAX-DEV-3",
-	  "FUSE_WRITE and FUSE_READ of a file (the whole, and from an offset) give back what was written, also with the file mapped in the DAX "
+	  "FUSE_WRITE and FUSE_READ of a file (the whole, and from an offset) give back what was written, also "
+	  "with the file mapped in the DAX "
 	  "window when there is one.", NULL, read_write },
 };
 VC_DEVICE_SUITE(suite_fs_requests, clauses, VIRTIO_ID_FS);

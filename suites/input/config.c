@@ -67,10 +67,53 @@ static void unsupported_size_zero(struct vc_ctx *c)
 	vc_note(c, "%u unsupported combinations read size 0", asked);
 }
 
+/* Not a spec rule: a select whose answer is a structure reads that
+ * structure's size: ID_DEVIDS 8 (struct virtio_input_devids), ABS_INFO 20
+ * (struct virtio_input_absinfo) for each axis EV_BITS/EV_ABS lists. */
+static void struct_sizes(struct vc_ctx *c)
+{
+	uint8_t size, abs[128], abs_size, u[128];
+	unsigned asked = 0;
+	struct vc_dev d;
+
+	if (!ds_open(c, &d, 0, 0, 0, true) || !query(c, &d, VIRTIO_INPUT_CFG_EV_BITS, EV_ABS, &abs_size, abs) ||
+	    !query(c, &d, VIRTIO_INPUT_CFG_ID_DEVIDS, 0, &size, u))
+		return;
+	if (size && size != 8) {
+		vc_fail(c, "ID_DEVIDS reads size %u: struct virtio_input_devids has 8 bytes", size);
+		vc_observed(c, "select ID_DEVIDS: size %u", size);
+		vc_expected(c, "8 (or 0: not supported)");
+		return;
+	}
+	asked += size != 0;
+	for (unsigned axis = 0; axis < 8u * abs_size && axis <= 0xff; axis++) {
+		if (!vc_input_bit(abs, abs_size, axis))
+			continue;
+		if (!query(c, &d, VIRTIO_INPUT_CFG_ABS_INFO, (uint8_t)axis, &size, u))
+			return;
+		asked++;
+		if (size != 20) {
+			vc_fail(c, "ABS_INFO of axis 0x%02x, which EV_BITS/EV_ABS lists, reads size %u: struct "
+				   "virtio_input_absinfo has 20 bytes", axis, size);
+			vc_observed(c, "select ABS_INFO subsel 0x%02x: size %u", axis, size);
+			vc_expected(c, "20");
+			return;
+		}
+	}
+	if (!asked)
+		vc_skip(c, "neither ID_DEVIDS nor any ABS_INFO is supported: no structure to measure");
+}
+
+#define L_INPUT_SANITY "Sanity: what an input device is for (not a spec rule)"
+
 static const struct vc_clause clauses[] = {
 	{ "input.config.unsupported-size-zero", L_INPUT_INIT, VC_MUST, VC_DEVICE_RULE, "1.0",
 	  NEED_BAR_READ | NEED_BAR_WRITE | NEED_COMMON, "INPUT-INIT-DEV-1",
 	  "A select/subsel combination the device does not support (UNSET, undefined selects, ID_NAME with a "
 	  "subsel, event types past EV_MAX, axes EV_ABS leaves out) reads size 0.", NULL, unsupported_size_zero },
+	{ "input.sanity.struct-sizes", L_INPUT_SANITY, VC_MAY, VC_SANITY, "1.0",
+	  NEED_BAR_READ | NEED_BAR_WRITE | NEED_COMMON, "",
+	  "Not a spec rule: ID_DEVIDS reads size 8 and ABS_INFO of each axis EV_BITS/EV_ABS lists reads size 20, "
+	  "the sizes of the structures they answer with.", NULL, struct_sizes },
 };
 VC_DEVICE_SUITE(suite_input_config, clauses, VIRTIO_ID_INPUT);

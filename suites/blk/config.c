@@ -138,6 +138,26 @@ static bool judge(struct blk *b, const struct watched_field *f, uint64_t before,
 	return false;
 }
 
+/* capacity grew from `before` to `now`: the sectors it added serve
+ * requests (the new last one reads with OK). */
+static bool added_sectors_serve(struct blk *b, uint64_t before, uint64_t now)
+{
+	struct vc_blk_req r;
+
+	if (vc_negotiated(&b->drv, VC_BLK_F_ZONED))
+		return true;
+	vc_blk_init(&r, VC_BLK_T_IN, now - 1, VC_BLK_SECTOR);
+	if (!blk_do(b, &r, NULL))
+		return false;
+	if (r.status == VC_BLK_S_OK)
+		return true;
+	vc_fail(b->c, "capacity grew from %llu to %llu sectors, but a read of sector %llu, the new last one, failed",
+		(unsigned long long)before, (unsigned long long)now, (unsigned long long)(now - 1));
+	vc_observed(b->c, "status %u", r.status);
+	vc_expected(b->c, "OK: the added sectors serve requests");
+	return false;
+}
+
 /* Watch a field: first while the device serves `work` (a change it makes
  * on its own), then across two host-side changes (the second undoes the
  * first). SKIP when it never changed. */
@@ -176,7 +196,8 @@ static void change_notified(struct vc_ctx *c, const struct watched_field *f, uin
 		if (now == before)
 			continue;
 		changed = true;
-		if (!judge(&b, f, before, now, gen0, gen1, got, "by the host-side change"))
+		if (!judge(&b, f, before, now, gen0, gen1, got, "by the host-side change") ||
+		    (f->off == VC_BLK_CFG_CAPACITY && now > before && !added_sectors_serve(&b, before, now)))
 			return;
 	}
 	if (!changed)
@@ -233,7 +254,7 @@ static const struct vc_clause clauses[] = {
 	{ "blk.config.capacity-change-notified", L_BLK_OP, VC_SHOULD, VC_DEVICE_RULE, "1.0",
 	  BLK_DRIVES | NEED_IRQ, "BLK-OP-DEV-2",
 	  "A change of capacity, made by the host (a resize) or by the device while it serves writes, comes with a "
-	  "configuration change notification.", NULL, capacity_notified },
+	  "configuration change notification (and the sectors a growth adds serve requests).", NULL, capacity_notified },
 	{ "blk.config.may-unmap-change-notified", L_BLK_OP, VC_SHOULD, VC_DEVICE_RULE, "1.2",
 	  BLK_DRIVES | NEED_IRQ, "BLK-OP-DEV-12",
 	  "A change of write_zeroes_may_unmap, made by the host or by the device while it serves WRITE_ZEROES with "

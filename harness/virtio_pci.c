@@ -45,7 +45,7 @@ const char *vc_virtio_type_name(unsigned type)
 	static const char *const names[] = {
 		[1] = "network", [2] = "block", [3] = "console", [4] = "entropy",
 		[5] = "memory balloon", [8] = "SCSI host", [9] = "9P transport",
-		[16] = "GPU", [18] = "input", [19] = "socket", [20] = "crypto",
+		[16] = "GPU", [17] = "RTC", [18] = "input", [19] = "socket", [20] = "crypto",
 		[23] = "IOMMU", [24] = "memory", [25] = "sound", [26] = "file system",
 		[27] = "pmem", [28] = "RPMB", [34] = "I2C adapter", [41] = "GPIO",
 	};

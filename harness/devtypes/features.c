@@ -31,6 +31,7 @@ static const struct {
 	{ 20, 2, "VIRTIO_CRYPTO_F_HASH_STATELESS_MODE" }, { 20, 3, "VIRTIO_CRYPTO_F_MAC_STATELESS_MODE" },
 	{ 20, 4, "VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE" }, { 20, 5, "VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE" },
 	{ 26, 0, "VIRTIO_FS_F_NOTIFICATION" },
+	{ 17, 0, "VIRTIO_RTC_F_ALARM" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

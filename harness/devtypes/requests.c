@@ -167,6 +167,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 16, true);
 	}
+	case 17: {    /* RTC: CFG on requestq (le16 msg_type 0x1000; 16 bytes back: status, num_clocks) */
+		const uint8_t cfg[8] = { 0x00, 0x10 };
+		int rc;
+		r->queue = 0;
+		r->what = "RTC CFG request";
+		if ((rc = buffer(drv, r, cfg, sizeof(cfg), false)))
+			return rc;
+		return buffer(drv, r, NULL, 16, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

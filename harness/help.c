@@ -72,6 +72,8 @@ const struct vc_cli_option vc_cli_options[] = {
 static const struct { const char *name, *help; } profile_help[] = {
 	{ "robustness", "hostile-driver probes: the harness breaks a driver rule on purpose and checks the "
 			"device stays sane (certify runs them)" },
+	{ "rpmb-program-key", "programs the harness's test key into an RPMB device that has none: one-time, for good "
+			      "on real hardware" },
 	{ "add-in-card", "the device is a PCI add-in card (--add-in-card)" },
 	{ "draft-notify-cap-data", "the January 2020 draft's notify_data in the notify capability, never "
 				   "standardised" },

@@ -176,6 +176,17 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 16, true);
 	}
+	case 28: {    /* RPMB: GET_WRITE_COUNTER (a 512-byte frame each way; NO_AUTH_KEY without a key) */
+		uint8_t frame[512] = { 0 };
+		int rc;
+		frame[507] = 1;           /* be16 block_count 1 */
+		frame[511] = 2;           /* be16 req_resp GET_WRITE_COUNTER */
+		r->queue = 0;
+		r->what = "RPMB GET_WRITE_COUNTER";
+		if ((rc = buffer(drv, r, frame, sizeof(frame), false)))
+			return rc;
+		return buffer(drv, r, NULL, sizeof(frame), true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -18,7 +18,8 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "ro", "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "zoned,secure-erase",
               "zoned=ha", "transitional,zoned=ha",
               "type=20", "type=20,stateless", "type=26", "type=26,dax",
-              "type=26,notification", "type=17", "type=17,packed,indirect,event-idx"]
+              "type=26,notification", "type=17", "type=17,packed,indirect,event-idx",
+              "type=28", "type=28,keyed"]
 
 
 def faults():

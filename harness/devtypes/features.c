@@ -32,6 +32,7 @@ static const struct {
 	{ 20, 4, "VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE" }, { 20, 5, "VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE" },
 	{ 26, 0, "VIRTIO_FS_F_NOTIFICATION" },
 	{ 17, 0, "VIRTIO_RTC_F_ALARM" },
+	{ 41, 0, "VIRTIO_GPIO_F_IRQ" },
 };
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

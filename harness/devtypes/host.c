@@ -34,6 +34,7 @@ static const struct {
 	{ VC_HOST_FS_NOTIFY, "make the file system send a notify message" },
 	{ VC_HOST_FS_HOLD_OPEN, "hold a shared file so that opening it waits" },
 	{ VC_HOST_FS_RELEASE_OPEN, "let a held file's open go on" },
+	{ VC_HOST_GPIO_INPUT, "drive the signal on a GPIO input line" },
 };
 
 const char *vc_host_action_doing(const char *what)

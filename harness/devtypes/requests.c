@@ -187,6 +187,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, sizeof(frame), true);
 	}
+	case 41: {    /* GPIO: GET_DIRECTION of line 0 (le16 type 2, le16 gpio, le32 value; status and value back) */
+		const uint8_t get[8] = { 0x02 };
+		int rc;
+		r->queue = 0;
+		r->what = "GPIO GET_DIRECTION";
+		if ((rc = buffer(drv, r, get, sizeof(get), false)))
+			return rc;
+		return buffer(drv, r, NULL, 2, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

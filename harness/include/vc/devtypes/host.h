@@ -71,6 +71,10 @@
 /* fs: arg the handle fs-hold-open gave: the waiting open goes on */
 #define VC_HOST_FS_RELEASE_OPEN "fs-release-open"
 
+/* gpio: arg "LINE VALUE": the signal the host drives on an input line
+ * becomes VALUE (0 low, 1 high) */
+#define VC_HOST_GPIO_INPUT "gpio-input"
+
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR
  * LEN" / mem-write's "ADDR HEXBYTES" (the bytes into b, at most max): the

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "vc/driver.h"
+#include "vc/devtypes/dev.h"
 #include "vc/trace.h"
 
 uint64_t vc_now_ms(void)
@@ -131,13 +132,17 @@ int vc_negotiate(struct vc_driver *drv, const uint32_t want[VC_FEATURE_WORDS])
 
 int vc_start(struct vc_driver *drv, const uint32_t *want)
 {
-	uint32_t v1[VC_FEATURE_WORDS] = { 0 };
+	uint32_t bits[VC_FEATURE_WORDS] = { 0 };
 	int rc;
 
-	vc_features_set(v1, VIRTIO_F_VERSION_1);
+	if (want)
+		memcpy(bits, want, sizeof(bits));
+	else
+		vc_features_set(bits, VIRTIO_F_VERSION_1);
+	vc_devtype_must_accept(drv->p, bits);
 	if ((rc = vc_reset(drv)))
 		return rc;
-	return vc_negotiate(drv, want ? want : v1);
+	return vc_negotiate(drv, bits);
 }
 
 /* DMA arena */

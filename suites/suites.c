@@ -31,6 +31,7 @@ extern const struct vc_suite suite_fs_requests, suite_fs_dax;
 extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm;
 extern const struct vc_suite suite_rpmb_keyless, suite_rpmb_key, suite_rpmb_auth;
 extern const struct vc_suite suite_gpio_requests, suite_gpio_irq;
+extern const struct vc_suite suite_i2c_requests;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 extern const struct vc_suite suite_probe_addresses, suite_probe_chains, suite_probe_indirect,
 	suite_probe_rings, suite_probe_queue_config, suite_probe_status,
@@ -65,6 +66,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_rtc_control, &suite_rtc_read, &suite_rtc_cross, &suite_rtc_alarm,
 	&suite_rpmb_keyless, &suite_rpmb_key, &suite_rpmb_auth,
 	&suite_gpio_requests, &suite_gpio_irq,
+	&suite_i2c_requests,
 	&suite_blk_probes, &suite_probes, &suite_iommu_probes, &suite_net_probes,
 	&suite_probe_chains, &suite_probe_addresses, &suite_probe_indirect, &suite_probe_rings, &suite_probe_queue_config,
 	&suite_probe_status, &suite_probe_msix, &suite_probe_pcicfg, &suite_probe_isr, &suite_probe_requests,

@@ -33,7 +33,14 @@ static const struct {
 	{ 26, 0, "VIRTIO_FS_F_NOTIFICATION" },
 	{ 17, 0, "VIRTIO_RTC_F_ALARM" },
 	{ 41, 0, "VIRTIO_GPIO_F_IRQ" },
+	{ 34, 0, "VIRTIO_I2C_F_ZERO_LENGTH_REQUEST" },
 };
+
+void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits)
+{
+	if (p->virtio_type == 34 && vc_offers(p, 0))     /* VIRTIO_I2C_F_ZERO_LENGTH_REQUEST: I2C-OP-DRV-1 */
+		vc_features_set(bits, 0);
+}
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)
 {

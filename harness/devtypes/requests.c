@@ -196,6 +196,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 2, true);
 	}
+	case 34: {    /* I2C: a zero-length write to address 0x10 (no target: MSG_ERR; the status byte back) */
+		const uint8_t hdr[8] = { 0x20 };
+		int rc;
+		r->queue = 0;
+		r->what = "I2C zero-length request";
+		if ((rc = buffer(drv, r, hdr, sizeof(hdr), false)))
+			return rc;
+		return buffer(drv, r, NULL, 1, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

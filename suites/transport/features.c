@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "vc/clause.h"
+#include "vc/devtypes/dev.h"
 #include "vc/driver.h"
 #include "labels.h"
 
@@ -187,6 +188,7 @@ static unsigned valid_sets(const struct vc_probe *p, struct feature_set *sets)
 	 * VIRTIO_BLK_F_ZONED (BLK-INIT-DEV-8; blk.features.zoned-declined-* check that) */
 	if (p->virtio_type == 2)
 		add_with_requirements(p, sets[0].w, 17);
+	vc_devtype_must_accept(p, sets[0].w);
 	snprintf(sets[0].name, sizeof(sets[0].name), "VERSION_1 (and platform bits)");
 	memcpy(sets[1].w, p->device_feature, sizeof(sets[1].w));
 	snprintf(sets[1].name, sizeof(sets[1].name), "every offered bit");

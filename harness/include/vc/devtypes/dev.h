@@ -82,6 +82,11 @@ int vc_dev_call(struct vc_dev *d, unsigned q, const struct vc_iov *iov, unsigned
  * names for bits 24 and up), NULL when it has none here. */
 const char *vc_devtype_feature_name(unsigned type, unsigned bit);
 
+/* Add to a feature set the device-type bits a driver must accept when
+ * offered (an I2C adapter's ZERO_LENGTH_REQUEST, I2C-OP-DRV-1): every set
+ * the harness negotiates has them, as a conformant driver's does. */
+void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits);
+
 /* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */
 int vc_dev_cfg_read(struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
 int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t val);

@@ -75,6 +75,12 @@
  * becomes VALUE (0 low, 1 high) */
 #define VC_HOST_GPIO_INPUT "gpio-input"
 
+/* i2c: answer "EEPROM ABSENT" (hex 7-bit addresses): a target behind the
+ * adapter that acts as a 24C02-style EEPROM (a write of OFFSET DATA... stores
+ * the data there, a write of OFFSET then reads from there on), and an
+ * address no target answers */
+#define VC_HOST_I2C_TARGETS "i2c-targets"
+
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR
  * LEN" / mem-write's "ADDR HEXBYTES" (the bytes into b, at most max): the

@@ -6,6 +6,7 @@
 #define VC_SUITES_NET_H
 
 #include "vc/clause.h"
+#include "vc/devtypes/admin.h"
 #include "vc/devtypes/net.h"
 
 #define L_NET "Device Types / Network Device"
@@ -45,6 +46,8 @@ struct net_session {
 	struct vc_net net;
 	unsigned wait_ms;               /* how long a frame may take: the device timeout */
 	bool rx_irq;                    /* receiveq1 alone routed to an interrupt */
+	struct vc_admin admin;          /* with VIRTIO_F_ADMIN_VQ negotiated: the administration queue */
+	bool has_admin;
 };
 
 /* Reset; negotiate VERSION_1, every bit of `need` (not offered: SKIP naming

@@ -83,8 +83,18 @@ static bool setup(struct net_session *ns, unsigned pairs)
 
 	if (!vc_ctx_start(c, &ns->drv, want))
 		return false;
-	if ((rc = vc_net_setup(&ns->net, &ns->drv, pairs, 0)) || (ns->rx_irq && (rc = route_rx_irq(ns))) ||
-	    (rc = vc_status_add(&ns->drv, VIRTIO_STATUS_DRIVER_OK)))
+	if ((rc = vc_net_setup(&ns->net, &ns->drv, pairs, 0)) || (ns->rx_irq && (rc = route_rx_irq(ns))))
+		return backend_ok(c, rc, "network queue set-up failed");
+	if (vc_negotiated(&ns->drv, VIRTIO_F_ADMIN_VQ)) {
+		if ((rc = vc_admin_setup(&ns->admin, &ns->drv)) == -ENOENT) {
+			vc_skip(c, "the device names no usable administration queue (pci.common.admin-queue-* report it)");
+			return false;
+		}
+		if (rc)
+			return backend_ok(c, rc, "administration queue set-up failed");
+		ns->has_admin = true;
+	}
+	if ((rc = vc_status_add(&ns->drv, VIRTIO_STATUS_DRIVER_OK)))
 		return backend_ok(c, rc, "network queue set-up failed");
 	if (vc_has(c->dev, VC_PEER) && (rc = vc_net_peer_flush(c->dev)))
 		return backend_ok(c, rc, "the link partner could not be read");

@@ -25,7 +25,7 @@ extern const struct vc_suite suite_blk_features, suite_blk_config, suite_blk_req
 extern const struct vc_suite suite_net_config, suite_net_features, suite_net_receive, suite_net_transmit,
 	suite_net_filter, suite_net_link, suite_net_rx_gso, suite_net_rx_csum, suite_net_rx_tunnel,
 	suite_net_mq, suite_net_hash, suite_net_ctrl, suite_net_probes;
-extern const struct vc_suite suite_net_ff, suite_net_ff_steer;
+extern const struct vc_suite suite_net_ff, suite_net_ff_steer, suite_net_ipsec, suite_crypto_ipsec;
 extern const struct vc_suite suite_crypto_config, suite_crypto_sessions, suite_crypto_cipher, suite_crypto_hash_mac,
 	suite_crypto_aead, suite_crypto_akcipher, suite_crypto_stateless;
 extern const struct vc_suite suite_fs_requests, suite_fs_dax;
@@ -57,13 +57,13 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_net_config, &suite_net_features, &suite_net_receive, &suite_net_transmit, &suite_net_filter,
 	&suite_net_link, &suite_net_rx_gso, &suite_net_rx_csum, &suite_net_rx_tunnel,
 	&suite_net_mq, &suite_net_hash, &suite_net_ctrl,
-	&suite_net_ff, &suite_net_ff_steer,
+	&suite_net_ff, &suite_net_ff_steer, &suite_net_ipsec,
 	&suite_iommu_config, &suite_iommu_requests, &suite_iommu_attach, &suite_iommu_mappings, &suite_iommu_probe, &suite_iommu_faults,
 	&suite_mem_config, &suite_mem_blocks, &suite_mem_changes, &suite_mem_state,
 	&suite_blk_features, &suite_blk_config, &suite_blk_requests, &suite_blk_zoned_config, &suite_blk_zoned_ops,
 	&suite_blk_mq, &suite_blk_sanity,
 	&suite_crypto_config, &suite_crypto_sessions, &suite_crypto_cipher, &suite_crypto_hash_mac, &suite_crypto_aead,
-	&suite_crypto_akcipher, &suite_crypto_stateless,
+	&suite_crypto_akcipher, &suite_crypto_stateless, &suite_crypto_ipsec,
 	&suite_fs_requests, &suite_fs_dax,
 	&suite_rtc_control, &suite_rtc_read, &suite_rtc_cross, &suite_rtc_alarm,
 	&suite_rpmb_keyless, &suite_rpmb_key, &suite_rpmb_auth,

@@ -33,7 +33,7 @@ int vc_admin_cmd(struct vc_admin *a, uint16_t opcode, const void *data, size_t l
 		 struct vc_admin_done *d)
 {
 	struct vc_device *dev = a->drv->dev;
-	uint8_t in[HDR_LEN + VC_ADMIN_DATA_MAX] = { 0 }, out[DONE_LEN + VC_ADMIN_RESULT_MAX];
+	uint8_t in[HDR_LEN + VC_ADMIN_DATA_MAX + 8] = { 0 }, out[DONE_LEN + VC_ADMIN_RESULT_MAX + 8];
 	uint64_t bus_in, bus_out;
 	uint16_t id;
 	int rc;
@@ -45,12 +45,12 @@ int vc_admin_cmd(struct vc_admin *a, uint16_t opcode, const void *data, size_t l
 	if (len)
 		memcpy(in + HDR_LEN, data, len);
 	memset(out, 0, sizeof(out));
-	if ((rc = vc_dma_alloc(dev, HDR_LEN + len, 8, &bus_in)) ||
-	    (rc = vc_dma_alloc(dev, DONE_LEN + rlen, 8, &bus_out)) ||
-	    (rc = vc_dma_write(dev, bus_in, in, HDR_LEN + len)) ||
-	    (rc = vc_dma_write(dev, bus_out, out, DONE_LEN + rlen)) ||
-	    (rc = vc_vq_add(a->drv, &a->vq, (struct vc_buf[]){ { bus_in, (uint32_t)(HDR_LEN + len), false },
-							      { bus_out, (uint32_t)(DONE_LEN + rlen), true } }, 2, &id)) ||
+	/* both parts a multiple of 64 bits (the driver's MUST), zeros after the structures */
+	uint32_t in_len = (uint32_t)(HDR_LEN + len + 7) & ~7u, out_len = (uint32_t)(DONE_LEN + rlen + 7) & ~7u;
+	if ((rc = vc_dma_alloc(dev, in_len, 8, &bus_in)) || (rc = vc_dma_alloc(dev, out_len, 8, &bus_out)) ||
+	    (rc = vc_dma_write(dev, bus_in, in, in_len)) || (rc = vc_dma_write(dev, bus_out, out, out_len)) ||
+	    (rc = vc_vq_add(a->drv, &a->vq, (struct vc_buf[]){ { bus_in, in_len, false }, { bus_out, out_len, true } }, 2,
+			    &id)) ||
 	    (rc = vc_vq_kick(a->drv, &a->vq)))
 		return rc;
 	uint16_t got = id;
@@ -58,7 +58,7 @@ int vc_admin_cmd(struct vc_admin *a, uint16_t opcode, const void *data, size_t l
 		return rc;
 	if (got != id)
 		return -EPROTO;
-	if ((rc = vc_dma_read(dev, bus_out, out, DONE_LEN + rlen)))
+	if ((rc = vc_dma_read(dev, bus_out, out, out_len)))
 		return rc;
 	d->status = vc_le16(out);
 	d->qualifier = vc_le16(out + 2);

@@ -20,6 +20,10 @@
 /* Started with `want` (REVISION_1 always wanted), its data queue 0 and
  * its control queue, the configuration read. */
 bool crypto_open(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want);
+/* crypto_open with the administration queue (VIRTIO_F_ADMIN_VQ needed) set
+ * up in *admin before DRIVER_OK. */
+struct vc_admin;
+bool crypto_open_admin(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want, struct vc_admin *admin);
 /* The service is advertised and the algorithm is in its mask: else SKIP. */
 bool crypto_need(struct vc_ctx *c, const struct vc_crypto *cr, unsigned service, unsigned algo, const char *what);
 /* A session: OK wanted (FAIL with the status otherwise); *session. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "crypto.h"
+#include "vc/devtypes/admin.h"
 
 const char *crypto_status_name(unsigned status)
 {
@@ -11,9 +12,22 @@ const char *crypto_status_name(unsigned status)
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "undefined";
 }
 
+static bool open_with(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want, struct vc_admin *admin);
+
 bool crypto_open(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want)
 {
+	return open_with(c, cr, need, want, NULL);
+}
+
+bool crypto_open_admin(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want, struct vc_admin *admin)
+{
+	return open_with(c, cr, need | DS_F(VIRTIO_F_ADMIN_VQ), want, admin);
+}
+
+static bool open_with(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t want, struct vc_admin *admin)
+{
 	uint64_t dataq;
+	int rc;
 
 	memset(cr, 0, sizeof(*cr));
 	if (!ds_open(c, &cr->d, need, want | DS_F(VIRTIO_CRYPTO_F_REVISION_1), 0, true) ||
@@ -32,7 +46,15 @@ bool crypto_open(struct vc_ctx *c, struct vc_crypto *cr, uint64_t need, uint64_t
 		vc_skip(c, "VIRTIO_CRYPTO_S_HW_READY is clear: a driver sends no request then");
 		return false;
 	}
-	return ds_ok(c, vc_dev_queues(&cr->d, DS_Q(0) | DS_Q(cr->ctrlq), false), "setting up the queues failed");
+	if (!admin)
+		return ds_ok(c, vc_dev_queues(&cr->d, DS_Q(0) | DS_Q(cr->ctrlq), false), "setting up the queues failed");
+	if (!ds_ok(c, vc_dev_queues(&cr->d, DS_Q(0) | DS_Q(cr->ctrlq), true), "setting up the queues failed"))
+		return false;
+	if ((rc = vc_admin_setup(admin, &cr->d.drv)) == -ENOENT) {
+		vc_skip(c, "the device names no usable administration queue (pci.common.admin-queue-* report it)");
+		return false;
+	}
+	return ds_ok(c, rc, "setting up the administration queue failed") && ds_driver_ok(c, &cr->d);
 }
 
 bool crypto_need(struct vc_ctx *c, const struct vc_crypto *cr, unsigned service, unsigned algo, const char *what)

@@ -462,6 +462,29 @@ static void partial_mask(struct vc_ctx *c)
 		  "VIRTIO_ADMIN_STATUS_OK: partial masking is offered for these selectors");
 }
 
+/* Robustness (the driver's MUST broken on purpose): a group created before
+ * the FF capabilities are set fails with Q_INVALID_OPCODE (NET-FF-DEV-3, a
+ * SHOULD); with them set, one is created. */
+static void probe_before_caps(struct vc_ctx *c)
+{
+	struct ff f;
+	uint8_t g[2];
+	struct vc_admin_done d;
+
+	if (!ff_start(c, &f, NET_NONE, 1, false, NULL) ||
+	    !done_ok(c, vc_admin_obj(&f.ns.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, FF_OBJ_GROUP, 0, 0, g,
+				     ff_group_data(g, 1), NULL, 0, &d), "CREATE of a group before the capabilities"))
+		return;
+	if (d.status == VC_ADMIN_STATUS_OK || d.qualifier != VC_ADMIN_Q_INVALID_OPCODE) {
+		vc_fail(c, "a group created before the driver set the FF capabilities was not refused as an invalid opcode");
+		vc_observed(c, "status %u, qualifier %u", d.status, d.qualifier);
+		vc_expected(c, "a failure with VIRTIO_ADMIN_STATUS_Q_INVALID_OPCODE (2)");
+		return;
+	}
+	if (ff_start(c, &f, NET_NONE, 1, true, NULL))
+		ff_group(&f, 1, 1);
+}
+
 #define F(id, kw, covers, summary, fn) \
 	{ id, L_NET_FF, kw, VC_DEVICE_RULE, "1.4", NET_NEEDS, covers, summary, NULL, fn, VC_REQ(VIRTIO_F_ADMIN_VQ) }
 
@@ -488,6 +511,10 @@ static const struct vc_clause clauses[] = {
 	F("net.ff.partial-mask", VC_MUST, "NET-FF-DEV-22",
 	  "Where the selectors offer partial masks, a classifier created with flags PARTIAL_MASK and full masks is "
 	  "accepted.", partial_mask),
+	{ "probe.net.ff.objects-before-caps", "Robustness: a hostile driver (not a spec rule)", VC_MAY, VC_ROBUSTNESS,
+	  "1.4", NET_NEEDS, "", "A flow filter group created before the FF capabilities are set (NET-FF-DEV-3: "
+	  "Q_INVALID_OPCODE) is refused as an invalid opcode; with them set, one is created.", "robustness",
+	  probe_before_caps, VC_REQ(VIRTIO_F_ADMIN_VQ), 0, "NET-FF-DRV-1" },
 };
 
 VC_DEVICE_SUITE(suite_net_ff, clauses, 1);

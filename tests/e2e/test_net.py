@@ -67,7 +67,7 @@ def test_net_clauses_need_the_peer(clauses):
 
 
 def test_sim_wire_carries_every_net_clause():
-    r = run("run", "--device", "sim:type=1,nic,flow-filter", "--clause", "net.*", "--format", "json")
+    r = run("run", "--device", "sim:type=1,nic,flow-filter,ipsec-sa", "--clause", "net.*", "--format", "json")
     assert r.rc == 0, r.err
     assert set(r.statuses().values()) == {"PASS"}
 

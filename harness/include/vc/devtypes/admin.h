@@ -46,7 +46,8 @@ struct vc_admin_done {
  * usable one (admin_queue_num 0, or an index among the ordinary queues). */
 int vc_admin_setup(struct vc_admin *a, struct vc_driver *drv);
 /* One command of the self group: `data` (len bytes) after the header, a
- * writable part of 8 + rlen bytes; the result copied into res. 0, or
+ * writable part of 8 + rlen bytes (each part padded with zeros to a
+ * multiple of 64 bits); the result copied into res. 0, or
  * -ETIMEDOUT when it is not used in time, or an access error. */
 int vc_admin_cmd(struct vc_admin *a, uint16_t opcode, const void *data, size_t len, void *res, size_t rlen,
 		 struct vc_admin_done *d);

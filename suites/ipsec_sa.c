@@ -1,0 +1,393 @@
+/* IPsec SAs as resource objects, the network and crypto devices' shared
+ * checks (ipsec_sa.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "ipsec_sa.h"
+#include "vc/devtypes/admin.h"
+#include "vc/devtypes/dev.h"
+#include "vc/virtio_pci.h"
+
+enum {
+	SA_LEN = 196, MODE_CAP_LEN = 44,
+	DIR_OUTBOUND = 1, DIR_INBOUND = 2,
+	CIPHER_AES_CBC = 3, HMAC_SHA_256 = 4,
+	CIPHER_KEY = 16, AUTH_KEY = 32,
+};
+
+struct sa_session {
+	struct vc_ctx *c;
+	const struct sa_kind *k;
+	struct vc_driver drv;
+	struct vc_admin own, *admin;            /* the session's own, or the caller's */
+	uint8_t res[8];                         /* inb_sa_limit, outb_sa_limit (as the driver sets them) */
+	uint8_t cap[VC_ADMIN_RESULT_MAX];       /* the SA capability */
+	const uint8_t *mode;                    /* its mode entry with AES-CBC and HMAC-SHA-256 */
+};
+
+static bool done_ok(struct vc_ctx *c, int rc, const char *what)
+{
+	if (rc == -ETIMEDOUT) {
+		vc_fail(c, "%s was not used within the device timeout", what);
+		vc_observed(c, "no used element on the administration queue");
+		vc_expected(c, "the command completed");
+	} else if (rc)
+		vc_error(c, "%s: %s", what, strerror(-rc));
+	return rc == 0;
+}
+
+static bool open_admin(struct vc_ctx *c, const struct sa_kind *k, struct sa_session *s)
+{
+	uint32_t want[VC_FEATURE_WORDS] = { 0 };
+	int rc;
+
+	vc_features_set(want, VIRTIO_F_VERSION_1);
+	vc_features_set(want, VIRTIO_F_ADMIN_VQ);
+	if (k->feature != ~0u)
+		vc_features_set(want, k->feature);
+	if (!vc_ctx_start(c, &s->drv, want))
+		return false;
+	s->admin = &s->own;
+	if ((rc = vc_admin_setup(s->admin, &s->drv)) == -ENOENT) {
+		vc_skip(c, "the device names no usable administration queue (pci.common.admin-queue-* report it)");
+		return false;
+	}
+	if (rc || (rc = vc_status_add(&s->drv, VIRTIO_STATUS_DRIVER_OK))) {
+		vc_error(c, "administration queue set-up failed: %s", strerror(-rc));
+		return false;
+	}
+	return true;
+}
+
+/* Bit 0: the resource capability listed, bit 1: the SA capability; -2 on
+ * an ERROR/FAIL verdict, -1 when CAP_ID_LIST_QUERY fails. */
+static int listed(struct sa_session *s)
+{
+	uint8_t r[VC_ADMIN_RESULT_MAX];
+	struct vc_admin_done d;
+
+	if (!done_ok(s->c, vc_admin_cmd(s->admin, VC_ADMIN_CMD_CAP_ID_LIST_QUERY, NULL, 0, r, sizeof(r), &d),
+		     "CAP_ID_LIST_QUERY"))
+		return -2;
+	if (d.status != VC_ADMIN_STATUS_OK)
+		return -1;
+	return (int)((vc_le64(r + 8 * (s->k->cap_res / 64)) >> (s->k->cap_res % 64) & 1) |
+		     (vc_le64(r + 8 * (s->k->cap_sa / 64)) >> (s->k->cap_sa % 64) & 1) << 1);
+}
+
+static uint16_t cap_get(struct sa_session *s, uint16_t id, void *res, size_t len)
+{
+	struct vc_admin_done d;
+
+	if (!done_ok(s->c, vc_admin_cap_get(s->admin, id, res, len, &d), "DEVICE_CAP_GET"))
+		return 0xffff;
+	return d.status;
+}
+
+static bool cap_set(struct sa_session *s, uint16_t id, const void *cap, size_t len, const char *name)
+{
+	struct vc_admin_done d;
+
+	if (!done_ok(s->c, vc_admin_cap_set(s->admin, id, cap, len, &d), "DRIVER_CAP_SET"))
+		return false;
+	if (d.status == VC_ADMIN_STATUS_OK)
+		return true;
+	vc_fail(s->c, "DRIVER_CAP_SET of %s, as the device reported it, failed", name);
+	vc_observed(s->c, "status %u, qualifier %u", d.status, d.qualifier);
+	vc_expected(s->c, "VIRTIO_ADMIN_STATUS_OK");
+	return false;
+}
+
+static bool offered(struct vc_ctx *c, const struct sa_kind *k)
+{
+	if (!vc_offers(c->probe, VIRTIO_F_ADMIN_VQ)) {
+		vc_skip(c, "VIRTIO_F_ADMIN_VQ is not offered");
+		return false;
+	}
+	if (k->feature != ~0u && !vc_offers(c->probe, k->feature)) {
+		vc_skip(c, "the device does not offer IPsec (feature bit %u)", k->feature);
+		return false;
+	}
+	return !k->offered || k->offered(c);
+}
+
+static bool caps(struct sa_session *s, bool set);
+
+/* The device started with its administration queue, the capabilities read
+ * (and set as reported when `set`). */
+static bool sa_start(struct vc_ctx *c, const struct sa_kind *k, struct sa_session *s, bool set)
+{
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->k = k;
+	return offered(c, k) && open_admin(c, k, s) && caps(s, set);
+}
+
+/* The capabilities listed and read (and set as reported when `set`). */
+static bool caps(struct sa_session *s, bool set)
+{
+	struct vc_ctx *c = s->c;
+	const struct sa_kind *k = s->k;
+	int l = listed(s);
+
+	if (l == -2)
+		return false;
+	if (l != 3) {
+		vc_skip(c, l < 0 ? "CAP_ID_LIST_QUERY failed: no capabilities, no IPsec SAs" : !l ?
+			"the device lists no IPsec capability (CAP_ID_LIST_QUERY)" :
+			"the device lists one of the two IPsec capabilities (the caps-listed clause reports it)");
+		return false;
+	}
+	uint16_t a = cap_get(s, k->cap_res, s->res, sizeof(s->res)), b = a ? a : cap_get(s, k->cap_sa, s->cap,
+		sizeof(s->cap));
+	if (b == 0xffff)
+		return false;
+	if (b) {
+		vc_skip(c, "DEVICE_CAP_GET of an IPsec capability failed (status %u)", b);
+		return false;
+	}
+	for (unsigned i = 0; i < s->cap[0] && 8 + (i + 1) * MODE_CAP_LEN <= sizeof(s->cap); i++) {
+		const uint8_t *m = s->cap + 8 + i * MODE_CAP_LEN;
+		if ((vc_le64(m + 16) >> CIPHER_AES_CBC & 1) && (vc_le64(m + 24) >> HMAC_SHA_256 & 1) &&
+		    vc_le32(m + 36) >= CIPHER_KEY && vc_le32(m + 40) >= AUTH_KEY) {
+			s->mode = m;
+			break;
+		}
+	}
+	if (!s->mode) {
+		vc_skip(c, "no IPsec mode the SA capability lists offers AES-CBC with HMAC-SHA-256: the harness's SAs use it");
+		return false;
+	}
+	if (!vc_le32(s->res) || !vc_le32(s->res + 4)) {
+		vc_skip(c, "inb_sa_limit %u, outb_sa_limit %u: the check needs SAs both ways", vc_le32(s->res),
+			vc_le32(s->res + 4));
+		return false;
+	}
+	/* inb_sa_limit set one lower than reported (when it can be): the two
+	 * limits differ, so a device that mixes them up shows */
+	if (vc_le32(s->res) > 1)
+		vc_put32(s->res, vc_le32(s->res) - 1);
+	return !set || (cap_set(s, k->cap_res, s->res, sizeof(s->res), k->cap_res_name) &&
+			cap_set(s, k->cap_sa, s->cap, 8u + s->cap[0] * MODE_CAP_LEN, k->cap_sa_name));
+}
+
+/* An SA of the harness: the mode found, AES-CBC with a 16-byte key,
+ * HMAC-SHA-256 with a 32-byte key, transport (no tunnel parameters). */
+static void sa_data(const struct sa_session *s, uint8_t *b, bool inbound, uint32_t spi)
+{
+	memset(b, 0, SA_LEN);
+	b[0] = s->mode[0];
+	b[1] = inbound ? DIR_INBOUND : DIR_OUTBOUND;
+	vc_put32(b + 8, spi);
+	vc_put32(b + 12, 0x5a17);                       /* salt */
+	if (inbound)
+		vc_put32(b + 72, vc_le32(s->mode + 4) < 32 ? vc_le32(s->mode + 4) : 32);
+	vc_put64(b + 76, CIPHER_AES_CBC);
+	vc_put16(b + 84, CIPHER_KEY);
+	for (unsigned i = 0; i < CIPHER_KEY; i++)
+		b[88 + i] = (uint8_t)(0x10 + i);
+	vc_put64(b + 120, HMAC_SHA_256);
+	vc_put16(b + 128, AUTH_KEY);
+	for (unsigned i = 0; i < AUTH_KEY; i++)
+		b[132 + i] = (uint8_t)(0x40 + i);
+}
+
+static uint16_t obj(struct sa_session *s, uint16_t op, bool inbound, uint32_t id, const uint8_t *sa, void *res,
+		    size_t rlen)
+{
+	struct vc_admin_done d;
+	uint16_t type = inbound ? s->k->obj_inb : s->k->obj_outb;
+
+	if (!done_ok(s->c, vc_admin_obj(s->admin, op, type, id, 0, sa, sa ? SA_LEN : 0, res, rlen, &d),
+		     "a resource object command"))
+		return 0xffff;
+	return d.status;
+}
+
+static bool ok(struct sa_session *s, uint16_t st, const char *what)
+{
+	if (st == 0xffff)
+		return false;
+	if (st == VC_ADMIN_STATUS_OK)
+		return true;
+	vc_fail(s->c, "%s failed", what);
+	vc_observed(s->c, "status %u", st);
+	vc_expected(s->c, "VIRTIO_ADMIN_STATUS_OK (0)");
+	return false;
+}
+
+static bool create(struct sa_session *s, bool inbound, uint32_t id, const char *what)
+{
+	uint8_t b[SA_LEN];
+
+	sa_data(s, b, inbound, 0x1000 + id + (inbound ? 0x100u : 0));
+	return ok(s, obj(s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, inbound, id, b, NULL, 0), what);
+}
+
+void sa_caps_listed(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s = { .c = c, .k = k };
+	uint8_t r[VC_ADMIN_RESULT_MAX];
+	unsigned answered = 0;
+
+	if (!offered(c, k) || !open_admin(c, k, &s))
+		return;
+	int l = listed(&s);
+	if (l == -2)
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		uint16_t st = cap_get(&s, i ? k->cap_sa : k->cap_res, r, sizeof(r));
+		if (st == 0xffff)
+			return;
+		answered |= (st == VC_ADMIN_STATUS_OK) << i;
+	}
+	if (l == 3)
+		return;
+	if (l <= 0 && !answered) {
+		vc_skip(c, "the device neither lists nor answers an IPsec capability");
+		return;
+	}
+	vc_fail(c, "the device supports IPsec SAs but CAP_ID_LIST_QUERY does not list both capabilities");
+	vc_observed(c, "listed: %s%s%s; DEVICE_CAP_GET answered %s%s", l < 0 ? "(the command failed)" : "",
+		    l > 0 && (l & 1) ? k->cap_res_name : "", l > 0 && (l & 2) ? " and the SA capability" : "",
+		    answered & 1 ? k->cap_res_name : "", answered & 2 ? " and the SA capability" : "");
+	vc_expected(c, "%s and %s in supported_caps", k->cap_res_name, k->cap_sa_name);
+}
+
+static bool query_is(struct sa_session *s, bool inbound, const uint8_t *want, const char *what)
+{
+	uint8_t got[SA_LEN];
+
+	if (!ok(s, obj(s, VC_ADMIN_CMD_RESOURCE_OBJ_QUERY, inbound, 0, NULL, got, sizeof(got)), what))
+		return false;
+	for (unsigned i = 0; i < SA_LEN; i++)
+		if (got[i] != want[i]) {
+			vc_fail(s->c, "%s did not answer the SA as last created or modified", what);
+			vc_observed(s->c, "byte %u of the result: %#04x", i, got[i]);
+			vc_expected(s->c, "%#04x", want[i]);
+			return false;
+		}
+	return true;
+}
+
+void sa_object_commands(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s;
+	uint8_t b[SA_LEN];
+
+	if (!sa_start(c, k, &s, true))
+		return;
+	for (unsigned in = 0; in < 2; in++) {
+		sa_data(&s, b, in, 0x2000 + in);
+		if (!ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, in, 0, b, NULL, 0), in ? "CREATE of an inbound SA" :
+			"CREATE of an outbound SA") || !query_is(&s, in, b, "QUERY of a created SA"))
+			return;
+		vc_put32(b + 8, 0x3000 + in);               /* another spi, another salt */
+		vc_put32(b + 12, 0x77);
+		if (!ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_MODIFY, in, 0, b, NULL, 0), "MODIFY of an SA (spi, salt)") ||
+		    !query_is(&s, in, b, "QUERY of a modified SA") ||
+		    !ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_DESTROY, in, 0, NULL, NULL, 0), "DESTROY of an SA"))
+			return;
+	}
+}
+
+/* Each must be refused: an id past the limit, a cipher the mode does not
+ * offer, a mode the capability does not list. */
+static void refused(struct vc_ctx *c, const struct sa_kind *k, bool in)
+{
+	struct sa_session s;
+	uint8_t b[SA_LEN];
+	char taken[160] = "";
+
+	if (!sa_start(c, k, &s, true))
+		return;
+	uint32_t limit = vc_le32(s.res + (in ? 0 : 4));
+	uint64_t ciphers = vc_le64(s.mode + 16);
+	unsigned algo = 1, mode = 1;
+	while (algo < 64 && (ciphers >> algo & 1))
+		algo++;
+	for (bool found = true; found && mode < 256; mode += found) {
+		found = false;
+		for (unsigned i = 0; i < s.cap[0] && 8 + (i + 1) * MODE_CAP_LEN <= sizeof(s.cap); i++)
+			found |= s.cap[8 + i * MODE_CAP_LEN] == mode;
+	}
+	for (unsigned t = 0; t < 3; t++) {
+		sa_data(&s, b, in, 0x4000 + t);
+		if (t == 1)
+			vc_put64(b + 76, algo);
+		if (t == 2)
+			b[0] = (uint8_t)mode;
+		uint16_t st = obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, in, t == 0 ? limit : t, b, NULL, 0);
+		if (st == 0xffff)
+			return;
+		static const char *const what[3] = { "id equal to the limit; ", "a cipher the mode does not offer; ",
+						     "a mode the capability does not list; " };
+		if (st == VC_ADMIN_STATUS_OK || (k->einval && st != VC_ADMIN_STATUS_EINVAL)) {
+			size_t n = strlen(taken);
+			snprintf(taken + n, sizeof(taken) - n, "%s(status %u) ", what[t], st);
+		}
+	}
+	if (taken[0]) {
+		vc_fail(c, "%s SA the device must refuse was %s", in ? "an inbound" : "an outbound",
+			k->einval ? "not refused with EINVAL" : "created");
+		vc_observed(c, "%s", taken);
+		vc_expected(c, "%s", k->einval ? "VIRTIO_ADMIN_STATUS_EINVAL (22) for each" : "each refused");
+	}
+}
+
+void sa_outbound_refused(struct vc_ctx *c, const struct sa_kind *k) { refused(c, k, false); }
+void sa_inbound_refused(struct vc_ctx *c, const struct sa_kind *k) { refused(c, k, true); }
+
+void sa_recreate(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s;
+
+	if (sa_start(c, k, &s, true) && create(&s, false, 0, "CREATE of an outbound SA") &&
+	    ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_DESTROY, false, 0, NULL, NULL, 0), "DESTROY of the SA"))
+		create(&s, false, 0, "CREATE of the destroyed SA's id again, without a device reset");
+}
+
+void sa_reset_destroys(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s;
+
+	if (!sa_start(c, k, &s, true) || !create(&s, false, 0, "CREATE of an outbound SA") ||
+	    !create(&s, true, 0, "CREATE of an inbound SA") || !sa_start(c, k, &s, true))
+		return;
+	if (create(&s, false, 0, "after a device reset, CREATE of the outbound SA's id again"))
+		create(&s, true, 0, "after a device reset, CREATE of the inbound SA's id again");
+}
+
+bool sa_inbound_ready(struct vc_ctx *c, const struct sa_kind *k, struct vc_admin *a, uint32_t spi)
+{
+	struct sa_session s = { .c = c, .k = k, .admin = a };
+	uint8_t b[SA_LEN];
+
+	if (!caps(&s, true))
+		return false;
+	sa_data(&s, b, true, spi);
+	vc_put32(b + 72, 0);                            /* no replay window */
+	return ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, true, 0, b, NULL, 0), "CREATE of an inbound SA");
+}
+
+void sa_probe_before_caps(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s;
+	struct vc_admin_done d;
+	uint8_t b[SA_LEN];
+
+	if (!sa_start(c, k, &s, false))
+		return;
+	sa_data(&s, b, false, 0x5000);
+	if (!done_ok(c, vc_admin_obj(s.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, k->obj_outb, 0, 0, b, SA_LEN, NULL, 0, &d),
+		     "CREATE of an SA before the capabilities were set"))
+		return;
+	if (d.status == VC_ADMIN_STATUS_OK || d.qualifier != VC_ADMIN_Q_INVALID_OPCODE) {
+		vc_fail(c, "an SA created before the driver set the IPsec capabilities was not refused as an invalid opcode");
+		vc_observed(c, "status %u, qualifier %u", d.status, d.qualifier);
+		vc_expected(c, "a failure with VIRTIO_ADMIN_STATUS_Q_INVALID_OPCODE (2)");
+		return;
+	}
+	if (caps(&s, true))                      /* the device still works */
+		create(&s, false, 1, "CREATE of an outbound SA once the capabilities were set");
+}

@@ -32,9 +32,18 @@ void sa_probe_before_caps(struct vc_ctx *c, const struct sa_kind *k);
 /* On the caller's administration queue (set up, DRIVER_OK): the two
  * capabilities set as reported and inbound SA 0 created: transport mode,
  * AES-CBC key 10 11 .. 1f, HMAC-SHA-256 key 40 41 .. 5f, `spi`, no replay
- * window. False after a verdict. */
+ * window; with SA_LIFETIME and that packets_soft_limit when soft_packets is
+ * not 0. False after a verdict. */
 struct vc_admin;
-bool sa_inbound_ready(struct vc_ctx *c, const struct sa_kind *k, struct vc_admin *a, uint32_t spi);
+bool sa_inbound_ready(struct vc_ctx *c, const struct sa_kind *k, struct vc_admin *a, uint32_t spi,
+		      uint64_t soft_packets);
+
+/* Known answers made outside the harness (Python's cryptography package):
+ * a UDP/IPv4 packet 10.99.0.1:40000 -> 10.99.0.2:9, and that packet in ESP
+ * (transport mode) with SPI SA_ESP_SPI, sequence numbers 1 and 2, AES-CBC
+ * (IVs a0..af, b0..bf) and HMAC-SHA-256-128 under sa_inbound_ready's keys. */
+#define SA_ESP_SPI 0x1100
+extern const uint8_t sa_esp_plain[52], sa_esp_seq1[108], sa_esp_seq2[108];
 
 #define SA_NEEDS (NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON)
 

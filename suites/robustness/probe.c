@@ -38,12 +38,16 @@ void probe_fail(struct probe *p, const char *severity, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A process that exited or was killed is a crash; one still running that
- * no longer answers (or a device that does not) is a hang. The backends
- * say which in the device's gone line (qemu, vhost-user, sim). */
+/* A process that exited or was killed is a crash; a vhost-user backend
+ * still running that dropped the device (libvhost-user's vu_panic) denies
+ * it to the guest (dos); one still running that no longer answers (or a
+ * device that does not) is a hang. The backends say which in the device's
+ * gone line (qemu, vhost-user, sim). */
 static const char *gone_severity(const struct vc_device *d)
 {
-	return strstr(d->gone, "killed by signal") || strstr(d->gone, "exited with status") ? "crash" : "hang";
+	if (strstr(d->gone, "killed by signal") || strstr(d->gone, "exited with status"))
+		return "crash";
+	return strstr(d->gone, "disconnected from QEMU") ? "dos" : "hang";
 }
 
 static void gone_fail(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

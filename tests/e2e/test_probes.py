@@ -3,8 +3,10 @@ spec verdicts. Conformant sim variants stay sane under every probe; each
 probe has a fault that makes it fail (test_sim.py checks each fault fails
 exactly what it declares); every probe ends within its bound."""
 import csv
+import fnmatch
 import os
 import re
+import shutil
 
 import pytest
 
@@ -105,25 +107,61 @@ MATRIX = [l.strip() for l in (SOURCE / "fixtures" / "qemu" / "matrix.txt").read_
 QEMU_MODELS = MATRIX if os.environ.get("VC_ROBUSTNESS_MATRIX") else ["virtio-net-pci,packed=on", "virtio-blk-pci"]
 
 
-def probe_model(model):
-    """Every probe on a QEMU model, with the expect file. A device one of
-    the known findings stops (its probe XFAIL) is started again with that
-    probe left out, until every probe has run; results by id."""
+def expected(expect, spec):
+    """The clause globs of an expect file that apply to a device spec."""
+    globs = []
+    for line in expect.read_text().splitlines():
+        words = line.split("#", 1)[0].split()
+        dev = next((w[len("device="):] for w in words[1:] if w.startswith("device=")), "*")
+        if words and (fnmatch.fnmatchcase(spec, dev) or fnmatch.fnmatchcase(spec.split(":", 1)[-1], dev)):
+            globs.append(words[0])
+    return globs
+
+
+def probe_model(spec, expect=EXPECT, most=24):
+    """Every probe on a device (qemu:MODEL, vhost-user:TYPE), with the
+    expect file. A device one of the known findings stops (its probe XFAIL)
+    is started again with that probe left out, until every probe has run;
+    results by id. A device that went while a probe had no verdict of its
+    own (it died from what the probe before did, later: a vhost-user
+    backend's panic comes when it next notifies) blames that probe, which
+    must be a listed finding too, and the innocent one runs again."""
     left_out, results = [], {}
-    for _ in range(24):
-        args = ["run", "--device", f"qemu:{model}", "--profile", "robustness", "--clause", "probe.*",
-                "--expect", EXPECT, "--format", "json"]
+    for _ in range(most):
+        args = ["run", "--device", spec, "--profile", "robustness", "--clause", "probe.*",
+                "--expect", expect, "--format", "json"]
         for x in left_out:
             args += ["--exclude", x]
-        r = run(*args, timeout=600)
+        r = run(*args, timeout=900)
         dev = r.json()["devices"][0]
+        ran = [x for x in dev["results"] if x["status"] not in ("BLOCKED", "SKIP")]
         results.update({x["id"]: x for x in dev["results"] if x["status"] != "BLOCKED"})
         stopped = dev.get("stopped")
         if not stopped:
             return results
-        assert results[stopped["during"]]["status"] == "XFAIL", (model, results[stopped["during"]])
-        left_out.append(stopped["during"])
-    pytest.fail(f"{model}: more than 24 probes stopped the device")
+        x = results[stopped["during"]]
+        if x["status"] == "XFAIL" and x.get("severity"):
+            left_out.append(x["id"])
+            continue
+        k = next(i for i, y in enumerate(ran) if y["id"] == x["id"])
+        assert k > 0 and x.get("severity") is None, (spec, x)
+        before = ran[k - 1]["id"]
+        assert any(fnmatch.fnmatchcase(before, g) for g in expected(expect, spec)), \
+            (spec, f"the device went after {before}, which the expect file does not list", x)
+        del results[x["id"]]
+        left_out.append(before)
+    pytest.fail(f"{spec}: more than {most} probes stopped the device")
+
+
+def check_under_probes(spec, results):
+    errors = {i: x["message"] for i, x in results.items() if x["status"] == "ERROR"}
+    assert not errors, f"harness errors on {spec}: {errors}"
+    new = {i: x["message"] for i, x in results.items() if x["status"] == "FAIL"}
+    assert not new, f"new robustness failures on {spec} (a harness bug, or a finding to write up): {new}"
+    for x in results.values():
+        assert x["duration_us"] < 30_000_000, x       # bounded: a hang costs the device timeout, no more
+        if x["status"] == "XFAIL" and x.get("severity") == "crash":
+            assert "killed by signal" in x["message"] or "exited with status" in x["message"], x  # last words kept
 
 
 @needs_qemu
@@ -131,12 +169,26 @@ def probe_model(model):
 def test_qemu_model_under_probes(model):
     """No probe ends in ERROR or leaves the harness waiting; a FAIL is a
     known finding (findings.md, listed in the expect file, XFAIL)."""
-    results = probe_model(model)
-    errors = {i: x["message"] for i, x in results.items() if x["status"] == "ERROR"}
-    assert not errors, f"harness errors on {model}: {errors}"
-    new = {i: x["message"] for i, x in results.items() if x["status"] == "FAIL"}
-    assert not new, f"new robustness failures on {model} (a harness bug, or a finding to write up): {new}"
-    for x in results.values():
-        assert x["duration_us"] < 30_000_000, x       # bounded: a hang costs the device timeout, no more
-        if x["status"] == "XFAIL" and x.get("severity") == "crash":
-            assert "killed by signal" in x["message"], x        # QEMU's last words are kept
+    check_under_probes(model, probe_model(f"qemu:{model}"))
+
+
+VHOST_USER = SOURCE / "fixtures" / "vhost-user"
+# DPDK (vhost-user:net) is not here yet: a run of the probes there takes
+# minutes per device death and has not been written up in full (findings.md).
+BACKENDS = {"vhost-user:blk": ("qemu-storage-daemon", "qemu-storage-daemon.expect"),
+            "vhost-user:fs": ("/usr/lib/qemu/virtiofsd", "virtiofsd.expect")}
+
+
+@needs_qemu
+@pytest.mark.skipif(not os.environ.get("VC_VHOST_PROBES"),
+                    reason="slow (minutes: libvhost-user drops the device on most malformed chains, and each "
+                           "drop costs a fresh backend): VC_VHOST_PROBES=1 runs it")
+@pytest.mark.parametrize("spec", list(BACKENDS))
+def test_vhost_user_backend_under_probes(spec):
+    """The probes on each vhost-user backend the harness starts: a backend
+    that dies, drops the device or stops answering is a finding listed in
+    its expect file (findings.md)."""
+    binary, expect = BACKENDS[spec]
+    if not shutil.which(binary):
+        pytest.skip(f"{binary} is not installed (tools/setup installs it)")
+    check_under_probes(spec, probe_model(spec, VHOST_USER / expect, most=160))

@@ -155,3 +155,14 @@ bool ds_host(struct vc_ctx *c, const char *what, const char *arg, char *out, siz
 			 c->dev->note);
 	return rc == 0;
 }
+
+bool ds_admin_done(struct vc_ctx *c, int rc, const char *what)
+{
+	if (rc == -ETIMEDOUT) {
+		vc_fail(c, "%s was not used within the device timeout", what);
+		vc_observed(c, "no used element on the administration queue");
+		vc_expected(c, "the command completed");
+	} else if (rc)
+		vc_error(c, "%s: %s", what, strerror(-rc));
+	return rc == 0;
+}

@@ -49,6 +49,9 @@ int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsi
 /* Give the device time to do what it was asked: its backend's settle, or
  * ms of waiting where the backend cannot tell. Always true. */
 bool ds_settle(struct vc_dev *d, unsigned ms);
+/* An administration command's completion (vc/devtypes/admin.h): FAIL when
+ * it never came back, ERROR when the backend failed. */
+bool ds_admin_done(struct vc_ctx *c, int rc, const char *what);
 /* An access error is an ERROR: false after it. */
 bool ds_ok(struct vc_ctx *c, int rc, const char *what);
 

@@ -6,6 +6,7 @@
 #include "ipsec_sa.h"
 #include "vc/devtypes/admin.h"
 #include "vc/devtypes/dev.h"
+#include "devsession.h"
 #include "vc/virtio_pci.h"
 
 enum {
@@ -60,17 +61,6 @@ struct sa_session {
 	const uint8_t *mode;                    /* its mode entry with AES-CBC and HMAC-SHA-256 */
 };
 
-static bool done_ok(struct vc_ctx *c, int rc, const char *what)
-{
-	if (rc == -ETIMEDOUT) {
-		vc_fail(c, "%s was not used within the device timeout", what);
-		vc_observed(c, "no used element on the administration queue");
-		vc_expected(c, "the command completed");
-	} else if (rc)
-		vc_error(c, "%s: %s", what, strerror(-rc));
-	return rc == 0;
-}
-
 static bool open_admin(struct vc_ctx *c, const struct sa_kind *k, struct sa_session *s)
 {
 	uint32_t want[VC_FEATURE_WORDS] = { 0 };
@@ -101,7 +91,7 @@ static int listed(struct sa_session *s)
 	uint8_t r[VC_ADMIN_RESULT_MAX];
 	struct vc_admin_done d;
 
-	if (!done_ok(s->c, vc_admin_cmd(s->admin, VC_ADMIN_CMD_CAP_ID_LIST_QUERY, NULL, 0, r, sizeof(r), &d),
+	if (!ds_admin_done(s->c, vc_admin_cmd(s->admin, VC_ADMIN_CMD_CAP_ID_LIST_QUERY, NULL, 0, r, sizeof(r), &d),
 		     "CAP_ID_LIST_QUERY"))
 		return -2;
 	if (d.status != VC_ADMIN_STATUS_OK)
@@ -114,7 +104,7 @@ static uint16_t cap_get(struct sa_session *s, uint16_t id, void *res, size_t len
 {
 	struct vc_admin_done d;
 
-	if (!done_ok(s->c, vc_admin_cap_get(s->admin, id, res, len, &d), "DEVICE_CAP_GET"))
+	if (!ds_admin_done(s->c, vc_admin_cap_get(s->admin, id, res, len, &d), "DEVICE_CAP_GET"))
 		return 0xffff;
 	return d.status;
 }
@@ -123,7 +113,7 @@ static bool cap_set(struct sa_session *s, uint16_t id, const void *cap, size_t l
 {
 	struct vc_admin_done d;
 
-	if (!done_ok(s->c, vc_admin_cap_set(s->admin, id, cap, len, &d), "DRIVER_CAP_SET"))
+	if (!ds_admin_done(s->c, vc_admin_cap_set(s->admin, id, cap, len, &d), "DRIVER_CAP_SET"))
 		return false;
 	if (d.status == VC_ADMIN_STATUS_OK)
 		return true;
@@ -233,7 +223,7 @@ static uint16_t obj(struct sa_session *s, uint16_t op, bool inbound, uint32_t id
 	struct vc_admin_done d;
 	uint16_t type = inbound ? s->k->obj_inb : s->k->obj_outb;
 
-	if (!done_ok(s->c, vc_admin_obj(s->admin, op, type, id, 0, sa, sa ? SA_LEN : 0, res, rlen, &d),
+	if (!ds_admin_done(s->c, vc_admin_obj(s->admin, op, type, id, 0, sa, sa ? SA_LEN : 0, res, rlen, &d),
 		     "a resource object command"))
 		return 0xffff;
 	return d.status;
@@ -423,7 +413,7 @@ void sa_probe_before_caps(struct vc_ctx *c, const struct sa_kind *k)
 	if (!sa_start(c, k, &s, false))
 		return;
 	sa_data(&s, b, false, 0x5000);
-	if (!done_ok(c, vc_admin_obj(s.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, k->obj_outb, 0, 0, b, SA_LEN, NULL, 0, &d),
+	if (!ds_admin_done(c, vc_admin_obj(s.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, k->obj_outb, 0, 0, b, SA_LEN, NULL, 0, &d),
 		     "CREATE of an SA before the capabilities were set"))
 		return;
 	if (d.status == VC_ADMIN_STATUS_OK || d.qualifier != VC_ADMIN_Q_INVALID_OPCODE) {

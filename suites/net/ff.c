@@ -7,22 +7,12 @@
 #include <string.h>
 #include "ff.h"
 #include "vc/devtypes/dev.h"
+#include "../devsession.h"
 
 static const uint8_t sel_types[3] = { FF_SEL_ETH, FF_SEL_IPV4, FF_SEL_UDP };
 static const uint8_t sel_lens[3] = { 14, 20, 8 };
 /* the mask bytes the harness sets: EtherType, IPv4 protocol, UDP destination port */
 static const uint8_t sel_bytes[3][2] = { { 12, 13 }, { 9, 9 }, { 2, 3 } };
-
-static bool done_ok(struct vc_ctx *c, int rc, const char *what)
-{
-	if (rc == -ETIMEDOUT) {
-		vc_fail(c, "%s was not used within the device timeout", what);
-		vc_observed(c, "no used element on the administration queue");
-		vc_expected(c, "the command completed");
-	} else if (rc)
-		vc_error(c, "%s: %s", what, strerror(-rc));
-	return rc == 0;
-}
 
 /* Bits 0..2: FF_RESOURCE, FF_SELECTOR, FF_ACTION listed by CAP_ID_LIST_QUERY;
  * -1 when the command fails (status in *st). */
@@ -31,7 +21,7 @@ static int listed(struct ff *f, uint16_t *st)
 	uint8_t r[VC_ADMIN_RESULT_MAX];
 	struct vc_admin_done d;
 
-	if (!done_ok(f->ns.c, vc_admin_cmd(&f->ns.admin, VC_ADMIN_CMD_CAP_ID_LIST_QUERY, NULL, 0, r, sizeof(r), &d),
+	if (!ds_admin_done(f->ns.c, vc_admin_cmd(&f->ns.admin, VC_ADMIN_CMD_CAP_ID_LIST_QUERY, NULL, 0, r, sizeof(r), &d),
 		     "CAP_ID_LIST_QUERY"))
 		return -2;
 	*st = d.status;
@@ -44,7 +34,7 @@ static uint16_t cap_get(struct ff *f, uint16_t id, void *res, size_t len)
 {
 	struct vc_admin_done d;
 
-	if (!done_ok(f->ns.c, vc_admin_cap_get(&f->ns.admin, id, res, len, &d), "DEVICE_CAP_GET"))
+	if (!ds_admin_done(f->ns.c, vc_admin_cap_get(&f->ns.admin, id, res, len, &d), "DEVICE_CAP_GET"))
 		return 0xffff;
 	return d.status;
 }
@@ -82,7 +72,7 @@ static bool cap_set(struct ff *f, uint16_t id, const uint8_t *cap, size_t len)
 {
 	struct vc_admin_done d;
 
-	if (!done_ok(f->ns.c, vc_admin_cap_set(&f->ns.admin, id, cap, len, &d), "DRIVER_CAP_SET"))
+	if (!ds_admin_done(f->ns.c, vc_admin_cap_set(&f->ns.admin, id, cap, len, &d), "DRIVER_CAP_SET"))
 		return false;
 	if (d.status != VC_ADMIN_STATUS_OK) {
 		vc_fail(f->ns.c, "DRIVER_CAP_SET of capability %#x, as the device reported it, failed", id);
@@ -155,7 +145,7 @@ uint16_t ff_obj(struct ff *f, uint16_t op, uint16_t type, uint32_t id, uint64_t 
 {
 	struct vc_admin_done d;
 
-	if (!done_ok(f->ns.c, vc_admin_obj(&f->ns.admin, op, type, id, flags, obj, len, res, rlen, &d),
+	if (!ds_admin_done(f->ns.c, vc_admin_obj(&f->ns.admin, op, type, id, flags, obj, len, res, rlen, &d),
 		     "a resource object command"))
 		return 0xffff;
 	return d.status;
@@ -315,7 +305,7 @@ static void object_commands(struct vc_ctx *c)
 	size_t gl, cll, rl;
 
 	if (!ff_start(c, &f, NET_NONE, 1, true, NULL) ||
-	    !done_ok(c, vc_admin_cmd(&f.ns.admin, VC_ADMIN_CMD_LIST_QUERY, NULL, 0, list, sizeof(list), &d), "LIST_QUERY"))
+	    !ds_admin_done(c, vc_admin_cmd(&f.ns.admin, VC_ADMIN_CMD_LIST_QUERY, NULL, 0, list, sizeof(list), &d), "LIST_QUERY"))
 		return;
 	if (d.status != VC_ADMIN_STATUS_OK || (vc_le64(list) & 0x3c00) != 0x3c00) {
 		vc_fail(c, "LIST_QUERY of the self group does not list the four resource object commands");
@@ -472,7 +462,7 @@ static void probe_before_caps(struct vc_ctx *c)
 	struct vc_admin_done d;
 
 	if (!ff_start(c, &f, NET_NONE, 1, false, NULL) ||
-	    !done_ok(c, vc_admin_obj(&f.ns.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, FF_OBJ_GROUP, 0, 0, g,
+	    !ds_admin_done(c, vc_admin_obj(&f.ns.admin, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, FF_OBJ_GROUP, 0, 0, g,
 				     ff_group_data(g, 1), NULL, 0, &d), "CREATE of a group before the capabilities"))
 		return;
 	if (d.status == VC_ADMIN_STATUS_OK || d.qualifier != VC_ADMIN_Q_INVALID_OPCODE) {

@@ -2,10 +2,12 @@
  * running one clause with its needs checked and a watchdog armed. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <fnmatch.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -192,6 +194,49 @@ void vc_expected(struct vc_ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vappend(c->r->expected, sizeof(c->r->expected), fmt, ap);
 	va_end(ap);
+}
+
+/* The running clause's allocations (one clause runs at a time in a
+ * process, like the watchdog below) */
+struct clause_alloc {
+	struct clause_alloc *next;
+	max_align_t data[];
+};
+static struct clause_alloc *clause_allocs;
+
+void *vc_clause_alloc(struct vc_ctx *c, size_t len)
+{
+	struct clause_alloc *a = calloc(1, sizeof(*a) + len);
+
+	if (!a) {
+		vc_error(c, "out of memory (%zu bytes)", len);
+		return NULL;
+	}
+	a->next = clause_allocs;
+	clause_allocs = a;
+	return a->data;
+}
+
+void vc_clause_free(void *p)
+{
+	for (struct clause_alloc **a = &clause_allocs; p && *a; a = &(*a)->next)
+		if ((*a)->data == p) {
+			struct clause_alloc *gone = *a;
+
+			*a = gone->next;
+			free(gone);
+			return;
+		}
+}
+
+static void clause_allocs_free(void)
+{
+	while (clause_allocs) {
+		struct clause_alloc *a = clause_allocs;
+
+		clause_allocs = a->next;
+		free(a);
+	}
 }
 
 void vc_severity(struct vc_ctx *c, const char *severity)
@@ -430,6 +475,7 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	const char *unmet;
 	uint64_t t0 = now_us(), trips0 = d->round_trips, batches0 = d->batches;
 	bool was_gone = d->gone[0];
+	volatile bool jumped = false;   /* set after a siglongjmp */
 	unsigned resets_lost = d->resets_lost;
 
 	memset(r, 0, sizeof(*r));
@@ -457,14 +503,18 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		watchdog_armed = 1;
 		arm(timeout_ms);
 		cl->run(&c);
+	} else {
+		jumped = true;
 	}
 	watchdog_armed = 0;
 	arm(0);
 	sigaction(SIGALRM, &old, NULL);
+	clause_allocs_free();
 	if (vc_cancelled()) {
 		/* what the unwinding clause said about failed accesses is noise */
 		r->status = VC_ERROR;
-		snprintf(r->message, sizeof(r->message), "clause did not finish within %u ms (--timeout-ms)", timeout_ms);
+		snprintf(r->message, sizeof(r->message), "clause did not finish within %u ms (--timeout-ms)%s", timeout_ms,
+			 jumped ? "; a device access still had not returned after the grace period, and was abandoned" : "");
 		r->observed[0] = r->expected[0] = 0;
 		vc_cancel(false);
 	}

@@ -1,7 +1,6 @@
 /* The block suites' helpers (blk.h). */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "blk.h"
 
@@ -190,17 +189,15 @@ bool blk_write(struct blk *b, uint64_t sector, uint32_t nsect, unsigned seed)
 {
 	struct vc_blk_req r;
 	uint32_t len = nsect * VC_BLK_SECTOR;
-	uint8_t *data = malloc(len);
+	uint8_t *data = vc_clause_alloc(b->c, len);
 	bool ok;
 
-	if (!data) {
-		vc_error(b->c, "out of memory");
+	if (!data)
 		return false;
-	}
 	vc_blk_pattern_fill(data, sector, len, seed);
 	vc_blk_init(&r, VC_BLK_T_OUT, sector, len);
 	ok = blk_do(b, &r, data) && blk_status(b, &r, VC_BLK_S_OK, "a write");
-	free(data);
+	vc_clause_free(data);
 	return ok;
 }
 
@@ -251,12 +248,10 @@ bool blk_report(struct blk *b, uint64_t sector, struct vc_blk_zone *z, unsigned 
 {
 	struct vc_blk_req r;
 	uint64_t nr;
-	uint8_t *buf = malloc(VC_BLK_ZONE_REPORT_HDR + (size_t)max * VC_BLK_ZONE_DESC);
+	uint8_t *buf = vc_clause_alloc(b->c, VC_BLK_ZONE_REPORT_HDR + (size_t)max * VC_BLK_ZONE_DESC);
 	bool ok = buf != NULL;
 
 	vc_blk_init(&r, VC_BLK_T_ZONE_REPORT, sector, VC_BLK_ZONE_REPORT_HDR + max * VC_BLK_ZONE_DESC);
-	if (!buf)
-		vc_error(b->c, "out of memory");
 	ok = ok && blk_do(b, &r, NULL) && blk_status(b, &r, VC_BLK_S_OK, "a zone report");
 	if (ok && vc_blk_data(&b->drv, &r, buf)) {
 		vc_error(b->c, "DMA read failed");
@@ -264,7 +259,7 @@ bool blk_report(struct blk *b, uint64_t sector, struct vc_blk_zone *z, unsigned 
 	}
 	if (ok)
 		*n = vc_blk_zone_parse(buf, r.len, &nr, z, max);
-	free(buf);
+	vc_clause_free(buf);
 	return ok;
 }
 

@@ -2,7 +2,6 @@
  * VIRTIO_BLK_F_ZONED only from a zoned device, never through the legacy
  * interface, and what a zoned device does when the driver declines it. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include "blk.h"
 
@@ -73,10 +72,8 @@ static void zoned_means_zones(struct vc_ctx *c)
 		return;
 	uint64_t want = zs ? (b.capacity + zs - 1) / zs : 1;
 	unsigned max = want < MAX_ZONES ? (unsigned)want : MAX_ZONES;
-	if (!(z = calloc(max, sizeof(*z)))) {
-		vc_error(c, "out of memory");
+	if (!(z = vc_clause_alloc(c, max * sizeof(*z))))
 		return;
-	}
 	if (blk_report(&b, 0, z, max, &n)) {
 		for (unsigned i = 0; i < n; i++)
 			seq += z[i].type == VC_BLK_ZT_SWR || z[i].type == VC_BLK_ZT_SWP;
@@ -87,7 +84,6 @@ static void zoned_means_zones(struct vc_ctx *c)
 			vc_expected(c, "ZONED not offered, or sequential zones");
 		}
 	}
-	free(z);
 }
 
 static void legacy_no_zoned(struct vc_ctx *c)

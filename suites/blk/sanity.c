@@ -4,7 +4,6 @@
  * segment limits it advertises are limits it honours, its configuration
  * values make sense, DISCARD and WRITE_ZEROES stay inside their range, and
  * writeback takes what the driver writes. */
-#include <stdlib.h>
 #include <string.h>
 #include "blk.h"
 

@@ -1,7 +1,6 @@
 /* The zoned clauses' helpers (zoned.h). */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "zoned.h"
 
@@ -78,17 +77,15 @@ bool zoned_op(struct zoned *zd, uint32_t type, uint64_t sector, struct vc_blk_re
 bool zoned_out(struct zoned *zd, uint32_t type, uint64_t sector, uint32_t nsect, unsigned seed, struct vc_blk_req *r)
 {
 	uint32_t len = nsect * VC_BLK_SECTOR;
-	uint8_t *data = malloc(len);
+	uint8_t *data = vc_clause_alloc(zd->b.c, len);
 	bool ok;
 
-	if (!data) {
-		vc_error(zd->b.c, "out of memory");
+	if (!data)
 		return false;
-	}
 	vc_blk_pattern_fill(data, sector, len, seed);
 	vc_blk_init(r, type, sector, len);
 	ok = blk_do(&zd->b, r, data);
-	free(data);
+	vc_clause_free(data);
 	return ok;
 }
 

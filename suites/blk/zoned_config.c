@@ -3,7 +3,6 @@
  * zone size against the zone report, the open and active limits reached
  * and not passed, the largest append and the write granularity accepted,
  * the bounds and padding. */
-#include <stdlib.h>
 #include <string.h>
 #include "zoned.h"
 
@@ -59,10 +58,8 @@ static void zone_sectors(struct vc_ctx *c)
 	}
 	uint64_t want = (zd.b.capacity + zd.zone_sectors - 1) / zd.zone_sectors;
 	unsigned max = want < 16384 ? (unsigned)want : 16384;
-	if (!(z = calloc(max + 1, sizeof(*z)))) {
-		vc_error(c, "out of memory");
+	if (!(z = vc_clause_alloc(c, (max + 1) * sizeof(*z))))
 		return;
-	}
 	if (blk_report(&zd.b, 0, z, max + 1, &n)) {
 		bool bad = false;
 		for (unsigned i = 0; i < n && !bad; i++)
@@ -81,7 +78,6 @@ static void zone_sectors(struct vc_ctx *c)
 			vc_expected(c, "%llu zones", (unsigned long long)want);
 		}
 	}
-	free(z);
 	zoned_end(&zd);
 }
 

@@ -4,7 +4,6 @@
  * ZONE_APPEND's append_sector, reads across zones, writes off the write
  * pointer, read-only and offline zones, unwritten sectors, SECURE_ERASE as
  * a zone reset. */
-#include <stdlib.h>
 #include <string.h>
 #include "zoned.h"
 
@@ -161,8 +160,8 @@ static void append_sector(struct vc_ctx *c)
 		vc_skip(c, "max_append_sectors %u: no ZONE_APPEND of two write units (%u sectors)", zd.max_append, zd.w);
 	else
 		i = zoned_find(&zd, ZT(VC_BLK_ZT_SWR), VC_BLK_ZS_EMPTY, 0, "empty sequential-write-required zone");
-	if (i >= 0 && !(buf = malloc((size_t)zd.w * VC_BLK_SECTOR)))
-		vc_error(c, "out of memory");
+	if (i >= 0)
+		buf = vc_clause_alloc(c, (size_t)zd.w * VC_BLK_SECTOR);
 	for (unsigned k = 0; buf && k < 2; k++) {
 		uint64_t want = zd.z[i].start + k * zd.w;
 		if (!zoned_out(&zd, VC_BLK_T_ZONE_APPEND, zd.z[i].start, zd.w, 6 + k, &r) ||
@@ -183,7 +182,6 @@ static void append_sector(struct vc_ctx *c)
 		if (k == 1)
 			zoned_expect(&zd, (unsigned)i, VC_BLK_ZS_IOPEN, want + zd.w, "after two appends");
 	}
-	free(buf);
 	zoned_end(&zd);
 }
 
@@ -240,8 +238,8 @@ static void read_only_zone(struct vc_ctx *c)
 		return;
 	i = zoned_find(&zd, ZT_SEQ, VC_BLK_ZS_RDONLY, 0, "read-only zone");
 	size_t len = (size_t)zd.unit * VC_BLK_SECTOR;
-	if (i >= 0 && (!(was = malloc(len)) || !(now = malloc(len))))
-		vc_error(c, "out of memory");
+	if (i >= 0 && (!(was = vc_clause_alloc(c, len)) || !(now = vc_clause_alloc(c, len))))
+		;
 	else if (i >= 0 && blk_read(&zd.b, zd.z[i].start, zd.unit, was) &&
 		 zoned_out(&zd, VC_BLK_T_OUT, zd.z[i].start, zd.unit, 8, &r) &&
 		 expect(&zd, &r, VC_BLK_S_ZONE_INVALID_CMD, "a write to a read-only zone") &&
@@ -253,8 +251,6 @@ static void read_only_zone(struct vc_ctx *c)
 		vc_observed(c, "%s", blk_bytes(now, len));
 		vc_expected(c, "%s, as before", blk_bytes(was, len));
 	}
-	free(was);
-	free(now);
 	zoned_end(&zd);
 }
 
@@ -281,12 +277,11 @@ static void offline_zone(struct vc_ctx *c)
 static bool not_stale(struct zoned *zd, uint64_t at, uint32_t n, unsigned seed, const char *when)
 {
 	struct vc_blk_req r;
-	uint8_t *buf = malloc((size_t)n * VC_BLK_SECTOR), *old = malloc((size_t)n * VC_BLK_SECTOR);
+	uint8_t *buf = vc_clause_alloc(zd->b.c, (size_t)n * VC_BLK_SECTOR);
+	uint8_t *old = buf ? vc_clause_alloc(zd->b.c, (size_t)n * VC_BLK_SECTOR) : NULL;
 	bool ok = buf && old;
 
 	vc_blk_init(&r, VC_BLK_T_IN, at, n * VC_BLK_SECTOR);
-	if (!ok)
-		vc_error(zd->b.c, "out of memory");
 	ok = ok && blk_do(&zd->b, &r, NULL) && !vc_blk_data(&zd->b.drv, &r, buf);
 	if (ok && r.status == VC_BLK_S_OK) {
 		vc_blk_pattern_fill(old, at, n * VC_BLK_SECTOR, seed);
@@ -299,8 +294,8 @@ static bool not_stale(struct zoned *zd, uint64_t at, uint32_t n, unsigned seed, 
 				ok = false;
 			}
 	}
-	free(buf);
-	free(old);
+	vc_clause_free(buf);
+	vc_clause_free(old);
 	return ok;
 }
 
@@ -316,7 +311,7 @@ static void unwritten(struct vc_ctx *c)
 	if (!zoned_start(c, &zd, 0))
 		return;
 	if ((i = zoned_find(&zd, ZT_SEQ, VC_BLK_ZS_EMPTY, 0, "empty sequential zone")) >= 0 &&
-	    (buf = malloc((size_t)2 * zd.w * VC_BLK_SECTOR))) {
+	    (buf = vc_clause_alloc(c, (size_t)2 * zd.w * VC_BLK_SECTOR))) {
 		uint64_t at = zd.z[i].start;
 		if (zoned_out(&zd, VC_BLK_T_OUT, at, 2 * zd.w, 9, &r) && expect(&zd, &r, VC_BLK_S_OK, "a write at the write pointer") &&
 		    blk_read(&zd.b, at, 2 * zd.w, buf) && blk_same(&zd.b, buf, at, 2 * zd.w * VC_BLK_SECTOR, 9, "reading back") &&
@@ -326,7 +321,6 @@ static void unwritten(struct vc_ctx *c)
 		    zoned_op(&zd, VC_BLK_T_ZONE_FINISH, at, &r) && expect(&zd, &r, VC_BLK_S_OK, "ZONE_FINISH"))
 			not_stale(&zd, at + zd.w, zd.w, 9, "past the write pointer of a zone ZONE_FINISH filled");
 	}
-	free(buf);
 	zoned_end(&zd);
 }
 
@@ -342,7 +336,7 @@ static void unwritten_read(struct vc_ctx *c)
 	if (!zoned_start(c, &zd, 0))
 		return;
 	if ((i = zoned_find(&zd, ZT_SEQ, VC_BLK_ZS_EMPTY, 0, "empty sequential zone")) >= 0 &&
-	    (buf = malloc((size_t)zd.unit * VC_BLK_SECTOR))) {
+	    (buf = vc_clause_alloc(c, (size_t)zd.unit * VC_BLK_SECTOR))) {
 		uint32_t len = zd.unit * VC_BLK_SECTOR;
 		vc_blk_init(&r, VC_BLK_T_IN, zd.z[i].start, len);
 		if (blk_do(&zd.b, &r, NULL) && !vc_blk_data(&zd.b.drv, &r, buf) && r.status == VC_BLK_S_OK)
@@ -355,7 +349,6 @@ static void unwritten_read(struct vc_ctx *c)
 					break;
 				}
 	}
-	free(buf);
 	zoned_end(&zd);
 }
 

@@ -57,6 +57,25 @@ def test_watchdog_bounds_a_slow_device():
     assert elapsed < len(results) * 0.5 + 10
 
 
+def test_watchdog_jump_frees_what_the_clause_held():
+    """Every doorbell blocks the driver for 2.5 s, past the watchdog's grace
+    (--timeout-ms 500, then 500 ms more; the clause reaches its first
+    doorbell well within the 500 ms even on a loaded machine): the watchdog
+    jumps out of the clause inside the device access. The clause had its
+    write buffer from
+    vc_clause_alloc, which the runner frees after the jump: under ASan
+    (tools/test runs this file against the sanitized build too) a leak
+    would make the exit status 99 instead of 3. The next clause runs."""
+    r = run("run", "--device", "sim:doorbell-stall-ms=2500", "--timeout-ms", "500",
+            "--clause", "blk.config.capacity-change-notified", "--clause", "pci.common.device-feature-windows",
+            "--format", "json", timeout=60)
+    s = {x["id"]: x for x in r.json()["devices"][0]["results"]}
+    jumped = s["blk.config.capacity-change-notified"]
+    assert jumped["status"] == "ERROR" and "abandoned" in jumped["message"], jumped
+    assert s["pci.common.device-feature-windows"]["status"] == "PASS"
+    assert r.rc == 3, r.err
+
+
 def valgrind_bin():
     if SANITIZED:
         pytest.skip("valgrind and ASan do not mix: valgrind runs against the plain build")

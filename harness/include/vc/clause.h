@@ -117,6 +117,12 @@ void vc_expected(struct vc_ctx *c, const char *fmt, ...) __attribute__((format(p
  * queue or the whole device stopped serving), "minor" (anything else). The
  * worst one given stays. */
 void vc_severity(struct vc_ctx *c, const char *severity);
+/* Memory for the clause's own use, zeroed, NULL (and an ERROR verdict) when
+ * there is none. The runner frees what is left of it when the clause ends,
+ * also when the watchdog abandons the clause inside a device access (where
+ * a plain malloc would leak); vc_clause_free gives it back earlier. */
+void *vc_clause_alloc(struct vc_ctx *c, size_t len);
+void vc_clause_free(void *p);
 /* Register access that turns a backend error into an ERROR verdict: returns
  * false when the clause should stop. */
 bool vc_ctx_common_read(struct vc_ctx *c, unsigned field, unsigned width, uint64_t *val);

@@ -24,6 +24,7 @@
 #define L_NET_MQ L_NET_CTRL " / Automatic receive steering in multiqueue mode"
 #define L_NET_RSS L_NET_CTRL " / Receive-side scaling (RSS) / RSS processing"
 #define L_NET_RSSCTX L_NET_CTRL " / RSS Context"
+#define L_NET_OFFLOADS L_NET_CTRL " / Offloads State Configuration / Setting Offloads State"
 #define L_NET_COAL L_NET_CTRL " / Notifications Coalescing"
 #define L_NET_STATS L_NET_CTRL " / Device Statistics"
 

@@ -97,10 +97,26 @@ static void needs_csum_case(struct vc_ctx *c, bool (*check)(struct net_session *
 static void pseudo_header(struct vc_ctx *c) { needs_csum_case(c, check_pseudo); }
 static void complete(struct vc_ctx *c) { needs_csum_case(c, check_complete); }
 
-/* Frames with a wrong checksum never come with DATA_VALID. */
+static bool ip4_fragment(const uint8_t *f, size_t len)
+{
+	struct vc_net_parsed p;
+	return vc_net_parse(f, len, &p) && p.ip == 4 && ((f[p.l3 + 6] << 8 | f[p.l3 + 7]) & 0x3fff);
+}
+
+/* Frames with a wrong checksum never come with DATA_VALID, nor does a
+ * fragment: the transport checksum it carries covers bytes it lacks. */
 static bool check_data_valid(struct net_session *ns, struct vc_net_rx *rx)
 {
-	if (!(rx->hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID) || vc_net_l4_csum_ok(rx->frame, rx->len) != 0)
+	if (!(rx->hdr.flags & VIRTIO_NET_HDR_F_DATA_VALID))
+		return true;
+	if (ip4_fragment(rx->frame, rx->len)) {
+		vc_fail(ns->c, "an IPv4 fragment came with DATA_VALID (validated)");
+		vc_observed(ns->c, "flags 0x%02x, %zu bytes: the first fragment of a TCP segment, its checksum wrong even "
+				   "over the bytes it holds", rx->hdr.flags, rx->len);
+		vc_expected(ns->c, "DATA_VALID only on a checksum the device validated: none on a fragment");
+		return false;
+	}
+	if (vc_net_l4_csum_ok(rx->frame, rx->len) != 0)
 		return true;
 	vc_fail(ns->c, "a frame with a wrong checksum came with DATA_VALID (validated)");
 	vc_observed(ns->c, "flags 0x%02x, %zu bytes, its TCP/UDP checksum wrong", rx->hdr.flags, rx->len);
@@ -108,22 +124,74 @@ static bool check_data_valid(struct net_session *ns, struct vc_net_rx *rx)
 	return false;
 }
 
+/* A TCP/IPv4 frame made the first fragment of its datagram (more fragments). */
+static void make_fragment(uint8_t *f, size_t len)
+{
+	struct vc_net_parsed p;
+
+	if (!vc_net_parse(f, len, &p) || p.ip != 4)
+		return;
+	uint8_t *ip = f + p.l3;
+	size_t ihl = (size_t)(ip[0] & 15) * 4;
+	ip[6] |= 0x20;
+	ip[10] = ip[11] = 0;
+	uint16_t sum = (uint16_t)~vc_net_fold(vc_net_sum(0, ip, ihl));
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+}
+
 static void data_valid(struct vc_ctx *c)
 {
-	static uint8_t frames[4][1600];
-	const uint8_t *f[4];
-	size_t len[4];
+	static uint8_t frames[5][1600];
+	const uint8_t *f[5];
+	size_t len[5];
 	struct net_session ns;
 	struct csum_case k = { check_data_valid };
 
 	if (!rxo_start(c, &ns, NET_BITS(VIRTIO_NET_F_GUEST_CSUM), NET_NONE))
 		return;
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < 5; i++) {
 		f[i] = frames[i];
 		len[i] = rxo_frame(&ns, frames[i], i & 2 ? 6 : 4, i & 1 ? VC_NET_L4_UDP : VC_NET_L4_TCP, 300, false,
 				   VC_NET_CSUM_BAD);
 	}
-	rxo_run(&ns, f, len, 4, on_packet, &k, "frames with wrong checksums");
+	make_fragment(frames[4], len[4]);
+	rxo_run(&ns, f, len, 5, on_packet, &k, "frames with wrong checksums");
+}
+
+/* GUEST_OFFLOADS_SET applies what it names ("bits cleared - offloads to be
+ * disabled"): with every offload turned off, packets come as without the
+ * features: flags 0 (no DATA_VALID on a correct checksum, no NEEDS_CSUM),
+ * gso_type NONE (a large TCP frame whole, if delivered at all). */
+static bool check_offloads_off(struct net_session *ns, struct vc_net_rx *rx)
+{
+	if (!rx->hdr.flags && rx->hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return true;
+	vc_fail(ns->c, "after GUEST_OFFLOADS_SET turned every offload off, a packet came with %s",
+		rx->hdr.flags ? "checksum flags" : "a gso_type");
+	vc_observed(ns->c, "flags 0x%02x, gso_type 0x%02x, %zu bytes", rx->hdr.flags, rx->hdr.gso_type, rx->len);
+	vc_expected(ns->c, "flags 0, gso_type NONE (the offloads as if never negotiated)");
+	return false;
+}
+
+static void offloads_off(struct vc_ctx *c)
+{
+	static uint8_t frames[3][VC_NET_MAX_FRAME];
+	const uint8_t *f[3] = { frames[0], frames[1], frames[2] };
+	static const uint8_t none[8];
+	size_t len[3];
+	struct net_session ns;
+	struct csum_case k = { check_offloads_off };
+
+	if (!rxo_start(c, &ns, NET_BITS(VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_GUEST_CSUM),
+		       NET_BITS(VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6)) ||
+	    !net_ctrl_ok(&ns, VIRTIO_NET_CTRL_GUEST_OFFLOADS, VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, none, 8,
+			 "GUEST_OFFLOADS_SET 0"))
+		return;
+	len[0] = rxo_frame(&ns, frames[0], 4, VC_NET_L4_TCP, 300, false, VC_NET_CSUM_GOOD);
+	len[1] = rxo_frame(&ns, frames[1], 6, VC_NET_L4_UDP, 300, false, VC_NET_CSUM_GOOD);
+	len[2] = rxo_frame(&ns, frames[2], 4, VC_NET_L4_TCP, RXO_BIG, false, VC_NET_CSUM_GOOD);
+	rxo_run(&ns, f, len, 3, on_packet, &k, "frames after GUEST_OFFLOADS_SET 0");
 }
 
 /* With VIRTIO_NET_F_IPSEC's 32-byte header: plain traffic, and the fields
@@ -180,8 +248,13 @@ static const struct vc_clause clauses[] = {
 	  "With GUEST_CSUM, completing the checksum of a NEEDS_CSUM packet from csum_start into csum_offset makes a "
 	  "correctly checksummed packet.", NULL, complete, VC_REQ(VIRTIO_NET_F_GUEST_CSUM) },
 	{ "net.rx.csum.data-valid", L_NET_RX, VC_MUST, VC_DEVICE_RULE, "1.0", NET_PEER_NEEDS, "NET-RX-DEV-33",
-	  "With GUEST_CSUM, frames whose TCP/UDP checksum is wrong (IPv4, IPv6) never come with DATA_VALID.", NULL,
+	  "With GUEST_CSUM, frames whose TCP/UDP checksum is wrong (IPv4, IPv6) never come with DATA_VALID, nor does "
+	  "the first fragment of a TCP/IPv4 datagram.", NULL,
 	  data_valid, VC_REQ(VIRTIO_NET_F_GUEST_CSUM) },
+	{ "net.ctrl.guest-offloads-off", L_NET_OFFLOADS, VC_MUST, VC_DEVICE_RULE, "1.0", NET_PEER_NEEDS, "",
+	  "After GUEST_OFFLOADS_SET 0, received packets (TCP/IPv4 and UDP/IPv6 with correct checksums, a 20000-byte "
+	  "TCP frame) come with flags 0 and gso_type NONE (the command applies the offloads it names; no device row).",
+	  NULL, offloads_off, VC_REQ(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) | VC_REQ(VIRTIO_NET_F_GUEST_CSUM) },
 	{ "net.rx.outer-nh-offset", L_NET_RX, VC_MUST_NOT, VC_DEVICE_RULE, "1.4", NET_PEER_NEEDS, "NET-RX-DEV-16",
 	  "With VIRTIO_NET_F_IPSEC and without OUT_NET_HEADER, outer_nh_offset stays 0 on received packets.", NULL,
 	  outer_nh_offset },

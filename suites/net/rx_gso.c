@@ -87,6 +87,7 @@ static void gso_case(struct vc_ctx *c, struct gso_case *k)
 static const unsigned CSUM_TSO4[] = { VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_TSO4, NET_END };
 static const unsigned CSUM_TSO6[] = { VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_TSO6, NET_END };
 static const unsigned OPT_TSO6[] = { VIRTIO_NET_F_GUEST_TSO6, NET_END };
+static const unsigned OPT_TSO6_MTU[] = { VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_MTU, NET_END };
 static const unsigned OPT_UDP_GSO[] = { VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_USO4, VIRTIO_NET_F_GUEST_USO6,
 					NET_END };
 
@@ -139,15 +140,30 @@ static bool check_needs_csum(struct net_session *ns, const struct vc_net_rx *rx)
 	       fail_field(ns, rx, "came without NEEDS_CSUM", "VIRTIO_NET_HDR_F_NEEDS_CSUM set");
 }
 
+/* gso_size is the MSS: more than 0, less than the payload, and with
+ * VIRTIO_NET_F_MTU (no packet over mtu passed, so none coalesced) a segment
+ * of gso_size bytes with this packet's IP and TCP headers fits in mtu. */
 static bool check_gso_size(struct net_session *ns, const struct vc_net_rx *rx)
 {
 	struct vc_net_parsed p;
+	uint64_t mtu;
 
 	if (!vc_net_parse(rx->frame, rx->len, &p) || !p.payload)
 		return fail_field(ns, rx, "is not a TCP/UDP packet", "the headers of the frame sent");
-	size_t data = p.end - p.payload;
-	return (rx->hdr.gso_size && rx->hdr.gso_size < data) ||
-	       fail_field(ns, rx, "has no usable MSS in gso_size", "0 < gso_size < the payload");
+	size_t data = p.end - p.payload, headers = p.payload - p.l3;
+	if (!rx->hdr.gso_size || rx->hdr.gso_size >= data)
+		return fail_field(ns, rx, "has no usable MSS in gso_size", "0 < gso_size < the payload");
+	if (!net_has(ns, VIRTIO_NET_F_MTU))
+		return true;
+	if (!net_cfg(ns->c, VIRTIO_NET_CFG_MTU, 2, &mtu))
+		return false;
+	if (rx->hdr.gso_size + headers <= mtu)
+		return true;
+	vc_fail(ns->c, "a GSO packet's gso_size is larger than any segment within the mtu carries");
+	vc_observed(ns->c, "gso_size %u, gso_type 0x%02x, %zu bytes of IP and TCP headers, mtu %llu", rx->hdr.gso_size,
+		    rx->hdr.gso_type, headers, (unsigned long long)mtu);
+	vc_expected(ns->c, "an MSS of at most %llu (mtu less the headers)", (unsigned long long)(mtu - headers));
+	return false;
 }
 
 static bool check_hdr_len(struct net_session *ns, const struct vc_net_rx *rx)
@@ -176,7 +192,7 @@ static bool check_rsc(struct net_session *ns, const struct vc_net_rx *rx)
 }
 
 CASE(needs_csum, CSUM_TSO4, OPT_TSO6, { TCP4, TCP6 }, 2, 60000, NULL, NULL, check_needs_csum)
-CASE(gso_size, CSUM_TSO4, OPT_TSO6, { TCP4, TCP6 }, 2, 60000, NULL, NULL, check_gso_size)
+CASE(gso_size, CSUM_TSO4, OPT_TSO6_MTU, { TCP4, TCP6 }, 2, 60000, NULL, NULL, check_gso_size)
 CASE(hdr_len, CSUM_TSO4, OPT_TSO6, { TCP4, TCP6 }, 2, 0, NULL, NULL, check_hdr_len)
 CASE(ecn_flag, NET_BITS(VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_ECN), NET_NONE,
      { TCP4_ECN }, 1, 0, NULL, NULL, check_ecn)
@@ -215,7 +231,8 @@ static const struct vc_clause clauses[] = {
 	  "GSO packets (from 60000-byte TCP frames, IPv4 and IPv6) carry NEEDS_CSUM.", needs_csum,
 	  VC_REQ(VIRTIO_NET_F_GUEST_TSO4)),
 	G("net.rx.gso.gso-size", VC_MUST, "NET-RX-DEV-28",
-	  "GSO packets carry an MSS in gso_size: more than 0, less than their payload.", gso_size,
+	  "GSO packets carry an MSS in gso_size: more than 0, less than their payload, and with VIRTIO_NET_F_MTU "
+	  "no more than mtu less their IP and TCP headers.", gso_size,
 	  VC_REQ(VIRTIO_NET_F_GUEST_TSO4)),
 	G("net.rx.gso.hdr-len", VC_SHOULD, "NET-RX-DEV-31",
 	  "GSO packets' hdr_len is at least the length of their headers, TCP's included.", hdr_len,

@@ -426,6 +426,119 @@ static void stats_result_bounds(struct vc_ctx *c)
 		}
 }
 
+/* The basic counters count what happened (rx_packets: "the number of
+ * packets passed to the driver"; tx_packets: "the number of packets sent by
+ * the device"): between two STATS_GET, the packets taken from receiveq1
+ * (with MRG_RXBUF in 512-byte buffers, each frame over several) and the
+ * frames sent from transmitq1 move them by as many. */
+#define COUNTED_RX 5
+#define COUNTED_TX 3
+
+struct counters {
+	uint64_t rx, tx;
+	bool has_rx, has_tx;
+};
+
+static bool counters(struct net_session *ns, uint64_t caps, struct counters *k)
+{
+	uint16_t vq[2];
+	uint64_t types[2];
+	uint8_t ack, res[128];
+	unsigned n = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (caps & (1ull << ST_RX_BASIC)) {
+		vq[n] = 0;
+		types[n++] = 1ull << ST_RX_BASIC;
+	}
+	if (caps & (1ull << ST_TX_BASIC)) {
+		vq[n] = 1;
+		types[n++] = 1ull << ST_TX_BASIC;
+	}
+	if (!get(ns, vq, types, n, &ack, res, sizeof(res)))
+		return false;
+	if (ack != VIRTIO_NET_OK) {
+		vc_fail(ns->c, "STATS_GET of RX_BASIC and TX_BASIC, listed by STATS_QUERY, was refused");
+		vc_observed(ns->c, "ack %u", ack);
+		vc_expected(ns->c, "VIRTIO_NET_OK");
+		return false;
+	}
+	for (size_t at = 0; at + 24 <= sizeof(res) && get16(res + at + 6) >= 24; at += get16(res + at + 6)) {
+		if (res[at] == ST_RX_BASIC && get16(res + at + 2) == 0 && !k->has_rx) {
+			k->rx = get64(res + at + 16);
+			k->has_rx = true;
+		} else if (res[at] == ST_TX_BASIC && get16(res + at + 2) == 1 && !k->has_tx) {
+			k->tx = get64(res + at + 16);
+			k->has_tx = true;
+		}
+	}
+	return true;
+}
+
+static bool count_packet(struct net_session *ns, struct vc_net_rx *rx, void *arg)
+{
+	(void)ns;
+	(void)rx;
+	(*(unsigned *)arg)++;
+	return true;
+}
+
+static bool counted(struct vc_ctx *c, const char *what, const char *packets, uint64_t before, uint64_t after,
+		    unsigned want)
+{
+	if (after - before == want)
+		return true;
+	vc_fail(c, "%s did not count the packets", what);
+	vc_observed(c, "%s %llu before, %llu after", what, (unsigned long long)before, (unsigned long long)after);
+	vc_expected(c, "%u more (the packets %s in between)", want, packets);
+	return false;
+}
+
+static void stats_counted(struct vc_ctx *c)
+{
+	struct net_session ns;
+	struct vc_net_flow f;
+	struct counters k0, k1;
+	uint64_t caps;
+	uint32_t tag, sentinel;
+	unsigned got = 0;
+	size_t len;
+
+	if (!net_start(c, &ns, STATS, NET_BITS(VIRTIO_NET_F_MRG_RXBUF), 1) || !query(&ns, &caps))
+		return;
+	if (!(caps & (1ull << ST_RX_BASIC | 1ull << ST_TX_BASIC))) {
+		vc_skip(c, "the device lists neither RX_BASIC nor TX_BASIC");
+		return;
+	}
+	bool mrg = net_has(&ns, VIRTIO_NET_F_MRG_RXBUF);
+	if (!net_fill(&ns, 0, mrg ? 32 : 8, mrg ? 512 : NET_RXBUF_SMALL, 1) || !counters(&ns, caps, &k0))
+		return;
+	for (unsigned i = 0; i < COUNTED_RX; i++) {
+		vc_net_flow_init(&f, ns.net.mac, 4, VC_NET_L4_UDP);
+		f.sport = (uint16_t)(41000 + i);
+		if (!net_inject_flow(&ns, &f, 1000, NULL))
+			return;
+	}
+	if (!net_sentinel(&ns, false, &sentinel) || net_receive_until(&ns, sentinel, count_packet, &got, "statistics"))
+		return;
+	for (unsigned i = 0; i < COUNTED_TX; i++) {
+		uint8_t *b = net_buf(0), *cap = net_buf(1);
+		static const uint8_t peer[6] = { 0x02, 0x76, 0x63, 0x00, 0x00, 0x09 };
+		struct vc_net_hdr h = { 0 };
+		vc_net_flow_init(&f, peer, 4, VC_NET_L4_UDP);
+		tag = vc_net_tag(&ns.net);
+		len = vc_net_frame(b, VC_NET_MAX_FRAME, &f, 200, tag);
+		if (!net_send(&ns, 0, &h, b, len, 1) || !net_capture(&ns, tag, cap, VC_NET_MAX_FRAME, &len, "a frame sent"))
+			return;
+	}
+	if (!counters(&ns, caps, &k1))
+		return;
+	if (k0.has_rx && k1.has_rx && !counted(c, "rx_packets of receiveq1", "passed to the driver", k0.rx, k1.rx, got))
+		return;
+	if (k0.has_tx && k1.has_tx)
+		counted(c, "tx_packets of transmitq1", "sent", k0.tx, k1.tx, COUNTED_TX);
+}
+
 #define CO(id, kw, covers, summary, fn, req) \
 	{ id, L_NET_COAL, kw, VC_DEVICE_RULE, "1.3", NET_NEEDS, covers, summary, NULL, fn, req }
 #define ST(id, covers, summary, fn) \
@@ -463,6 +576,10 @@ static const struct vc_clause clauses[] = {
 	   "Each statistics reply's size is the bytes it takes (RX_BASIC, TX_BASIC 56, CVQ 24).", stats_reply_size),
 	ST("net.stats.reply-header", "NET-STATS-DEV-5",
 	   "Each statistics reply names its type and vq_index.", stats_reply_header),
+	{ "net.stats.counted", L_NET_STATS, VC_MUST, VC_DEVICE_RULE, "1.4", NET_PEER_NEEDS, "",
+	  "Between two STATS_GET, rx_packets of receiveq1 and tx_packets of transmitq1 move by the packets received "
+	  "(with MRG_RXBUF each over several buffers) and sent (the counters' definitions; no device row).", NULL,
+	  stats_counted, VC_REQ(VIRTIO_NET_F_DEVICE_STATS) },
 	ST("net.stats.result-bounds", "NET-STATS-DEV-6",
 	   "A result buffer larger than the replies: nothing written past them.", stats_result_bounds),
 };

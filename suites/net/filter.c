@@ -202,6 +202,42 @@ static void mac_addr_set(struct vc_ctx *c)
 	}
 }
 
+/* MAC_ADDR_SET with filtering on (PROMISC off, an empty MAC table): a frame
+ * to the new address is delivered, one to the address mac held before (now
+ * neither the device's nor in the table) dropped. The sentinel is broadcast. */
+static void mac_addr_filter(struct vc_ctx *c)
+{
+	static const uint8_t addr[6] = { 0x02, 0x76, 0x63, 0x00, 0x00, 0x43 };
+	struct net_session ns;
+	struct vc_net_flow f;
+	struct seen w;
+	uint8_t old[6];
+	uint32_t sentinel;
+
+	memset(&w, 0, sizeof(w));
+	if (!net_start(c, &ns, NET_BITS(VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_MAC_ADDR,
+					VIRTIO_NET_F_MAC), NET_NONE, 1) ||
+	    !net_fill(&ns, 0, 16, NET_RXBUF_SMALL, 1) || !net_rx_mode(&ns, P, false) ||
+	    !net_ctrl_ok(&ns, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, addr, 6, "MAC_ADDR_SET"))
+		return;
+	memcpy(old, ns.net.mac, 6);
+	for (unsigned i = 0; i < 2; i++) {
+		vc_net_flow_init(&f, i ? old : addr, 4, VC_NET_L4_UDP);
+		if (!net_inject_flow(&ns, &f, 64, &w.tag[w.n++]))
+			return;
+	}
+	if (!net_sentinel(&ns, true, &sentinel) || net_receive_until(&ns, sentinel, on_packet, &w, "filtering"))
+		return;
+	if (w.got[0] && !w.got[1])
+		return;
+	vc_fail(c, "after MAC_ADDR_SET, %s", !w.got[0] ? "a frame to the new address was dropped"
+						      : "a frame to the address replaced was still delivered");
+	vc_observed(c, "to 02:76:63:00:00:43 (set): %s; to %02x:%02x:%02x:%02x:%02x:%02x (mac before): %s",
+		    w.got[0] ? "delivered" : "dropped", old[0], old[1], old[2], old[3], old[4], old[5],
+		    w.got[1] ? "delivered" : "dropped");
+	vc_expected(c, "the new address delivered, the old one dropped (PROMISC off, no MAC table)");
+}
+
 /* VLAN filtering: tagged frames to the device's address, PROMISC off
  * where the device lets the driver say it. */
 static void vlan_case(struct vc_ctx *c, bool ctrl_vlan, const uint16_t *add, unsigned nadd, uint16_t del,
@@ -303,6 +339,10 @@ static const struct vc_clause clauses[] = {
 	F("net.filter.foreign-unicast", L_NET_MAC, VC_SHOULD, "NET-MAC-DEV-4",
 	  "With filtering on (PROMISC off), unicast to an address neither the device's nor in the table is dropped, "
 	  "the device's own delivered.", foreign_unicast),
+	{ "net.filter.mac-addr-set-filter", L_NET_MAC, VC_SHOULD, VC_DEVICE_RULE, "1.0", NET_PEER_NEEDS,
+	  "NET-MAC-DEV-4", "After MAC_ADDR_SET (PROMISC off), frames to the new address are delivered and frames to "
+	  "the address mac held before are dropped.", NULL, mac_addr_filter,
+	  VC_REQ(VIRTIO_NET_F_CTRL_RX) | VC_REQ(VIRTIO_NET_F_CTRL_MAC_ADDR) | VC_REQ(VIRTIO_NET_F_MAC) },
 	{ "net.filter.vlan-without-ctrl-vlan", L_NET_VLAN, VC_MUST, VC_DEVICE_RULE, "1.0", NET_PEER_NEEDS,
 	  "NET-VLAN-DEV-1", "Without VIRTIO_NET_F_CTRL_VLAN, frames tagged VID 5, 100 and 4000 are all delivered "
 	  "(PROMISC off when the device has CTRL_RX).", NULL, vlan_without_ctrl_vlan },

@@ -114,6 +114,66 @@ static void within_pairs(struct vc_ctx *c)
 		}
 }
 
+/* MQ_VQ_PAIRS_SET with every pair set up; from each transmitqX two TCP
+ * flows of the driver's go out (each on the wire), then the link partner
+ * answers each: "after the driver transmitted a packet of a flow on
+ * transmitqX, the device SHOULD cause incoming packets for that flow to be
+ * steered to receiveqX". */
+#define TX_FLOWS 2
+
+static void tx_flow_steering(struct vc_ctx *c)
+{
+	struct net_session ns;
+	struct spread w;
+	struct vc_net_flow in, out;
+	uint8_t *b = net_buf(0), *got = net_buf(1);
+	uint32_t tag, sentinel;
+	size_t len;
+
+	if (!start_pairs(c, &ns, NET_BITS(VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_MQ), NET_NONE, 2) ||
+	    !pairs_set(&ns, (uint16_t)ns.net.pairs))
+		return;
+	unsigned n = ns.net.pairs * TX_FLOWS;          /* VC_NET_MAX_PAIRS * TX_FLOWS <= FLOWS */
+	memset(&w, 0, sizeof(w));
+	for (unsigned i = 0; i < FLOWS; i++)
+		w.queue[i] = -1;
+	for (unsigned round = 0; round < 2; round++)
+		for (unsigned i = 0; i < n; i++) {
+			vc_net_flow_init(&in, ns.net.mac, 4, VC_NET_L4_TCP);   /* the partner's packet of flow i */
+			in.sport = 80;
+			in.dport = (uint16_t)(50000 + 131 * i);
+			if (round) {
+				if (!net_inject_flow(&ns, &in, 64, &w.tags[i]))
+					return;
+				continue;
+			}
+			out = in;                                              /* the driver's, the other way */
+			memcpy(out.dst, in.src, 6);
+			memcpy(out.src, in.dst, 6);
+			memcpy(out.saddr, in.daddr, 4);
+			memcpy(out.daddr, in.saddr, 4);
+			out.sport = in.dport;
+			out.dport = in.sport;
+			struct vc_net_hdr h = { 0 };
+			tag = vc_net_tag(&ns.net);
+			len = vc_net_frame(b, VC_NET_MAX_FRAME, &out, 64, tag);
+			if (!net_send(&ns, i / TX_FLOWS, &h, b, len, 1) ||
+			    !net_capture(&ns, tag, got, VC_NET_MAX_FRAME, &len, "a frame sent from a transmit queue"))
+				return;
+		}
+	if (!net_sentinel(&ns, false, &sentinel) || net_receive_until(&ns, sentinel, note, &w, "the flows' answers"))
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (w.queue[i] != (int)(i / TX_FLOWS)) {
+			vc_fail(c, "a flow the driver sent on transmitq%u was answered on %s", i / TX_FLOWS + 1,
+				w.queue[i] < 0 ? "no receive queue" : "another receive queue");
+			vc_observed(c, "flow %u (TCP port %u), %u pairs set: %s%d", i + 1, 50000 + 131 * i, ns.net.pairs,
+				    w.queue[i] < 0 ? "not delivered" : "receiveq", w.queue[i] < 0 ? 0 : w.queue[i] + 1);
+			vc_expected(c, "on receiveq%u", i / TX_FLOWS + 1);
+			return;
+		}
+}
+
 static bool reset_rxq(struct net_session *ns, unsigned q)
 {
 	int rc = vc_net_queue_reset(&ns->net, (uint16_t)(2 * q));
@@ -449,6 +509,10 @@ static const struct vc_clause clauses[] = {
 	M("net.mq.within-pairs", L_NET_MQ, VC_MUST_NOT, "NET-MQ-DEV-2",
 	  "After MQ_VQ_PAIRS_SET n (one less than the pairs set up), no flow comes on a receive queue past n.",
 	  within_pairs, VC_REQ(VIRTIO_NET_F_MQ)),
+	M("net.mq.tx-flow-steering", L_NET_MQ, VC_SHOULD, "",
+	  "After MQ_VQ_PAIRS_SET (every pair), the answers to TCP flows the driver sent on transmitqX come on "
+	  "receiveqX (the steering paragraph's SHOULD, outside the normative block: no catalog row).",
+	  tx_flow_steering, VC_REQ(VIRTIO_NET_F_MQ)),
 	M("net.mq.reset-queue-reselect", L_NET_MQ, VC_SHOULD, "NET-MQ-DEV-3",
 	  "With two pairs in use and receiveq2 being reset (VIRTIO_F_RING_RESET), every flow comes on receiveq1.",
 	  reset_queue_reselect, VC_REQ(VIRTIO_NET_F_MQ) | VC_REQ(VIRTIO_F_RING_RESET)),

@@ -326,13 +326,28 @@ static void stats_all_or_nothing(struct vc_ctx *c)
 	refused(&ns, vq, types, 2, "with one good entry (RX_BASIC of receiveq1) and one with an unknown type (bit 60)");
 }
 
+/* STATS_GET for types STATS_QUERY listed: FAIL when refused. */
+static bool get_listed(struct net_session *ns, const uint16_t *vq, const uint64_t *types, unsigned n, uint8_t *res,
+		       size_t rlen)
+{
+	uint8_t ack;
+
+	if (!get(ns, vq, types, n, &ack, res, rlen))
+		return false;
+	if (ack == VIRTIO_NET_OK)
+		return true;
+	vc_fail(ns->c, "STATS_GET for types STATS_QUERY listed was refused");
+	vc_observed(ns->c, "ack %u", ack);
+	vc_expected(ns->c, "VIRTIO_NET_OK");
+	return false;
+}
+
 /* RX_BASIC, TX_BASIC and CVQ as listed: the replies' headers. */
 struct replies {
 	uint16_t vq[3];
 	uint64_t types[3];
 	unsigned n;
 	uint8_t res[256];
-	uint8_t ack;
 };
 
 static bool three_replies(struct vc_ctx *c, struct net_session *ns, struct replies *r)
@@ -352,15 +367,7 @@ static bool three_replies(struct vc_ctx *c, struct net_session *ns, struct repli
 		vc_skip(c, "the device lists none of RX_BASIC, TX_BASIC, CVQ");
 		return false;
 	}
-	if (!get(ns, r->vq, r->types, r->n, &r->ack, r->res, sizeof(r->res)))
-		return false;
-	if (r->ack != VIRTIO_NET_OK) {
-		vc_fail(c, "STATS_GET for types STATS_QUERY listed was refused");
-		vc_observed(c, "ack %u", r->ack);
-		vc_expected(c, "VIRTIO_NET_OK");
-		return false;
-	}
-	return true;
+	return get_listed(ns, r->vq, r->types, r->n, r->res, sizeof(r->res));
 }
 
 /* Each reply of RX_BASIC, TX_BASIC and CVQ walked: false from `check` stops. */
@@ -443,7 +450,7 @@ static bool counters(struct net_session *ns, uint64_t caps, struct counters *k)
 {
 	uint16_t vq[2];
 	uint64_t types[2];
-	uint8_t ack, res[128];
+	uint8_t res[128];
 	unsigned n = 0;
 
 	memset(k, 0, sizeof(*k));
@@ -455,14 +462,8 @@ static bool counters(struct net_session *ns, uint64_t caps, struct counters *k)
 		vq[n] = 1;
 		types[n++] = 1ull << ST_TX_BASIC;
 	}
-	if (!get(ns, vq, types, n, &ack, res, sizeof(res)))
+	if (!get_listed(ns, vq, types, n, res, sizeof(res)))
 		return false;
-	if (ack != VIRTIO_NET_OK) {
-		vc_fail(ns->c, "STATS_GET of RX_BASIC and TX_BASIC, listed by STATS_QUERY, was refused");
-		vc_observed(ns->c, "ack %u", ack);
-		vc_expected(ns->c, "VIRTIO_NET_OK");
-		return false;
-	}
 	for (size_t at = 0; at + 24 <= sizeof(res) && get16(res + at + 6) >= 24; at += get16(res + at + 6)) {
 		if (res[at] == ST_RX_BASIC && get16(res + at + 2) == 0 && !k->has_rx) {
 			k->rx = get64(res + at + 16);

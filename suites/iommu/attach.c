@@ -221,6 +221,65 @@ static void incompatible_endpoints(struct vc_ctx *c)
 		(unsigned long long)iova, v.ep[a]);
 }
 
+/* Two pages of memory, each with its own pattern at offset `off` (seed,
+ * seed + 1); 0 after ERROR. */
+static uint64_t two_pages(struct vi *v, uint8_t seed, uint64_t off)
+{
+	uint8_t b[VI_DMA_LEN];
+	uint64_t addr;
+	int rc;
+
+	if ((rc = vc_dma_alloc(v->c->dev, 2 * v->g, v->g, &addr))) {
+		vc_error(v->c, "DMA memory for the endpoint's buffers: %s", strerror(-rc));
+		return 0;
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		for (unsigned i = 0; i < VI_DMA_LEN; i++)
+			b[i] = (uint8_t)(seed + k + 37 * i);
+		if ((rc = vc_dma_write(v->c->dev, addr + k * v->g + off, b, sizeof(b)))) {
+			vc_error(v->c, "DMA write at 0x%llx: %s", (unsigned long long)(addr + k * v->g + off), strerror(-rc));
+			return 0;
+		}
+	}
+	return addr;
+}
+
+/* A mapping of two pages translates each address by its offset from
+ * virt_start (PA = VA - virt_start + phys_start): the endpoint copies from
+ * inside the second page of one to inside the second page of another. */
+static void second_page(struct vc_ctx *c, struct vi *v, uint32_t domain)
+{
+	uint64_t from = v->g / 2 + 8, to = v->g / 4 + 16;   /* offsets inside the page */
+	uint64_t p, q, a = vi_iova(v, 8), b = vi_iova(v, 12);
+	uint8_t got[VI_DMA_LEN];
+	int rc;
+
+	if (v->g < 4 * VI_DMA_LEN) {
+		vc_note(c, "a granule of %llu bytes: no copy inside a page tried", (unsigned long long)v->g);
+		return;
+	}
+	if (!(p = two_pages(v, 0x61, from)) || !(q = two_pages(v, 0, to)) ||
+	    !vi_map(v, domain, a, p, 2 * v->g, IOMMU_MAP_F_READ) ||
+	    !vi_map(v, domain, b, q, 2 * v->g, IOMMU_MAP_F_READ | IOMMU_MAP_F_WRITE) ||
+	    !vi_copy(v, 0, a + v->g + from, b + v->g + to))
+		return;
+	if ((rc = vc_dma_read(c->dev, q + v->g + to, got, sizeof(got)))) {
+		vc_error(c, "DMA read at 0x%llx: %s", (unsigned long long)(q + v->g + to), strerror(-rc));
+		return;
+	}
+	for (unsigned i = 0; i < VI_DMA_LEN; i++)
+		if (got[i] != (uint8_t)(0x61 + 1 + 37 * i)) {
+			vc_fail(c, "endpoint 0x%x's copy inside the second page of two-page mappings did not go to and from "
+				   "PA = VA - virt_start + phys_start", v->ep[0]);
+			vc_observed(c, "at 0x%llx (mapped at 0x%llx + 0x%llx): byte %u is 0x%02x; the copy read 0x%llx",
+				    (unsigned long long)(q + v->g + to), (unsigned long long)b,
+				    (unsigned long long)(v->g + to), i, got[i], (unsigned long long)(a + v->g + from));
+			vc_expected(c, "the bytes at 0x%llx (0x%02x...), the second page's, at the same offsets",
+				    (unsigned long long)(p + v->g + from), (uint8_t)(0x61 + 1));
+			return;
+		}
+}
+
 static void attaches(struct vc_ctx *c)
 {
 	struct iommu_tail t;
@@ -249,7 +308,9 @@ static void attaches(struct vc_ctx *c)
 		vc_observed(c, "page 0x%llx (mapped read-write at 0x%llx) untouched after the endpoint's copy",
 			    (unsigned long long)q, (unsigned long long)b);
 		vc_expected(c, "the bytes the endpoint read through 0x%llx", (unsigned long long)a);
+		goto out;
 	}
+	second_page(c, &v, domain);
 out:
 	vi_bypass_restore(&v, was);
 }
@@ -289,6 +350,6 @@ static const struct vc_clause clauses[] = {
 	  VI_F(VIRTIO_IOMMU_F_PROBE) | VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 2, NULL, VI_SIM },
 	{ "iommu.attach.attaches", L_IOMMU_ATTACH, VC_MUST, VC_DEVICE_RULE, "1.2", VI_DRIVES, "IOMMU-ATTACH-DEV-12",
 	  "An endpoint ATTACH returned OK for is attached: DETACH finds it, and its DMA goes through the domain's "
-	  "mappings.", NULL, attaches, 0, 2, NULL, VI_REACH },
+	  "mappings, also inside the second page of two-page mappings (PA = VA - virt_start + phys_start).", NULL, attaches, 0, 2, NULL, VI_REACH },
 };
 VC_DEVICE_SUITE(suite_iommu_attach, clauses, VIRTIO_ID_IOMMU);

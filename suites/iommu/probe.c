@@ -252,10 +252,35 @@ static void resv_reserved_zero(struct vc_ctx *c) { each_resv_mem(c, reserved_zer
 static void resv_one_msi(struct vc_ctx *c) { each_resv_mem(c, one_msi); }
 static void resv_no_overlap(struct vc_ctx *c) { each_resv_mem(c, no_overlap); }
 
+/* A MAP of one granule at `at`, which overlaps region r: refused. False
+ * once the clause is over. */
+static bool map_refused(struct vi *v, uint32_t domain, uint32_t ep, const struct iommu_resv_mem *r, uint64_t at,
+			const char *where)
+{
+	struct iommu_tail t;
+	int rc = iommu_map(&v->io, domain, at, at + v->g - 1, vi_iova(v, 0), IOMMU_MAP_F_READ | IOMMU_MAP_F_WRITE, &t);
+
+	if (!rc && t.used && t.status == IOMMU_S_OK) {
+		vc_fail(v->c, "MAP over endpoint 0x%x's reserved region (its %s) succeeded", ep, where);
+		vc_observed(v->c, "status OK for [0x%llx, 0x%llx], which overlaps %s region [0x%llx, 0x%llx]",
+			    (unsigned long long)at, (unsigned long long)(at + v->g - 1),
+			    r->subtype == IOMMU_RESV_MEM_T_MSI ? "the MSI" : "the reserved", (unsigned long long)r->start,
+			    (unsigned long long)r->end);
+		vc_expected(v->c, "the MAP rejected (the driver should not send it)");
+		return false;
+	}
+	if (rc) {
+		vi_expect(v, rc, &t, IOMMU_S_INVAL, "MAP over a reserved region");
+		return false;
+	}
+	return true;
+}
+
+/* MAP of the granule holding each region's first byte, and of the one
+ * holding its last (end is inclusive): each refused. */
 static void resv_map_refused(struct vc_ctx *c)
 {
 	struct iommu_resv_mem r[VI_PROPS_MAX];
-	struct iommu_tail t;
 	uint32_t domain, ep;
 	unsigned n;
 	struct vi v;
@@ -269,22 +294,15 @@ static void resv_map_refused(struct vc_ctx *c)
 		vc_skip(c, "endpoint 0x%x reports no reserved region", ep);
 		return;
 	}
-	uint64_t at = r[0].start & ~(v.g - 1);
-	int rc = iommu_map(&v.io, domain, at, at + v.g - 1, vi_iova(&v, 0), IOMMU_MAP_F_READ | IOMMU_MAP_F_WRITE, &t);
-	if (!rc && t.used && t.status == IOMMU_S_OK) {
-		vc_fail(c, "MAP over endpoint 0x%x's reserved region succeeded", ep);
-		vc_observed(c, "status OK for [0x%llx, 0x%llx], which overlaps %s region [0x%llx, 0x%llx]",
-			    (unsigned long long)at, (unsigned long long)(at + v.g - 1),
-			    r[0].subtype == IOMMU_RESV_MEM_T_MSI ? "the MSI" : "the reserved", (unsigned long long)r[0].start,
-			    (unsigned long long)r[0].end);
-		vc_expected(c, "the MAP rejected (the driver should not send it)");
-		return;
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t first = r[k].start & ~(v.g - 1), last = r[k].end & ~(v.g - 1);
+		if (r[k].end < r[k].start)
+			continue;               /* iommu.resv-mem.* look at the region itself */
+		if (!map_refused(&v, domain, ep, &r[k], first, "first byte") ||
+		    (last != first && !map_refused(&v, domain, ep, &r[k], last, "last byte, end being inclusive")))
+			return;
 	}
-	if (rc) {
-		vi_expect(&v, rc, &t, IOMMU_S_INVAL, "MAP over a reserved region");
-		return;
-	}
-	vc_note(c, "MAP over the reserved region: %s", iommu_status_name(t.status));
+	vc_note(c, "MAPs over the %u reserved region(s) refused", n);
 }
 
 #define PROBES VI_F(VIRTIO_IOMMU_F_PROBE)
@@ -325,6 +343,6 @@ static const struct vc_clause clauses[] = {
 	  PROBES, 2, NULL, VI_REACH },
 	{ "iommu.resv-mem.map-refused", L_IOMMU_RESVMEM, VC_SHOULD, VC_DEVICE_RULE, "1.2", VI_DRIVES,
 	  "IOMMU-RESVMEM-DEV-4", "MAP over a reserved region of an attached endpoint (the driver should not send it) is "
-	  "rejected.", NULL, resv_map_refused, PROBES | VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 2, NULL, VI_REACH },
+	  "rejected: the granule of each region's first byte, and of its last (end is inclusive).", NULL, resv_map_refused, PROBES | VI_F(VIRTIO_IOMMU_F_MAP_UNMAP), 2, NULL, VI_REACH },
 };
 VC_DEVICE_SUITE(suite_iommu_probe, clauses, VIRTIO_ID_IOMMU);

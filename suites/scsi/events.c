@@ -166,8 +166,6 @@ static void hotplug_reported(struct vc_ctx *c)
 	}
 }
 
-#define L_SCSI_SANITY "Sanity: what a SCSI host is for (not a spec rule)"
-
 static const struct vc_clause clauses[] = {
 	{ "scsi.event.missed-flagged", L_SCSI_EVENT, VC_MUST, VC_DEVICE_RULE, "1.0", SCSI_NEEDS,
 	  "SCSI-EVENT-DEV-1 SCSI-EVENT-DEV-2", "An event lost for want of eventq buffers (a disk plugged) is flagged "

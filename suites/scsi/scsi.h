@@ -7,6 +7,8 @@
 #include "vc/devtypes/scsi.h"
 
 #define SCSI_NEEDS (NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON)
+#define SCSI_QUEUES (DS_Q(VIRTIO_SCSI_CONTROLQ) | DS_Q(VIRTIO_SCSI_EVENTQ) | DS_Q(VIRTIO_SCSI_REQUESTQ))
+#define L_SCSI_SANITY "Sanity: what a SCSI host is for (not a spec rule)"
 
 /* The three queues (control, event, first request queue), features as
  * ds_open takes them. */

@@ -5,8 +5,7 @@
 
 bool scsi_open(struct vc_ctx *c, struct vc_dev *d, uint64_t need, uint64_t want)
 {
-	return ds_open(c, d, need, want,
-		       DS_Q(VIRTIO_SCSI_CONTROLQ) | DS_Q(VIRTIO_SCSI_EVENTQ) | DS_Q(VIRTIO_SCSI_REQUESTQ), false);
+	return ds_open(c, d, need, want, SCSI_QUEUES, false);
 }
 
 bool scsi_cmd(struct vc_ctx *c, struct vc_dev *d, const struct vc_scsi_cmd *cmd, struct vc_scsi_resp *resp,

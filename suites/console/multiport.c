@@ -83,9 +83,17 @@ static bool control(struct vc_ctx *c, struct ports *p, unsigned ms, unsigned *ad
 	}
 }
 
-/* MULTIPORT negotiated, port 0's and the control queues set up, control
- * buffers posted, DEVICE_READY sent; the ports the device announces. */
-static bool start(struct vc_ctx *c, struct ports *p, unsigned *adds)
+#define PORT_QUEUES(port) (DS_Q(vc_console_rxq(port)) | DS_Q(vc_console_txq(port)))
+#define CTRL_QUEUES (DS_Q(VIRTIO_CONSOLE_CTRL_RX) | DS_Q(VIRTIO_CONSOLE_CTRL_TX))
+
+static bool host(struct vc_ctx *c, const char *what, uint32_t port);
+
+/* MULTIPORT negotiated, `queues` (the control queues and ports' queues)
+ * set up; with `plug`, the host plugs port max_nr_ports - 1 (*plugged)
+ * before DRIVER_OK; control buffers posted, DEVICE_READY sent; the ports
+ * the device announces. */
+static bool start_with(struct vc_ctx *c, struct ports *p, uint64_t queues, bool plug, uint32_t *plugged,
+		       unsigned *adds)
 {
 	uint8_t ready[VC_CONSOLE_CTRL_SIZE];
 	uint64_t max;
@@ -96,14 +104,28 @@ static bool start(struct vc_ctx *c, struct ports *p, unsigned *adds)
 	struct vc_iov iov = { ready, NULL, sizeof(ready), false };
 	p->ctl.q = VIRTIO_CONSOLE_CTRL_RX;
 	p->ctl.len = 64;          /* room for a PORT_NAME's name */
-	if (!ds_open(c, &p->d, DS_F(VIRTIO_CONSOLE_F_MULTIPORT), 0,
-		     DS_Q(0) | DS_Q(1) | DS_Q(VIRTIO_CONSOLE_CTRL_RX) | DS_Q(VIRTIO_CONSOLE_CTRL_TX), false) ||
-	    !ds_cfg_read(c, &p->d, VIRTIO_CONSOLE_CFG_MAX_NR_PORTS, 4, &max) ||
-	    !ds_stream_post(c, &p->d, &p->ctl, 16) ||
-	    !ds_call(c, &p->d, VIRTIO_CONSOLE_CTRL_TX, &iov, 1, NULL, "DEVICE_READY message"))
+	if (!ds_open(c, &p->d, DS_F(VIRTIO_CONSOLE_F_MULTIPORT), 0, queues | CTRL_QUEUES, plug) ||
+	    !ds_cfg_read(c, &p->d, VIRTIO_CONSOLE_CFG_MAX_NR_PORTS, 4, &max))
 		return false;
 	p->max = (uint32_t)max;
+	if (plug) {
+		if (p->max < 2 || p->max > MAX_PORTS) {
+			vc_skip(c, "max_nr_ports is %u: no port beside port 0 for the host to plug", p->max);
+			return false;
+		}
+		if (!host(c, VC_HOST_CONSOLE_PLUG, *plugged = p->max - 1) || !ds_driver_ok(c, &p->d))
+			return false;
+	}
+	if (!ds_stream_post(c, &p->d, &p->ctl, 16) ||
+	    !ds_call(c, &p->d, VIRTIO_CONSOLE_CTRL_TX, &iov, 1, NULL, "DEVICE_READY message"))
+		return false;
 	return control(c, p, vc_quiet_ms(&p->d.drv, 300), adds, &removes);
+}
+
+/* Port 0's queues and the control queues. */
+static bool start(struct vc_ctx *c, struct ports *p, unsigned *adds)
+{
+	return start_with(c, p, PORT_QUEUES(0), false, NULL, adds);
 }
 
 static bool host(struct vc_ctx *c, const char *what, uint32_t port)
@@ -163,14 +185,97 @@ static void remove_added(struct vc_ctx *c)
 			p.log);
 }
 
+/* Not a spec rule (the chapter: "active ports are announced by the device
+ * using the VIRTIO_CONSOLE_PORT_ADD control message"): a port the host
+ * plugs before DEVICE_READY is among the ports DEVICE_READY brings. */
+static void ports_announced(struct vc_ctx *c)
+{
+	static struct ports p;
+	uint32_t port = 0;
+	unsigned adds;
+
+	if (!start_with(c, &p, PORT_QUEUES(0), true, &port, &adds))
+		return;
+	if (!was_added(&p, port)) {
+		vc_fail(c, "port %u, which the host plugged before DEVICE_READY, was not announced", port);
+		vc_observed(c, "after DEVICE_READY: %s", p.nadded ? p.log : "no message");
+		vc_expected(c, "a DEVICE_ADD for each port the device has, port %u among them", port);
+	}
+	host(c, VC_HOST_CONSOLE_UNPLUG, port);          /* as it was */
+}
+
+/* What reached port's host side, until `want` shows or the device has
+ * settled (within its timeout where the backend cannot tell): false after
+ * an ERROR or SKIP. */
+static bool port_output(struct vc_ctx *c, struct ports *p, uint32_t port, const char *want, char *out, size_t len)
+{
+	uint64_t deadline = vc_now_ms() + vc_quiet_ms(&p->d.drv, c->dev->timeout_ms);
+	char arg[16], got[256];
+
+	snprintf(arg, sizeof(arg), "%u", port);
+	out[0] = 0;
+	for (;;) {
+		if (!ds_host(c, VC_HOST_CONSOLE_READ, arg, got, sizeof(got)))
+			return false;
+		snprintf(out + strlen(out), len - strlen(out), "%s", got);
+		if (strstr(out, want) || vc_now_ms() >= deadline)
+			return true;
+		vc_poll_pause(16);
+	}
+}
+
+/* Not a spec rule (the console chapter has no device rule for data ports):
+ * bytes the driver puts in each announced port's transmitq (ports 0 and 1)
+ * reach that port's host side. */
+static void ports_carry_output(struct vc_ctx *c)
+{
+	static struct ports p;
+	char want[32], out[512];
+	unsigned adds, tried = 0;
+
+	if (!start_with(c, &p, PORT_QUEUES(0) | PORT_QUEUES(1), false, NULL, &adds))
+		return;
+	for (uint32_t port = 0; port < 2; port++) {
+		if (!was_added(&p, port))
+			continue;
+		snprintf(want, sizeof(want), "vc-port-%u-out\n", port);
+		struct vc_iov iov = { want, NULL, (uint32_t)strlen(want), false };
+		char arg[16];
+		snprintf(arg, sizeof(arg), "%u", port);
+		if (!ds_host(c, VC_HOST_CONSOLE_READ, arg, out, sizeof(out)) ||    /* what was there before */
+		    !ds_call(c, &p.d, vc_console_txq(port), &iov, 1, NULL, "bytes on a port's transmitq") ||
+		    !port_output(c, &p, port, want, out, sizeof(out)))
+			return;
+		tried++;
+		if (!strstr(out, want)) {
+			vc_fail(c, "the bytes the driver put in port %u's transmitq (queue %u) did not reach port %u's host "
+				   "side", port, vc_console_txq(port), port);
+			vc_observed(c, "\"%.60s\" on port %u's host side", out, port);
+			vc_expected(c, "\"vc-port-%u-out\\n\"", port);
+			return;
+		}
+	}
+	if (!tried)
+		vc_skip(c, "the device announced neither port 0 nor port 1 after DEVICE_READY: %s", p.log);
+}
+
+#define L_CONSOLE_SANITY "Sanity: what a console device is for (not a spec rule)"
+#define CONSOLE_NEEDS (NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON)
+
 static const struct vc_clause clauses[] = {
 	{ "console.multiport.add-unique", L_MULTIPORT, VC_MUST_NOT, VC_DEVICE_RULE, "1.0",
-	  NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON, "CONSOLE-MULTIPORT-DEV-1",
+	  CONSOLE_NEEDS, "CONSOLE-MULTIPORT-DEV-1",
 	  "DEVICE_ADD, after DEVICE_READY and when the host plugs a port, never names a port that exists or one "
 	  "at or past max_nr_ports.", NULL, add_unique, VC_REQ(VIRTIO_CONSOLE_F_MULTIPORT), 4 },
 	{ "console.multiport.remove-added", L_MULTIPORT, VC_MUST_NOT, VC_DEVICE_RULE, "1.0",
-	  NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON, "CONSOLE-MULTIPORT-DEV-2",
+	  CONSOLE_NEEDS, "CONSOLE-MULTIPORT-DEV-2",
 	  "DEVICE_REMOVE, when the host unplugs a port, names a port a DEVICE_ADD created.", NULL, remove_added,
 	  VC_REQ(VIRTIO_CONSOLE_F_MULTIPORT), 4 },
+	{ "console.sanity.ports-announced", L_CONSOLE_SANITY, VC_MAY, VC_SANITY, "1.0", CONSOLE_NEEDS, "",
+	  "Not a spec rule: a port the host plugs before DEVICE_READY is announced with DEVICE_ADD after it, as the "
+	  "chapter has active ports announced.", NULL, ports_announced, VC_REQ(VIRTIO_CONSOLE_F_MULTIPORT), 4 },
+	{ "console.sanity.ports-carry-output", L_CONSOLE_SANITY, VC_MAY, VC_SANITY, "1.0", CONSOLE_NEEDS, "",
+	  "Not a spec rule: bytes in the transmitq of each announced port (0 and 1) reach that port's host side.", NULL,
+	  ports_carry_output, VC_REQ(VIRTIO_CONSOLE_F_MULTIPORT), 6 },
 };
 VC_DEVICE_SUITE(suite_console_multiport, clauses, VIRTIO_ID_CONSOLE);

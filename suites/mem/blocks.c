@@ -179,6 +179,54 @@ static void suspend_keeps_blocks(struct vc_ctx *c)
 		expect_state(&vm, 1, MEM_STATE_UNPLUGGED, "suspend-to-RAM and the wake-up");
 }
 
+/* Not a spec rule (the chapter: "Once the plugged_size is greater or equal
+ * to the requested_size, requests to plug memory blocks will be rejected by
+ * the device"): blocks plugged up to requested_size, a PLUG of one block
+ * more is rejected (NACK, or ERROR) and plugged_size stays. */
+static void plug_limit(struct vc_ctx *c)
+{
+	struct mem_resp r;
+	struct vm vm;
+
+	if (!vm_start(c, &vm, 0, false))
+		return;
+	uint64_t want = vm.m.cfg.requested_size / vm.bs;
+	if (!want || want > 0xffff || vm.m.cfg.usable_region_size / vm.bs < want + 1) {
+		vc_skip(c, "requested_size 0x%llx (%llu blocks) and usable_region_size 0x%llx leave no block to plug past "
+			   "requested_size", (unsigned long long)vm.m.cfg.requested_size, (unsigned long long)want,
+			(unsigned long long)vm.m.cfg.usable_region_size);
+		return;
+	}
+	if (!vm_plug(&vm, 0, (unsigned)want) || !vm_config(&vm))
+		return;
+	uint64_t before = vm.m.cfg.plugged_size;
+	int rc = mem_request(&vm.m, MEM_REQ_PLUG, vm_block(&vm, (unsigned)want), 1, &r);
+	if (rc) {
+		vm_expect(&vm, rc, &r, MEM_RESP_NACK, "PLUG past requested_size");     /* its FAIL or ERROR */
+		return;
+	}
+	if (r.type == MEM_RESP_BUSY) {
+		vc_skip(c, "the PLUG past requested_size was answered BUSY: the limit is not seen");
+		return;
+	}
+	if (r.type != MEM_RESP_NACK && r.type != MEM_RESP_ERROR) {
+		vc_fail(c, "with plugged_size at requested_size (%llu blocks), a PLUG of one block more was %s",
+			(unsigned long long)want, r.type == MEM_RESP_ACK ? "acknowledged" : "answered");
+		vc_observed(c, "%s", mem_resp_name(r.type));
+		vc_expected(c, "the request rejected: NACK (or ERROR)");
+		return;
+	}
+	if (!vm_config(&vm))
+		return;
+	if (vm.m.cfg.plugged_size != before) {
+		vc_fail(c, "a PLUG past requested_size was rejected, yet plugged_size moved");
+		vc_observed(c, "plugged_size 0x%llx", (unsigned long long)vm.m.cfg.plugged_size);
+		vc_expected(c, "0x%llx, as before the PLUG", (unsigned long long)before);
+	}
+}
+
+#define L_MEM_SANITY "Sanity: what a memory device is for (not a spec rule)"
+
 static const struct vc_clause clauses[] = {
 	{ "mem.init.reset-keeps-block-state", L_MEM_INIT, VC_MUST_NOT, VC_DEVICE_RULE, "1.2", VM_DRIVES,
 	  "MEM-INIT-DEV-2", "A device reset leaves a plugged block plugged and an unplugged one unplugged (STATE).",
@@ -202,5 +250,8 @@ static const struct vc_clause clauses[] = {
 	{ "mem.op.suspend-keeps-blocks", L_MEM_OP, VC_MUST_NOT, VC_DEVICE_RULE, "1.4", VM_DRIVES, "MEM-OP-DEV-8",
 	  "With PERSISTENT_SUSPEND, suspend-to-RAM and the wake-up leave the blocks as they were (STATE).", NULL,
 	  suspend_keeps_blocks, VM_F(VIRTIO_MEM_F_PERSISTENT_SUSPEND), 1, NULL, "sim:type=24" },
+	{ "mem.sanity.plug-limit", L_MEM_SANITY, VC_MAY, VC_SANITY, "1.2", VM_DRIVES, "",
+	  "Not a spec rule: with plugged_size at requested_size, a PLUG of one block more is rejected (NACK or "
+	  "ERROR), as the chapter describes the device; plugged_size stays.", NULL, plug_limit, 0, 1, NULL, VM_REACH },
 };
 VC_DEVICE_SUITE(suite_mem_blocks, clauses, VIRTIO_ID_MEM);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "devsession.h"
+#include "session.h"
 #include "vc/devtypes/host.h"
 
 bool ds_ok(struct vc_ctx *c, int rc, const char *what)
@@ -165,4 +166,35 @@ bool ds_admin_done(struct vc_ctx *c, int rc, const char *what)
 	} else if (rc)
 		vc_error(c, "%s: %s", what, strerror(-rc));
 	return rc == 0;
+}
+
+bool ds_config_irq_setup(struct vc_ctx *c, struct vc_dev *d)
+{
+	uint64_t got;
+
+	if (!c->probe->msix_pos)
+		return ds_ok(c, vc_irq_intx(&d->drv), "INTx set-up failed");
+	if (!session_msix(c, &d->drv, 1) || !vc_ctx_common_write(c, COMMON_config_msix_vector, 2, 0) ||
+	    !vc_ctx_common_read(c, COMMON_config_msix_vector, 2, &got))
+		return false;
+	if (got != 0) {
+		vc_skip(c, "the device did not map MSI-X vector 0 to configuration changes (pci.msix.* report it)");
+		return false;
+	}
+	return true;
+}
+
+int ds_config_irq(struct vc_ctx *c, struct vc_dev *d, unsigned ms)
+{
+	uint64_t deadline = vc_now_ms() + ms;
+	uint8_t isr = 0;
+
+	if (c->probe->msix_pos)
+		return session_wait_irq(c, &d->drv, 0, ms, NULL);
+	for (;;) {
+		uint64_t now = vc_now_ms();
+		int rc = session_wait_irq(c, &d->drv, -1, now < deadline ? (unsigned)(deadline - now) : 0, &isr);
+		if (rc || (isr & 2))
+			return rc;
+	}
 }

@@ -52,6 +52,13 @@ bool ds_settle(struct vc_dev *d, unsigned ms);
 /* An administration command's completion (vc/devtypes/admin.h): FAIL when
  * it never came back, ERROR when the backend failed. */
 bool ds_admin_done(struct vc_ctx *c, int rc, const char *what);
+/* Configuration change interrupts routed, between ds_open (hold) and
+ * ds_driver_ok: MSI-X vector 0 for the configuration (the queues keep
+ * NO_VECTOR), else INTx. SKIP or ERROR: false. */
+bool ds_config_irq_setup(struct vc_ctx *c, struct vc_dev *d);
+/* A configuration change interrupt within ms (queue interrupts let by): 0,
+ * -ETIMEDOUT, or another error after an ERROR verdict. */
+int ds_config_irq(struct vc_ctx *c, struct vc_dev *d, unsigned ms);
 /* An access error is an ERROR: false after it. */
 bool ds_ok(struct vc_ctx *c, int rc, const char *what);
 

@@ -202,6 +202,66 @@ static void pages_kept_after_done(struct vc_ctx *c)
 	}
 }
 
+/* Has free_page_hint_cmd_id moved from `before` (host action `action`
+ * done): a configuration change notification within the device's timeout,
+ * else FAIL. *id: the id then; *moved false (SKIP) when it did not move. */
+static bool notified(struct vc_ctx *c, struct hint *h, const char *action, uint32_t before, uint32_t *id,
+		     bool *moved)
+{
+	int rc;
+
+	*moved = false;
+	if (!ds_host(c, action, "", NULL, 0))
+		return false;
+	unsigned ms = vc_quiet_ms(&h->d.drv, c->dev->timeout_ms);
+	rc = ds_config_irq(c, &h->d, ms);
+	if ((rc && rc != -ETIMEDOUT) || !cmd_id(c, h, id))
+		return false;
+	if (*id == before) {
+		vc_skip(c, "free_page_hint_cmd_id stayed %u after the host's %s (balloon.hint.* report it)", before,
+			vc_host_action_doing(action));
+		return false;
+	}
+	*moved = true;
+	if (rc == 0)
+		return true;
+	vc_fail(c, "free_page_hint_cmd_id went from %u to %u with no configuration change notification", before, *id);
+	if (ms)
+		vc_observed(c, "no configuration change interrupt within %u ms (%s)", ms,
+			    c->probe->msix_pos ? "MSI-X vector 0" : "INTx, ISR bit 1");
+	else
+		vc_observed(c, "no configuration change interrupt (%s) once the device had settled",
+			    c->probe->msix_pos ? "MSI-X vector 0" : "INTx, ISR bit 1");
+	vc_expected(c, "a configuration change notification for the change");
+	return false;
+}
+
+/* Not a spec rule (the spec: "a configuration change notification is sent
+ * when a device-specific configuration change occurs", without a keyword):
+ * the new command id of a round the host starts, and DONE when it ends it,
+ * each come with a configuration change notification. */
+static void cmd_id_notified(struct vc_ctx *c)
+{
+	uint32_t before, id;
+	struct hint h;
+	bool moved;
+
+	if (!ds_open(c, &h.d, DS_F(VIRTIO_BALLOON_F_FREE_PAGE_HINT), 0,
+		     DS_Q(VIRTIO_BALLOON_INFLATEQ) | DS_Q(VIRTIO_BALLOON_DEFLATEQ) | DS_Q(VIRTIO_BALLOON_FREE_PAGE_VQ),
+		     true) ||
+	    !ds_config_irq_setup(c, &h.d) || !ds_driver_ok(c, &h.d) || !cmd_id(c, &h, &before) ||
+	    !notified(c, &h, VC_HOST_BALLOON_HINT_START, before, &id, &moved))
+		return;
+	if (!live(id)) {
+		vc_skip(c, "the host started a hinting round and free_page_hint_cmd_id went to %u, no live id", id);
+		return;
+	}
+	if (!send_hints(c, &h, id, false) || !send_hints(c, &h, VIRTIO_BALLOON_CMD_ID_STOP, false))
+		return;
+	notified(c, &h, VC_HOST_BALLOON_HINT_END, id, &id, &moved);
+}
+
+#define L_BALLOON_SANITY "Sanity: what a memory balloon is for (not a spec rule)"
 #define HINT_NEEDS NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON
 
 static const struct vc_clause clauses[] = {
@@ -218,5 +278,9 @@ static const struct vc_clause clauses[] = {
 	{ "balloon.hint.pages-kept-after-done", L_BALLOON_HINT, VC_MUST_NOT, VC_DEVICE_RULE, "1.1", HINT_NEEDS,
 	  "BALLOON-HINT-DEV-5", "Hinted pages the driver writes after DONE keep what it wrote, through the next "
 	  "round.", NULL, pages_kept_after_done, VC_REQ(VIRTIO_BALLOON_F_FREE_PAGE_HINT), 4 },
+	{ "balloon.sanity.cmd-id-notified", L_BALLOON_SANITY, VC_MAY, VC_SANITY, "1.1", HINT_NEEDS | NEED_IRQ, "",
+	  "Not a spec rule: the command id of a hinting round the host starts, and DONE when it ends it, each come "
+	  "with a configuration change notification.", NULL, cmd_id_notified, VC_REQ(VIRTIO_BALLOON_F_FREE_PAGE_HINT),
+	  4 },
 };
 VC_DEVICE_SUITE(suite_balloon_hinting, clauses, VIRTIO_ID_BALLOON);

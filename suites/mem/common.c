@@ -178,16 +178,5 @@ bool vm_mem_holds(struct vm *vm, uint64_t gpa, uint8_t seed, bool *holds)
 
 int vm_config_irq(struct vm *vm, unsigned ms)
 {
-	struct vc_ctx *c = vm->c;
-	uint64_t deadline = vc_now_ms() + ms;
-	uint8_t isr = 0;
-
-	if (c->probe->msix_pos)
-		return session_wait_irq(c, &vm->m.dev.drv, 0, ms, NULL);
-	for (;;) {
-		uint64_t now = vc_now_ms();
-		int rc = session_wait_irq(c, &vm->m.dev.drv, -1, now < deadline ? (unsigned)(deadline - now) : 0, &isr);
-		if (rc || (isr & 2))
-			return rc;
-	}
+	return ds_config_irq(vm->c, &vm->m.dev, ms);
 }

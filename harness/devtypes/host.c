@@ -23,6 +23,7 @@ static const struct {
 	{ VC_HOST_GPU_PIXEL, "read the host's view of the display" },
 	{ VC_HOST_VSOCK_LISTEN, "listen on a vsock port" },
 	{ VC_HOST_VSOCK_SEND, "send on a vsock connection" },
+	{ VC_HOST_VSOCK_RECV, "read what a vsock connection brought" },
 	{ VC_HOST_SYSTEM_RESET, "reset the system" },
 	{ VC_HOST_SUSPEND_RESUME, "suspend the system and wake it up" },
 	{ VC_HOST_IOMMU_ENDPOINTS, "name the endpoints behind the IOMMU" },

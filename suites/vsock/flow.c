@@ -3,6 +3,7 @@
  * end is the host action vsock-listen/vsock-send. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "vsock.h"
 #include "vc/devtypes/host.h"
 
@@ -112,8 +113,46 @@ static void within_credit(struct vc_ctx *c)
 		vc_note(c, "the host's data never arrived");
 }
 
+/* Once the host application has read n of the driver's bytes, the
+ * CREDIT_UPDATE answering a CREDIT_REQUEST counts them: fwd_cnt, the
+ * bytes received (or, as implementations read it, those taken by the
+ * receiver), is at least n. */
+static void fwd_cnt_counts_read(struct vc_ctx *c, struct vsock *v, uint32_t last)
+{
+	char arg[16], out[32];
+	struct vc_vsock_hdr h;
+	unsigned long n;
+	int got, rc;
+
+	snprintf(arg, sizeof(arg), "%u", VSOCK_GUEST_PORT);
+	if ((rc = vc_host(c->dev, VC_HOST_VSOCK_RECV, arg, out, sizeof(out))) == -ENOTSUP) {
+		vc_note(c, "the %s backend cannot tell what the host read: fwd_cnt is not compared with it",
+			c->dev->backend);
+		return;
+	}
+	if (!ds_ok(c, rc, "reading the host's end of the flow failed") ||
+	    !vsock_send(c, v, VIRTIO_VSOCK_TYPE_STREAM, VIRTIO_VSOCK_OP_CREDIT_REQUEST, 64 * 1024, 0))
+		return;
+	n = strtoul(out, NULL, 10);
+	while ((got = vsock_recv(c, v, c->dev->timeout_ms, &h)) == 1 && h.op != VIRTIO_VSOCK_OP_CREDIT_UPDATE)
+		;
+	if (got < 0)
+		return;
+	if (!got) {
+		vc_note(c, "no CREDIT_UPDATE answered the second CREDIT_REQUEST");
+		return;
+	}
+	if (h.fwd_cnt < n) {
+		vc_fail(c, "the host read %lu of the %u bytes the driver sent, yet the device's fwd_cnt says %u", n,
+			v->tx_cnt, h.fwd_cnt);
+		vc_observed(c, "CREDIT_UPDATE with fwd_cnt %u (before: %u)", h.fwd_cnt, last);
+		vc_expected(c, "fwd_cnt at least %lu: the bytes received", n);
+	}
+}
+
 /* Every packet of the flow from the device carries buf_alloc (nonzero)
- * and fwd_cnt (never past what the driver sent, never going back). */
+ * and fwd_cnt (never past what the driver sent, never going back, and
+ * counting what the host read). */
 static void valid_credit(struct vc_ctx *c)
 {
 	struct vc_vsock_hdr h;
@@ -140,6 +179,8 @@ static void valid_credit(struct vc_ctx *c)
 	}
 	if (got == 0 && !seen)
 		vc_skip(c, "the device sent no packet on the flow after the connection: nothing to check");
+	else if (got == 0)
+		fwd_cnt_counts_read(c, &v, last);
 }
 
 /* Is h addressed from the host's port to the driver's? Else a FAIL. */
@@ -216,7 +257,8 @@ static const struct vc_clause clauses[] = {
 	  "256 after a credit update.", NULL, within_credit, 0, 3 },
 	{ "vsock.credit.valid-fields", L_VSOCK_BUF, VC_MUST, VC_DEVICE_RULE, "1.0", VSOCK_NEEDS,
 	  "VSOCK-BUFSPACE-DEV-2", "Every packet of a stream flow from the device carries a nonzero buf_alloc and a "
-	  "fwd_cnt within what the driver sent, never going back.", NULL, valid_credit, 0, 3 },
+	  "fwd_cnt within what the driver sent, never going back, and once the host has read the driver's bytes, "
+	  "counting them.", NULL, valid_credit, 0, 3 },
 	{ "vsock.sanity.flow", L_VSOCK_SANITY, VC_MAY, VC_SANITY, "1.0", VSOCK_NEEDS, "",
 	  "Not a spec rule: a stream flow's RESPONSE and data come from the host's port to the driver's, and with "
 	  "buf_alloc 128 the host's 512 bytes all arrive as the driver hands its credit back.", NULL, flow_works, 0,

@@ -42,6 +42,9 @@
 /* vsock: arg "PORT N": the host sends N bytes on its connection to the
  * guest's PORT (as fast as the flow allows) */
 #define VC_HOST_VSOCK_SEND "vsock-send"
+/* vsock: arg "PORT": out "N", the bytes the host application has read on
+ * its connection to the guest's PORT (all the driver sent reaches it) */
+#define VC_HOST_VSOCK_RECV "vsock-recv"
 /* the machine resets (QMP system_reset), the device with it; then the
  * backend sets the machine up again as at open */
 #define VC_HOST_SYSTEM_RESET "system-reset"

@@ -46,6 +46,20 @@ def test_catalog_covers_every_area():
     assert len(fast) == len(fast_areas) <= 24, fast
 
 
+def test_permitted_mutants_quote_the_spec():
+    """A mutant set aside as permitted names a catalog rule (tools/mutate
+    checks the id) and quotes the spec's sentence; it expects no clause."""
+    r = mutate("--list")
+    assert r.returncode == 0, r.stderr
+    permitted = [l for l in r.stdout.splitlines() if "[permitted by the spec: " in l]
+    assert permitted, "the catalog has permitted mutants (iommu-detach-any-domain)"
+    for path in (SOURCE / "fixtures" / "sim" / "mutants").glob("*.mut"):
+        for line in path.read_text().splitlines():
+            if line.startswith("permitted "):
+                spec_id, _, why = line[len("permitted "):].partition(":")
+                assert spec_id.strip() and why.count('"') >= 2, (path.name, line)
+
+
 def test_bad_usage():
     r = mutate("no-such-mutant")
     assert r.returncode == 2 and "no mutant matches" in r.stderr

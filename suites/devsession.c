@@ -146,8 +146,11 @@ bool ds_cfg_write(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned wid
 
 bool ds_host(struct vc_ctx *c, const char *what, const char *arg, char *out, size_t outlen)
 {
-	int rc = vc_host(c->dev, what, arg, out, outlen);
+	return ds_host_done(c, what, vc_host(c->dev, what, arg, out, outlen));
+}
 
+bool ds_host_done(struct vc_ctx *c, const char *what, int rc)
+{
 	if (rc == -ENOTSUP)
 		vc_skip(c, "the %s backend cannot %s on the host side of this device", c->dev->backend,
 			vc_host_action_doing(what));

@@ -30,6 +30,8 @@ bool ds_cfg_read(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned widt
 bool ds_cfg_write(struct vc_ctx *c, struct vc_dev *d, unsigned off, unsigned width, uint64_t val);
 /* A host-side action (vc/devtypes/host.h): SKIP when the backend cannot. */
 bool ds_host(struct vc_ctx *c, const char *what, const char *arg, char *out, size_t outlen);
+/* The verdict on a host action's result rc (vc_host's), as ds_host gives it. */
+bool ds_host_done(struct vc_ctx *c, const char *what, int rc);
 /* Buffers the device fills in its own time (events, control messages,
  * received data), read back in the order it used them. */
 #define DS_STREAM_MAX 32

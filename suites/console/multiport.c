@@ -89,7 +89,8 @@ static bool control(struct vc_ctx *c, struct ports *p, unsigned ms, unsigned *ad
 static bool host(struct vc_ctx *c, const char *what, uint32_t port);
 
 /* MULTIPORT negotiated, `queues` (the control queues and ports' queues)
- * set up; with `plug`, the host plugs port max_nr_ports - 1 (*plugged)
+ * set up; with `plug`, the host plugs port 3 (*plugged; the backends keep
+ * ports 2 and 3 free for the host to plug, or the last below max_nr_ports)
  * before DRIVER_OK; control buffers posted, DEVICE_READY sent; the ports
  * the device announces. */
 static bool start_with(struct vc_ctx *c, struct ports *p, uint64_t queues, bool plug, uint32_t *plugged,
@@ -109,11 +110,20 @@ static bool start_with(struct vc_ctx *c, struct ports *p, uint64_t queues, bool 
 		return false;
 	p->max = (uint32_t)max;
 	if (plug) {
-		if (p->max < 2 || p->max > MAX_PORTS) {
+		char arg[16];
+		int rc;
+		if (p->max < 2) {
 			vc_skip(c, "max_nr_ports is %u: no port beside port 0 for the host to plug", p->max);
 			return false;
 		}
-		if (!host(c, VC_HOST_CONSOLE_PLUG, *plugged = p->max - 1) || !ds_driver_ok(c, &p->d))
+		*plugged = p->max < 4 ? p->max - 1 : 3;
+		snprintf(arg, sizeof(arg), "%u", *plugged);
+		if ((rc = vc_host(c->dev, VC_HOST_CONSOLE_PLUG, arg, NULL, 0)) == -EEXIST || rc == -EINVAL) {
+			vc_skip(c, "the host cannot plug port %u (%s)", *plugged, rc == -EEXIST ? "it is there already"
+				: "not a port its backend has");
+			return false;
+		}
+		if (!ds_host_done(c, VC_HOST_CONSOLE_PLUG, rc) || !ds_driver_ok(c, &p->d))
 			return false;
 	}
 	if (!ds_stream_post(c, &p->d, &p->ctl, 16) ||

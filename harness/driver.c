@@ -253,6 +253,20 @@ int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)
 	return d->ops->dma_read ? d->ops->dma_read(d, bus, buf, len) : -ENOTSUP;
 }
 
+int vc_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n)
+{
+	int rc;
+
+	if (vc_cancelled())
+		return -ECANCELED;
+	if (d->ops->dma_readv)
+		return d->ops->dma_readv(d, v, n);
+	for (unsigned i = 0; i < n; i++)
+		if ((rc = vc_dma_read(d, v[i].bus, v[i].buf, v[i].len)))
+			return rc;
+	return 0;
+}
+
 int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len)
 {
 	if (vc_cancelled())
@@ -266,14 +280,6 @@ static int dma_put16(struct vc_device *d, uint64_t bus, uint16_t v)
 	return vc_dma_write(d, bus, b, 2);
 }
 
-static int dma_get16(struct vc_device *d, uint64_t bus, uint16_t *v)
-{
-	uint8_t b[2];
-	int rc = vc_dma_read(d, bus, b, 2);
-	*v = (uint16_t)(b[0] | b[1] << 8);
-	return rc;
-}
-
 /* Virtqueues. Split layout: descriptor table, then the available ring
  * (flags, idx, ring[size], used_event), then the used ring (flags, idx,
  * ring[size] of {id, len}, avail_event). Packed: the descriptor ring and
@@ -284,16 +290,29 @@ enum { DESC_F_NEXT = 1, DESC_F_WRITE = 2, DESC_F_INDIRECT = 4, PACKED_F_AVAIL = 
 int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_vq *vq)
 {
 	struct vc_device *d = drv->dev;
-	uint64_t max, off, ncd = 0, base;
+	const struct vc_vcap *c = drv->p->common;
+	uint64_t max, base;
 	int rc;
 
 	memset(vq, 0, sizeof(*vq));
 	vq->index = index;
 	vq->packed = vc_negotiated(drv, VIRTIO_F_RING_PACKED);
 	vq->avail_wrap = vq->used_wrap = true;
+	if (!c)
+		return -ENOENT;
+	/* the selected queue's size, notification offset (and data): its
+	 * read-only fields, read together, in one wait where the backend can */
+	struct vc_access a[3] = {
+		{ c->bar, 2, c->offset + COMMON_queue_size, 0, false },
+		{ c->bar, 2, c->offset + COMMON_queue_notify_off, 0, false },
+		{ c->bar, 2, c->offset + COMMON_queue_notif_config_data, 0, false },
+	};
 	if ((rc = vc_common_write(d, drv->p, COMMON_queue_select, 2, index)) ||
-	    (rc = vc_common_read(d, drv->p, COMMON_queue_size, 2, &max)))
+	    (rc = vc_batch(d, a, vc_negotiated(drv, VIRTIO_F_NOTIF_CONFIG_DATA) ? 3 : 2)))
 		return rc;
+	max = a[0].val;
+	vq->notify_off = (uint16_t)a[1].val;
+	vq->notif_config_data = (uint16_t)a[2].val;
 	if (max == 0)
 		return -ENOENT;
 	vq->size = size && size < max ? size : (uint16_t)max;
@@ -314,14 +333,8 @@ int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_
 	    (rc = vc_common_write(d, drv->p, COMMON_queue_driver, 4, (uint32_t)vq->driver)) ||
 	    (rc = vc_common_write(d, drv->p, COMMON_queue_driver + 4, 4, vq->driver >> 32)) ||
 	    (rc = vc_common_write(d, drv->p, COMMON_queue_device, 4, (uint32_t)vq->device)) ||
-	    (rc = vc_common_write(d, drv->p, COMMON_queue_device + 4, 4, vq->device >> 32)) ||
-	    (rc = vc_common_read(d, drv->p, COMMON_queue_notify_off, 2, &off)))
+	    (rc = vc_common_write(d, drv->p, COMMON_queue_device + 4, 4, vq->device >> 32)))
 		return rc;
-	vq->notify_off = (uint16_t)off;
-	if (vc_negotiated(drv, VIRTIO_F_NOTIF_CONFIG_DATA) &&
-	    (rc = vc_common_read(d, drv->p, COMMON_queue_notif_config_data, 2, &ncd)))
-		return rc;
-	vq->notif_config_data = (uint16_t)ncd;
 	return 0;
 }
 
@@ -514,13 +527,16 @@ int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32
 		}
 		return 0;
 	}
-	uint16_t idx;
-	if ((rc = dma_get16(drv->dev, vq->device + 2, &idx)))
+	/* the index, then the element it publishes next: read in that order, as
+	 * a driver reads them, in one wait where the backend can (the element
+	 * is only looked at when the index moved) */
+	uint8_t ix[2];
+	const struct vc_dma_piece v[2] = { { vq->device + 2, ix, 2 },
+					   { vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8 } };
+	if ((rc = vc_dma_readv(drv->dev, v, 2)))
 		return rc;
-	if (idx == vq->used_idx)
+	if ((uint16_t)(ix[0] | ix[1] << 8) == vq->used_idx)
 		return -EAGAIN;
-	if ((rc = vc_dma_read(drv->dev, vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8)))
-		return rc;
 	*id = (uint16_t)(e[0] | e[1] << 8);
 	*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
 	vq->used_idx++;

@@ -61,6 +61,7 @@ const struct vc_backend_ops qemu_ops = {
 	.batch = qemu_batch,
 	.dma_alloc = qemu_dma_alloc,
 	.dma_read = qemu_dma_read,
+	.dma_readv = qemu_dma_readv,
 	.dma_write = qemu_dma_write,
 	.irq_wait = qemu_irq_wait,
 	.msix_message = qemu_msix_message,
@@ -405,7 +406,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	ARG("-bios"); ARG(hltpath);
 	ARG("-nodefaults"); ARG("-display"); ARG("none");
 	ARG("-serial"); ARG("none"); ARG("-monitor"); ARG("none");
-	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("/dev/null");
+	ARG("-qtest"); ARG(qtest_arg); ARG("-qtest-log"); ARG("none");   /* "none": no log at all ("/dev/null" formats one) */
 	ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
 	/* What the harness owns behind the device: each part that serves it */
 	struct qemu_launch launch = { &cl, name, props, devline, sizeof(devline), p->dir, NULL };

@@ -223,14 +223,16 @@ int qt_io_read(struct vc_device *d, uint64_t port, unsigned width, uint64_t *val
 int qt_io_write(struct vc_device *d, uint64_t port, unsigned width, uint64_t val);
 int qt_cmd(struct vc_device *d, const char *cmd, const char **reply);
 /* Pipelining (qtest.c): queue commands, send them together, read their
- * replies in order; writes are posted and collected by the next qt_sync
- * (every qt_cmd, wait and QMP command syncs first). */
+ * replies in order; writes are posted and their replies collected
+ * (qt_collect) behind the next command that is waited for (qt_cmd, a
+ * batch), or by qt_sync (waits, QMP commands and trace reads sync first). */
 int qt_queue(struct vc_device *d, const char *cmd);
 int qt_flush(struct vc_device *d);
 int qt_reply(struct vc_device *d, const char **reply);
 int qt_post(struct vc_device *d, const char *cmd);
 int qt_postf(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int qt_sync(struct vc_device *d);
+int qt_collect(struct vc_device *d);
 int qt_queue_access(struct vc_device *d, bool io, bool write, uint64_t addr, unsigned width, uint64_t val);
 int qt_parse_hex(const char *s, uint64_t *val);
 int qemu_batch(struct vc_device *d, struct vc_access *a, unsigned n);
@@ -248,6 +250,7 @@ int qemu_bar_read(struct vc_device *d, unsigned bar, uint64_t off, unsigned widt
 int qemu_bar_write(struct vc_device *d, unsigned bar, uint64_t off, unsigned width, uint64_t val);
 int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus);
 int qemu_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len);
+int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n);
 int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
 int qemu_msix_message(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
 int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector);

@@ -156,8 +156,12 @@ static void consume(struct qemu_priv *p, size_t len)
 }
 
 /* How long fill() waits for a reply awake before it sleeps in poll():
- * SPIN_NS, or VC_QTEST_SPIN_US (0: sleep at once; tools/bench measures
- * both, one device and several in parallel). */
+ * VC_QTEST_SPIN_US if set (0: sleep at once); else SPIN_NS while this run
+ * drives fewer devices at once than there are cores, and 0 from as many
+ * devices as cores: each device's harness and QEMU already keep more than
+ * one core busy in turn, and a wait kept awake takes the core another
+ * device's QEMU needs (tools/bench measures both ways, one device and two
+ * in parallel). */
 static long spin_ns(void)
 {
 	static long ns = -1;
@@ -368,17 +372,14 @@ static int next_reply(struct vc_device *d, const char **reply)
 	}
 }
 
-/* The posted writes' replies: each must be OK. A refused write (it cannot
- * happen with the commands built here) fails the operation that collects it. */
-int qt_sync(struct vc_device *d)
+/* The posted writes' replies, already sent: each must be OK. A refused
+ * write (it cannot happen with the commands built here) fails the
+ * operation that collects it. */
+int qt_collect(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
 	int rc, first = 0;
 
-	if (p->dead)
-		return -EIO;
-	if ((rc = qt_flush(d)))
-		return rc;
 	while (p->posted) {
 		p->posted--;
 		if ((rc = next_reply(d, NULL)) && !first)
@@ -387,6 +388,19 @@ int qt_sync(struct vc_device *d)
 			return first ? first : -EIO;
 	}
 	return first;
+}
+
+/* Everything queued sent and the posted writes' replies read: one wait. */
+int qt_sync(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+	int rc;
+
+	if (p->dead)
+		return -EIO;
+	if ((rc = qt_flush(d)))
+		return rc;
+	return qt_collect(d);
 }
 
 int qt_reply(struct vc_device *d, const char **reply)
@@ -424,14 +438,24 @@ int qt_postf(struct vc_device *d, const char *fmt, ...)
 	return qt_post(d, buf);
 }
 
-/* One command and its reply: the posted writes before it are collected first. */
+/* One command and its reply. It goes out behind the posted writes, in the
+ * same wait: QEMU carries them out in order, so the device sees the same
+ * accesses in the same order as if the writes' replies had been awaited
+ * first (they are read first, and a refused write fails this command). */
 int qt_cmd(struct vc_device *d, const char *cmd, const char **reply)
 {
-	int rc;
+	struct qemu_priv *p = d->priv;
+	int rc, first;
 
-	if ((rc = qt_sync(d)) || (rc = qt_queue(d, cmd)) || (rc = qt_flush(d)))
+	if (p->dead)
+		return -EIO;
+	if ((rc = qt_queue(d, cmd)) || (rc = qt_flush(d)))
 		return rc;
-	return qt_reply(d, reply);
+	first = qt_collect(d);
+	if (p->dead)
+		return first ? first : -EIO;
+	rc = qt_reply(d, reply);
+	return first ? first : rc;
 }
 
 int qt_cmdf(struct vc_device *d, const char **reply, const char *fmt, ...)

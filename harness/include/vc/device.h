@@ -39,6 +39,13 @@ struct vc_notify_seen {
 	int queue;               /* the queue it went to; -1: not told */
 };
 
+/* One piece of a DMA read in several pieces (vc_dma_readv). */
+struct vc_dma_piece {
+	uint64_t bus;
+	void *buf;
+	size_t len;
+};
+
 /* One access of a batch (vc_batch): config space (cfg) or a BAR register. */
 struct vc_access {
 	unsigned bar, width;
@@ -63,6 +70,9 @@ struct vc_backend_ops {
 	int (*dma_alloc)(struct vc_device *d, size_t len, uint64_t *bus);
 	int (*dma_read)(struct vc_device *d, uint64_t bus, void *buf, size_t len);
 	int (*dma_write)(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
+	/* DMA reads made in order, their waiting shared (qemu: sent back to
+	 * back, one wait). NULL: the core makes them one by one. */
+	int (*dma_readv)(struct vc_device *d, const struct vc_dma_piece *v, unsigned n);
 	/* wait up to timeout_ms for an interrupt; *vector gets the MSI-X vector
 	 * or -1 for INTx. Returns 0, -ETIMEDOUT or another negative errno. */
 	int (*irq_wait)(struct vc_device *d, int timeout_ms, int *vector);

@@ -65,6 +65,8 @@ int vc_dma_guard(struct vc_device *d);
  * another errno when the arena cannot be read. */
 int vc_dma_guard_check(struct vc_device *d, uint64_t *where, uint8_t *got);
 int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len);
+/* Several DMA reads, made in the order given, in one wait where the backend can. */
+int vc_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n);
 int vc_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
 
 struct vc_vq {

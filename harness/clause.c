@@ -465,6 +465,7 @@ static void after_driving(struct vc_device *d, struct vc_probe *p, const struct 
 		vc_reset(&drv);
 		vc_irq_drain(&drv);
 	}
+	d->activity_at_reset = d->activity;
 }
 
 void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_probe *p,
@@ -522,7 +523,10 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	 * neither makes the exit status 1 without --strict */
 	if (r->status == VC_FAIL && (vc_keyword_is_should(cl->keyword) || cl->side == VC_SANITY))
 		r->status = VC_WARN;
-	if ((cl->needs & NEED_BAR_WRITE) && p->common)
+	/* nothing reached the device since the last reset here: it is as that
+	 * reset left it (the clause skipped before touching it) */
+	if ((cl->needs & NEED_BAR_WRITE) && p->common &&
+	    !(vc_has(d, VC_ACTIVITY) && d->activity == d->activity_at_reset && d->resets_lost == resets_lost))
 		after_driving(d, p, cl, r, resets_lost);
 	if (!was_gone && d->gone[0]) {
 		/* the clause during which the device went away carries the cause */

@@ -74,6 +74,7 @@ int qemu_peer_send(struct vc_device *d, const void *frame, size_t len)
 
 	if (p->dead)
 		return -EIO;
+	d->activity++;
 	return i < 0 ? -ENOTSUP : p->part[i]->peer_send(d, p->part_state[i], frame, len);
 }
 

@@ -525,7 +525,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	if (!p->ecam)
 		snprintf(d->note, sizeof(d->note),
 			 "ECAM could not be enabled: config space limited to 256 bytes (0xcf8/0xcfc)");
-	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES |
+	d->abilities = VC_CFG_WRITE | VC_BAR_READ | VC_BAR_WRITE | VC_DMA | VC_IRQ | VC_BAR_SIZES | VC_ACTIVITY |
 		       (qemu_has_peer(d) ? VC_PEER : 0);
 	snprintf(d->location, sizeof(d->location), "0000:00:%02x.%u -device %.200s", slot, fn, devline);
 	cmdline_free(&cl);

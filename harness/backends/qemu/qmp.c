@@ -71,6 +71,7 @@ int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retl
 	/* QMP is another socket: the posted qtest writes go first */
 	if ((rc = qt_sync(d)))
 		return rc;
+	d->activity++;
 	if (send(p->qmp, json, len, MSG_NOSIGNAL) != (ssize_t)len || send(p->qmp, "\n", 1, MSG_NOSIGNAL) != 1)
 		return -EIO;
 	while ((rc = qmp_line(p, deadline, line, sizeof(line))) == 0) {
@@ -101,6 +102,7 @@ int qemu_config_change(struct vc_device *d)
 	struct qemu_priv *p = d->priv;
 	int rc;
 
+	d->activity++;
 	for (unsigned i = 0; i < p->nparts; i++) {
 		if (!p->part[i]->config_change)
 			continue;
@@ -118,6 +120,7 @@ int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out,
 	struct qemu_priv *p = d->priv;
 	int rc;
 
+	d->activity++;
 	if (!strcmp(what, VC_HOST_SYSTEM_RESET))
 		return qemu_system_reset(d);
 	for (unsigned i = 0; i < p->nparts; i++) {

@@ -307,6 +307,7 @@ int qt_queue(struct vc_device *d, const char *cmd)
 	p->sendlen += len + 1;
 	p->queued++;
 	d->round_trips++;
+	d->activity++;
 	return 0;
 }
 

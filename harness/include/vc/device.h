@@ -19,6 +19,8 @@ enum vc_ability {
 	VC_PEER      = 1u << 6,  /* a network device's link partner the harness owns (peer_send/peer_recv) */
 	VC_SYNC      = 1u << 7,  /* the device does all it is asked within the access that asks it (the sim):
 				  * once settled, what it has not done it will not do */
+	VC_ACTIVITY  = 1u << 8,  /* the backend counts in `activity` every operation that reaches the device
+				  * or its host side (qemu: qtest and QMP commands, frames, host actions) */
 };
 
 #define VC_NUM_BARS 6
@@ -137,6 +139,10 @@ struct vc_device {
 	unsigned timeout_ms;        /* bound for any single backend wait */
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
 	uint64_t batches;           /* qemu: times the harness sent commands and then waited */
+	/* VC_ACTIVITY: operations that reached the device, and their count when
+	 * the runner's last reset after a clause was done (a clause that adds
+	 * none finds the device as that reset left it, and needs no other). */
+	uint64_t activity, activity_at_reset;
 	/* The driver's DMA arena (see driver.h): allocated once, reused per clause. */
 	uint64_t dma_base;
 	size_t dma_size, dma_used;

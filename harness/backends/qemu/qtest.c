@@ -170,7 +170,11 @@ static long spin_ns(void)
 		const char *e = getenv("VC_QTEST_SPIN_US");
 		char *end;
 		long us = e && *e ? strtol(e, &end, 10) : -1;
-		ns = us >= 0 && us <= 10000 && !*end ? us * 1000 : SPIN_NS;
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		if (us >= 0 && us <= 10000 && !*end)
+			ns = us * 1000;
+		else
+			ns = cores > 0 && vc_devices_at_once() >= (unsigned long)cores ? 0 : SPIN_NS;
 	}
 	return ns;
 }

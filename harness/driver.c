@@ -505,7 +505,9 @@ int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_
 	return add_split(drv, vq, ring, ndirect + 1, DESC_F_INDIRECT, id);
 }
 
-int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len)
+/* with_element: the split ring's element read together with the index (a
+ * look that expects to find one); else only when the index moved. */
+static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len, bool with_element)
 {
 	uint8_t e[16];
 	int rc;
@@ -533,14 +535,21 @@ int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32
 	uint8_t ix[2];
 	const struct vc_dma_piece v[2] = { { vq->device + 2, ix, 2 },
 					   { vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8 } };
-	if ((rc = vc_dma_readv(drv->dev, v, 2)))
+	if ((rc = vc_dma_readv(drv->dev, v, with_element ? 2 : 1)))
 		return rc;
 	if ((uint16_t)(ix[0] | ix[1] << 8) == vq->used_idx)
 		return -EAGAIN;
+	if (!with_element && (rc = vc_dma_read(drv->dev, v[1].bus, e, 8)))
+		return rc;
 	*id = (uint16_t)(e[0] | e[1] << 8);
 	*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
 	vq->used_idx++;
 	return 0;
+}
+
+int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len)
+{
+	return get_used(drv, vq, id, len, true);
 }
 
 void vc_vq_skip_used(struct vc_vq *vq, uint16_t n)
@@ -554,7 +563,9 @@ int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms
 	uint8_t status;
 
 	for (unsigned i = 0;; i++) {
-		int rc = vc_vq_get_used(drv, vq, id, len);
+		/* a device slow to use the buffer (a disk's flush) is polled
+		 * for the index alone after a few looks */
+		int rc = get_used(drv, vq, id, len, i < 4);
 		if (rc != -EAGAIN)
 			return rc;
 		if (vc_now_ms() >= deadline)      /* timeout 0: one look */

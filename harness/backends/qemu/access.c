@@ -406,10 +406,10 @@ int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
  * on the socket before the reply that follows it) in the handler of the
  * notification or in a bottom half it schedules. So a few iterations after
  * the last access, whatever the device was going to do about it is done and
- * visible: tools/bench's used-after figure is 2 looks at the used ring, the
- * first in the doorbell's own iteration (split and packed rings, on the
- * models measured); the settle waits for the posted accesses, then runs 4
- * iterations more. Work a device puts off on a timer is not covered, as no
+ * visible: tools/bench's used-after figure is 2 to 3 looks at the used
+ * ring, the first in the doorbell's own iteration (split and packed rings,
+ * on the models measured); the settle waits for the posted accesses, then
+ * runs 4 iterations more. Work a device puts off on a timer is not covered, as no
  * fixed window covers it. */
 #define SETTLE_ITERATIONS 4
 

@@ -396,6 +396,7 @@ bool probe_needs_reset(struct probe *p, const char *after)
 void probe_recovers(struct probe *p, const char *after)
 {
 	struct vc_request req;
+	struct vc_vq with;
 	int rc = vc_start(&p->drv, p->want);
 
 	if (rc == -ETIMEDOUT) {
@@ -412,6 +413,9 @@ void probe_recovers(struct probe *p, const char *after)
 	if (!probe_ok(p->c, vc_request_make(&p->drv, &req), "request set-up") ||
 	    !probe_ok(p->c, vc_vq_setup(&p->drv, req.queue, 0, &p->vq), "queue set-up") ||
 	    !probe_ok(p->c, vc_vq_enable(&p->drv, &p->vq), "queue enable") ||
+	    /* the queue a driver sets up beside it (a NIC's receiveq1: DPDK serves neither without both) */
+	    (req.with_queue && (!probe_ok(p->c, vc_vq_setup(&p->drv, req.with_queue - 1, 0, &with), "queue set-up") ||
+				!probe_ok(p->c, vc_vq_enable(&p->drv, &with), "queue enable"))) ||
 	    !probe_ok(p->c, vc_status_add(&p->drv, VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK"))
 		return;
 	if (!probe_request_used(p, &req, "after a reset")) {

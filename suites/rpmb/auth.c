@@ -22,6 +22,16 @@ static void pattern(uint8_t *data, unsigned n, uint32_t counter)
 	vc_put32(data, counter);
 }
 
+/* A signed DATA_WRITE of n blocks of pattern at ADDR with the write
+ * counter given, answered OK. */
+static bool signed_write(struct vc_ctx *c, struct rpmb_session *s, unsigned n, uint32_t counter, uint8_t *data,
+			 uint8_t *out)
+{
+	pattern(data, n, counter);
+	return rpmb_write(c, s, ADDR, n, data, counter, false, out) &&
+	       rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "a signed DATA_WRITE");
+}
+
 static bool mac_ok(struct vc_ctx *c, const uint8_t *frames, unsigned n, const char *what)
 {
 	if (vc_rpmb_mac_ok(vc_rpmb_test_key, frames, n))
@@ -117,10 +127,7 @@ static void write_counter(struct vc_ctx *c)
 		return;
 	for (unsigned i = 0; i < 2; i++) {
 		uint32_t before = s.counter + i;
-		pattern(data, 1, before);
-		if (!rpmb_write(c, &s, ADDR, 1, data, before, false, out) ||
-		    !rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "a signed DATA_WRITE") ||
-		    !counter_is(c, &s, before + 1, "a signed DATA_WRITE"))
+		if (!signed_write(c, &s, 1, before, data, out) || !counter_is(c, &s, before + 1, "a signed DATA_WRITE"))
 			return;
 	}
 }
@@ -136,9 +143,7 @@ static void read_back(struct vc_ctx *c)
 	if (!open_keyed(c, &s))
 		return;
 	n = (s.max_wr == 1 || s.max_rd == 1) ? 1 : 2;
-	pattern(data, n, s.counter);
-	if (!rpmb_write(c, &s, ADDR, n, data, s.counter, false, out) ||
-	    !rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "a signed DATA_WRITE"))
+	if (!signed_write(c, &s, n, s.counter, data, out))
 		return;
 	rpmb_nonce(nonce);
 	if (!rpmb_read(c, &s, ADDR, (uint16_t)n, nonce, out, n) || !rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "DATA_READ"))
@@ -171,9 +176,7 @@ static void refused(struct vc_ctx *c, bool bad_mac)
 
 	if (!open_keyed(c, &s))
 		return;
-	pattern(good, 1, s.counter);
-	if (!rpmb_write(c, &s, ADDR, 1, good, s.counter, false, out) ||
-	    !rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "a signed DATA_WRITE"))
+	if (!signed_write(c, &s, 1, s.counter, good, out))
 		return;
 	pattern(bad, 1, s.counter + 100);
 	if (!rpmb_write(c, &s, ADDR, 1, bad, bad_mac ? s.counter + 1 : s.counter + 2, bad_mac, out) ||
@@ -263,9 +266,7 @@ static void persists(struct vc_ctx *c)
 
 	if (!open_keyed(c, &s))
 		return;
-	pattern(data, 1, s.counter);
-	if (!rpmb_write(c, &s, ADDR, 1, data, s.counter, false, out) ||
-	    !rpmb_want_result(c, out, VIRTIO_RPMB_RES_OK, "a signed DATA_WRITE"))
+	if (!signed_write(c, &s, 1, s.counter, data, out))
 		return;
 	after = s.counter + 1;
 	if (rpmb_open(c, &s))

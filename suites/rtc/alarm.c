@@ -93,6 +93,18 @@ static bool now(struct vc_ctx *c, struct alarm_session *a, uint64_t *v)
 	return rtc_read(c, &a->d, a->clk, v, NULL, NULL);
 }
 
+/* A session with alarmq buffers waiting and an alarm set from_now ns
+ * from the clock's reading, enabled or not; *at: the alarm time. */
+static bool armed(struct vc_ctx *c, struct alarm_session *a, int64_t from_now, bool enable, uint64_t *at)
+{
+	uint64_t v;
+
+	if (!open_alarm(c, a) || !post(c, a) || !now(c, a, &v))
+		return false;
+	*at = v + (uint64_t)from_now;
+	return set_alarm(c, a, *at, enable);
+}
+
 static bool want_alarm(struct vc_ctx *c, struct alarm_session *a, uint64_t time, bool enabled, const char *after)
 {
 	uint64_t t;
@@ -263,9 +275,9 @@ static void enable(struct vc_ctx *c)
 static void expires(struct vc_ctx *c)
 {
 	struct alarm_session a;
-	uint64_t v;
+	uint64_t at;
 
-	if (!open_alarm(c, &a) || !post(c, &a) || !now(c, &a, &v) || !set_alarm(c, &a, v + AHEAD_NS, true))
+	if (!armed(c, &a, (int64_t)AHEAD_NS, true, &at))
 		return;
 	expect_notif(c, &a, "the clock reached the alarm time");
 	disarm(c, &a);
@@ -300,14 +312,14 @@ out:
 static void read_after_notification(struct vc_ctx *c)
 {
 	struct alarm_session a;
-	uint64_t v, after;
+	uint64_t at, after;
 
-	if (!open_alarm(c, &a) || !post(c, &a) || !now(c, &a, &v) || !set_alarm(c, &a, v + AHEAD_NS, true))
+	if (!armed(c, &a, (int64_t)AHEAD_NS, true, &at))
 		return;
-	if (expect_notif(c, &a, "the clock reached the alarm time") && now(c, &a, &after) && after < v + AHEAD_NS) {
+	if (expect_notif(c, &a, "the clock reached the alarm time") && now(c, &a, &after) && after < at) {
 		vc_fail(c, "after NOTIF_ALARM, clock %u reads before the alarm time", a.clk);
-		vc_observed(c, "reading %" PRIu64 ", %.3f ms early", after, (double)(v + AHEAD_NS - after) / 1e6);
-		vc_expected(c, "%" PRIu64 " or later", v + AHEAD_NS);
+		vc_observed(c, "reading %" PRIu64 ", %.3f ms early", after, (double)(at - after) / 1e6);
+		vc_expected(c, "%" PRIu64 " or later", at);
 	}
 	disarm(c, &a);
 }
@@ -316,9 +328,9 @@ static void read_after_notification(struct vc_ctx *c)
 static void set_past(struct vc_ctx *c)
 {
 	struct alarm_session a;
-	uint64_t v;
+	uint64_t at;
 
-	if (!open_alarm(c, &a) || !post(c, &a) || !now(c, &a, &v) || !set_alarm(c, &a, v - RTC_NS, true))
+	if (!armed(c, &a, -(int64_t)RTC_NS, true, &at))
 		return;
 	expect_notif(c, &a, "SET_ALARM to 1 s in the past, enabled");
 	disarm(c, &a);
@@ -328,10 +340,9 @@ static void set_past(struct vc_ctx *c)
 static void enable_past(struct vc_ctx *c)
 {
 	struct alarm_session a;
-	uint64_t v;
+	uint64_t at;
 
-	if (!open_alarm(c, &a) || !post(c, &a) || !now(c, &a, &v) || !set_alarm(c, &a, v - RTC_NS, false) ||
-	    !set_enabled(c, &a, true))
+	if (!armed(c, &a, -(int64_t)RTC_NS, false, &at) || !set_enabled(c, &a, true))
 		return;
 	expect_notif(c, &a, "SET_ALARM_ENABLED on an alarm 1 s in the past");
 	disarm(c, &a);

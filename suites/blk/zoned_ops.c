@@ -238,15 +238,14 @@ static void read_only_zone(struct vc_ctx *c)
 		return;
 	i = zoned_find(&zd, ZT_SEQ, VC_BLK_ZS_RDONLY, 0, "read-only zone");
 	size_t len = (size_t)zd.unit * VC_BLK_SECTOR;
-	if (i >= 0 && (!(was = vc_clause_alloc(c, len)) || !(now = vc_clause_alloc(c, len))))
-		;
-	else if (i >= 0 && blk_read(&zd.b, zd.z[i].start, zd.unit, was) &&
-		 zoned_out(&zd, VC_BLK_T_OUT, zd.z[i].start, zd.unit, 8, &r) &&
-		 expect(&zd, &r, VC_BLK_S_ZONE_INVALID_CMD, "a write to a read-only zone") &&
-		 (zd.max_append < zd.unit || zd.z[i].type != VC_BLK_ZT_SWR ||
-		  (zoned_out(&zd, VC_BLK_T_ZONE_APPEND, zd.z[i].start, zd.unit, 8, &r) &&
-		   expect(&zd, &r, VC_BLK_S_ZONE_INVALID_CMD, "a ZONE_APPEND to a read-only zone"))) &&
-		 blk_read(&zd.b, zd.z[i].start, zd.unit, now) && memcmp(was, now, len)) {
+	if (i >= 0 && (was = vc_clause_alloc(c, len)) && (now = vc_clause_alloc(c, len)) &&
+	    blk_read(&zd.b, zd.z[i].start, zd.unit, was) &&
+	    zoned_out(&zd, VC_BLK_T_OUT, zd.z[i].start, zd.unit, 8, &r) &&
+	    expect(&zd, &r, VC_BLK_S_ZONE_INVALID_CMD, "a write to a read-only zone") &&
+	    (zd.max_append < zd.unit || zd.z[i].type != VC_BLK_ZT_SWR ||
+	     (zoned_out(&zd, VC_BLK_T_ZONE_APPEND, zd.z[i].start, zd.unit, 8, &r) &&
+	      expect(&zd, &r, VC_BLK_S_ZONE_INVALID_CMD, "a ZONE_APPEND to a read-only zone"))) &&
+	    blk_read(&zd.b, zd.z[i].start, zd.unit, now) && memcmp(was, now, len)) {
 		vc_fail(c, "the refused write changed the read-only zone's data");
 		vc_observed(c, "%s", blk_bytes(now, len));
 		vc_expected(c, "%s, as before", blk_bytes(was, len));

@@ -445,25 +445,25 @@ static void after_driving(struct vc_device *d, struct vc_probe *p, const struct 
 			  unsigned resets_lost)
 {
 	struct vc_driver drv;
-	int rc;
 
 	vc_driver_init(&drv, d, p);
 	/* a reset is what every later clause starts with */
 	if (!d->gone[0] && d->resets_lost != resets_lost)
 		gone(d, cl, "a reset during it did not complete within %u ms (device_status 0x%02x)", d->timeout_ms,
 		     d->lost_status);
-	if (!d->gone[0] && (rc = vc_reset(&drv)) == -ETIMEDOUT)
+	/* interrupts back to INTx too: every clause chooses its own routing,
+	 * and a polled one must not inherit MSI-X left on with no vectors
+	 * mapped (pci.usednotif.no-vector is the clause for that) */
+	if (d->gone[0]) {
+		vc_irq_drain(&drv);
+		vc_irq_intx(&drv);
+	} else if (vc_quiesce(&drv) == -ETIMEDOUT) {
 		gone(d, cl, "the reset after it did not complete within %u ms (device_status 0x%02x)", d->timeout_ms,
 		     d->lost_status);
-	vc_irq_drain(&drv);
-	/* interrupts back to INTx: every clause chooses its own routing, and a
-	 * polled one must not inherit MSI-X left on with no vectors mapped
-	 * (pci.usednotif.no-vector is the clause for that) */
-	vc_irq_intx(&drv);
+	}
 	if (!d->gone[0] && (r->status == VC_FAIL || r->status == VC_ERROR || r->status == VC_WARN)) {
 		canary(d, p, cl);
-		vc_reset(&drv);
-		vc_irq_drain(&drv);
+		vc_quiesce(&drv);
 	}
 	d->activity_at_reset = d->activity;
 }

@@ -64,22 +64,29 @@ int vc_status_read(struct vc_driver *drv, uint8_t *status)
 	return rc;
 }
 
-int vc_reset(struct vc_driver *drv)
+/* After device_status 0 was written: wait until it reads 0. */
+static int reset_completes(struct vc_driver *drv)
 {
 	uint8_t status;
-	int rc;
+	int rc = vc_status_wait(drv, 0xff, 0, drv->dev->timeout_ms, &status);
 
-	drv->status = 0;
-	memset(drv->features, 0, sizeof(drv->features));
-	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
-		return rc;
-	rc = vc_status_wait(drv, 0xff, 0, drv->dev->timeout_ms, &status);
 	if (rc == -ETIMEDOUT) {
 		/* the runner takes a reset that never completes for a device gone */
 		drv->dev->resets_lost++;
 		drv->dev->lost_status = status;
 	}
 	return rc;
+}
+
+int vc_reset(struct vc_driver *drv)
+{
+	int rc;
+
+	drv->status = 0;
+	memset(drv->features, 0, sizeof(drv->features));
+	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
+		return rc;
+	return reset_completes(drv);
 }
 
 int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned ms, uint8_t *status)
@@ -140,8 +147,14 @@ int vc_start(struct vc_driver *drv, const uint32_t *want)
 	else
 		vc_features_set(bits, VIRTIO_F_VERSION_1);
 	vc_devtype_must_accept(drv->p, bits);
-	if ((rc = vc_reset(drv)))
+	/* The runner's reset after the last clause is this start's when
+	 * nothing reached the device since: it is as that reset left it. */
+	if (vc_has(drv->dev, VC_ACTIVITY) && drv->dev->activity == drv->dev->activity_at_reset) {
+		drv->status = 0;
+		memset(drv->features, 0, sizeof(drv->features));
+	} else if ((rc = vc_reset(drv))) {
 		return rc;
+	}
 	return vc_negotiate(drv, bits);
 }
 
@@ -505,15 +518,37 @@ int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_
 	return add_split(drv, vq, ring, ndirect + 1, DESC_F_INDIRECT, id);
 }
 
-/* with_element: the split ring's element read together with the index (a
- * look that expects to find one); else only when the index moved. */
-static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len, bool with_element)
+/* One look at the used ring. with_element: the split ring's element read
+ * together with the index (a look that expects to find one); else only when
+ * the index moved. `also` (the buffers the caller expects the entry to be
+ * for) is read behind it, as a driver reads them once it sees the entry:
+ * in the same wait on such a look, else after it. */
+#define ALSO_MAX 4
+static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len, bool with_element,
+		    const struct vc_dma_piece *also, unsigned nalso)
 {
-	uint8_t e[16];
+	struct vc_dma_piece v[2 + ALSO_MAX];
+	uint8_t e[16], ix[2];
+	unsigned n = 0;
 	int rc;
 
+	if (nalso > ALSO_MAX)
+		return -EINVAL;
 	if (vq->packed) {
-		if ((rc = vc_dma_read(drv->dev, vq->desc + 16u * vq->next_used, e, 16)))
+		v[n++] = (struct vc_dma_piece){ vq->desc + 16u * vq->next_used, e, 16 };
+	} else {
+		/* the index, then the element it publishes next: in that
+		 * order, as a driver reads them */
+		v[n++] = (struct vc_dma_piece){ vq->device + 2, ix, 2 };
+		v[n++] = (struct vc_dma_piece){ vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8 };
+	}
+	bool ahead = with_element && nalso;
+	if (ahead) {
+		memcpy(v + n, also, nalso * sizeof(*also));
+		n += nalso;
+	}
+	if (vq->packed) {
+		if ((rc = vc_dma_readv(drv->dev, v, ahead ? n : 1)))
 			return rc;
 		uint16_t flags = (uint16_t)(e[14] | e[15] << 8);
 		bool avail = flags & PACKED_F_AVAIL, used = flags & PACKED_F_USED;
@@ -527,29 +562,23 @@ static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint3
 			vq->next_used = (uint16_t)(vq->next_used - vq->size);
 			vq->used_wrap = !vq->used_wrap;
 		}
-		return 0;
+	} else {
+		if ((rc = vc_dma_readv(drv->dev, v, ahead ? n : with_element ? 2 : 1)))
+			return rc;
+		if ((uint16_t)(ix[0] | ix[1] << 8) == vq->used_idx)
+			return -EAGAIN;
+		if (!with_element && (rc = vc_dma_read(drv->dev, v[1].bus, e, 8)))
+			return rc;
+		*id = (uint16_t)(e[0] | e[1] << 8);
+		*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
+		vq->used_idx++;
 	}
-	/* the index, then the element it publishes next: read in that order, as
-	 * a driver reads them, in one wait where the backend can (the element
-	 * is only looked at when the index moved) */
-	uint8_t ix[2];
-	const struct vc_dma_piece v[2] = { { vq->device + 2, ix, 2 },
-					   { vq->device + 4 + 8u * (vq->used_idx % vq->size), e, 8 } };
-	if ((rc = vc_dma_readv(drv->dev, v, with_element ? 2 : 1)))
-		return rc;
-	if ((uint16_t)(ix[0] | ix[1] << 8) == vq->used_idx)
-		return -EAGAIN;
-	if (!with_element && (rc = vc_dma_read(drv->dev, v[1].bus, e, 8)))
-		return rc;
-	*id = (uint16_t)(e[0] | e[1] << 8);
-	*len = (uint32_t)e[4] | (uint32_t)e[5] << 8 | (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
-	vq->used_idx++;
-	return 0;
+	return nalso && !ahead ? vc_dma_readv(drv->dev, also, nalso) : 0;
 }
 
 int vc_vq_get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint32_t *len)
 {
-	return get_used(drv, vq, id, len, true);
+	return get_used(drv, vq, id, len, true, NULL, 0);
 }
 
 void vc_vq_skip_used(struct vc_vq *vq, uint16_t n)
@@ -557,7 +586,8 @@ void vc_vq_skip_used(struct vc_vq *vq, uint16_t n)
 	vq->used_idx = (uint16_t)(vq->used_idx + n);
 }
 
-int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len)
+int vc_vq_wait_used_read(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len,
+			 const struct vc_dma_piece *also, unsigned nalso)
 {
 	uint64_t deadline = vc_now_ms() + timeout_ms;
 	uint8_t status;
@@ -565,7 +595,7 @@ int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms
 	for (unsigned i = 0;; i++) {
 		/* a device slow to use the buffer (a disk's flush) is polled
 		 * for the index alone after a few looks */
-		int rc = get_used(drv, vq, id, len, i < 4);
+		int rc = get_used(drv, vq, id, len, i < 4, also, nalso);
 		if (rc != -EAGAIN)
 			return rc;
 		if (vc_now_ms() >= deadline)      /* timeout 0: one look */
@@ -575,6 +605,11 @@ int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
 	}
+}
+
+int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len)
+{
+	return vc_vq_wait_used_read(drv, vq, timeout_ms, id, len, NULL, 0);
 }
 
 unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms)
@@ -673,3 +708,45 @@ int vc_irq_drain(struct vc_driver *drv)
 		return rc;
 	return drv->p->isr ? vc_struct_read(drv->dev, drv->p->isr, 0, 1, &isr) : 0;
 }
+
+int vc_quiesce(struct vc_driver *drv)
+{
+	struct vc_device *d = drv->dev;
+	const struct vc_vcap *c = drv->p->common, *isr = drv->p->isr;
+	struct vc_access a[4];
+	unsigned n = 0, msix = 0;
+	int rc, lost = 0;
+
+	if (!c)
+		return -ENOENT;
+	drv->status = 0;
+	memset(drv->features, 0, sizeof(drv->features));
+	a[n++] = (struct vc_access){ c->bar, 1, c->offset + COMMON_device_status, 0, true, false };
+	a[n++] = (struct vc_access){ c->bar, 1, c->offset + COMMON_device_status, 0, false, false };
+	/* the ISR read that lowers an INTx line left up, where the backend
+	 * can then forget the rest at once */
+	bool forget = d->ops->irq_forget && isr;
+	if (forget)
+		a[n++] = (struct vc_access){ isr->bar, 1, isr->offset, 0, false, false };
+	if (drv->p->msix_pos && !d->ops->irq_setup) {
+		msix = n;
+		a[n++] = (struct vc_access){ 0, 2, drv->p->msix_pos + MSIX_CONTROL, 0, false, true };
+	}
+	if ((rc = vc_batch(d, a, n)))
+		return rc;
+	if (a[1].val) {
+		/* a reset still under way: what was read behind it is read again */
+		if ((lost = reset_completes(drv)) && lost != -ETIMEDOUT)
+			return lost;
+		forget = false;
+	}
+	if ((rc = forget ? d->ops->irq_forget(d) : vc_irq_drain(drv)))
+		return rc;
+	/* back to INTx, as vc_irq_intx */
+	if (d->ops->irq_setup)
+		rc = d->ops->irq_setup(d, 0);
+	else if (msix)
+		rc = vc_cfg_write(d, drv->p->msix_pos + MSIX_CONTROL, 2, (uint32_t)a[msix].val & ~MSIX_ENABLE);
+	return rc ? rc : lost;
+}
+

@@ -399,6 +399,20 @@ int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 	}
 }
 
+/* The INTx lines raised so far are on the pending list already (they come
+ * before the reply that followed them), the MSI-X messages in their
+ * mailboxes: both emptied without a look, the mailboxes' clearing posted. */
+int qemu_irq_forget(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+	static const uint8_t zero[4 * MBOX_VECTORS];
+
+	if (p->dead)
+		return -EIO;
+	p->npending = 0;
+	return p->mbox_n ? qemu_dma_write(d, MBOX_BASE, zero, 4u * p->mbox_n) : 0;
+}
+
 /* QEMU runs the device models, their bottom halves and the qtest socket in
  * one main loop, and answers one command per loop iteration when the
  * harness waits for each reply. A device model writes its used entries and

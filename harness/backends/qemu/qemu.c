@@ -64,6 +64,7 @@ const struct vc_backend_ops qemu_ops = {
 	.dma_readv = qemu_dma_readv,
 	.dma_write = qemu_dma_write,
 	.irq_wait = qemu_irq_wait,
+	.irq_forget = qemu_irq_forget,
 	.msix_message = qemu_msix_message,
 	.notify_seen = qemu_notify_seen,
 	.config_change = qemu_config_change,

@@ -254,6 +254,7 @@ int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n
 int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t len);
 int qemu_msix_message(struct vc_device *d, unsigned vector, uint64_t *addr, uint32_t *data);
 int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector);
+int qemu_irq_forget(struct vc_device *d);
 int qemu_settle(struct vc_device *d);
 
 /* topology.c: what a BIOS would do: ECAM, BARs */

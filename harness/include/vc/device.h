@@ -84,6 +84,10 @@ struct vc_backend_ops {
 	/* MSI-X, where the platform owns the table (vfio): route `nvectors`
 	 * vectors to irq_wait; 0 returns to INTx. */
 	int (*irq_setup)(struct vc_device *d, unsigned nvectors);
+	/* Forget every interrupt the device sent that irq_wait has not
+	 * returned yet, right after a reset (none can follow it) and an ISR
+	 * read. NULL: vc_quiesce takes them with irq_wait, one by one. */
+	int (*irq_forget)(struct vc_device *d);
 	/* Make the device change its device-specific configuration, as its
 	 * host side would (a balloon target, a link going down, a resize), so
 	 * configuration-change rules can be checked. NULL: not possible. */

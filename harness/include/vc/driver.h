@@ -124,6 +124,11 @@ void vc_vq_skip_used(struct vc_vq *vq, uint16_t n);
 /* Wait for a used buffer, bounded by timeout_ms: 0 or -ETIMEDOUT (at
  * once when the device sets DEVICE_NEEDS_RESET: it will use nothing). */
 int vc_vq_wait_used(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len);
+/* The same, and then the `also` pieces (at most 4: what the device was to
+ * write for the request the caller waits for) read behind the used entry,
+ * in the wait that finds it where the backend can. */
+int vc_vq_wait_used_read(struct vc_driver *drv, struct vc_vq *vq, unsigned timeout_ms, uint16_t *id, uint32_t *len,
+			 const struct vc_dma_piece *also, unsigned nalso);
 /* Split-ring driver-area fields for notification suppression. */
 int vc_vq_set_avail_flags(struct vc_driver *drv, struct vc_vq *vq, uint16_t flags);
 int vc_vq_set_used_event(struct vc_driver *drv, struct vc_vq *vq, uint16_t used_event);
@@ -170,6 +175,11 @@ int vc_irq_wait(struct vc_driver *drv, unsigned timeout_ms, int *vector);
 /* Forget interrupts already raised, and INTx's ISR status (INTx is a level:
  * reading ISR status lowers it, so the next one is seen). 0 or an error. */
 int vc_irq_drain(struct vc_driver *drv);
+/* What the runner does between clauses: vc_reset, vc_irq_drain and
+ * vc_irq_intx, with the accesses in one batch where the backend can. 0,
+ * -ETIMEDOUT for a reset that never completes (counted as vc_reset counts
+ * it), or an access error. */
+int vc_quiesce(struct vc_driver *drv);
 
 /* Something that must NOT happen (no used buffer, no interrupt): let the
  * device settle (device.h, settle) and return how long still to watch for

@@ -222,7 +222,8 @@ int vc_blk_submit(struct vc_driver *drv, struct vc_vq *vq, struct vc_blk_req *r)
 int vc_blk_wait(struct vc_driver *drv, struct vc_vq *vq, struct vc_blk_req *r, unsigned timeout_ms)
 {
 	uint16_t id;
-	int rc = vc_vq_wait_used(drv, vq, timeout_ms, &id, &r->used_len);
+	const struct vc_dma_piece status = { r->status_at, &r->status, 1 };
+	int rc = vc_vq_wait_used_read(drv, vq, timeout_ms, &id, &r->used_len, &status, 1);
 
 	if (rc)
 		return rc;
@@ -230,7 +231,7 @@ int vc_blk_wait(struct vc_driver *drv, struct vc_vq *vq, struct vc_blk_req *r, u
 		r->id = id;
 		return -EPROTO;
 	}
-	return vc_dma_read(drv->dev, r->status_at, &r->status, 1);
+	return 0;
 }
 
 int vc_blk_run(struct vc_driver *drv, struct vc_vq *vq, struct vc_blk_req *r, const void *out, unsigned timeout_ms)

@@ -105,7 +105,8 @@ static int collect(struct vc_dev *d, unsigned q)
 
 static int claim(struct vc_dev *d, struct vc_req *r)
 {
-	int rc;
+	struct vc_dma_piece v[VC_REQ_MAX_SEGS];
+	unsigned nv = 0;
 
 	if (r->done)
 		return 0;
@@ -114,10 +115,11 @@ static int claim(struct vc_dev *d, struct vc_req *r)
 	d->seen[r->q][r->id / 8] &= (uint8_t)~(1u << r->id % 8);
 	r->used = d->seen_len[r->q][r->id];
 	r->done = true;
+	/* what the device wrote, read back in one go */
 	for (unsigned i = 0; i < r->n; i++)
-		if (r->back[i] && r->buf[i].len && (rc = vc_dma_read(d->drv.dev, r->buf[i].addr, r->back[i], r->buf[i].len)))
-			return rc;
-	return 0;
+		if (r->back[i] && r->buf[i].len)
+			v[nv++] = (struct vc_dma_piece){ r->buf[i].addr, r->back[i], r->buf[i].len };
+	return nv ? vc_dma_readv(d->drv.dev, v, nv) : 0;
 }
 
 int vc_dev_poll(struct vc_dev *d, struct vc_req *r)

@@ -81,17 +81,9 @@ void vc_net_hdr_get(const uint8_t *b, unsigned size, struct vc_net_hdr *h)
 	h->resource_type = get16(full + 30);
 }
 
-static int cfg_read(struct vc_driver *drv, unsigned off, unsigned width, uint64_t *v)
-{
-	if (!drv->p->device_cfg)
-		return -ENOENT;
-	return vc_struct_read(drv->dev, drv->p->device_cfg, off, width, v);
-}
-
 int vc_net_setup(struct vc_net *n, struct vc_driver *drv, unsigned pairs, uint16_t size)
 {
 	static const uint8_t local_mac[6] = { 0x02, 0x76, 0x63, 0x00, 0x00, 0x02 };
-	uint64_t v;
 	int rc;
 
 	memset(n, 0, sizeof(*n));
@@ -99,17 +91,27 @@ int vc_net_setup(struct vc_net *n, struct vc_driver *drv, unsigned pairs, uint16
 	n->hdr_size = vc_net_hdr_size(drv->features);
 	n->max_pairs = 1;
 	n->next_tag = (uint32_t)vc_now_ms() << 12;
-	if (vc_negotiated(drv, VIRTIO_NET_F_MQ) || vc_negotiated(drv, VIRTIO_NET_F_RSS)) {
-		if ((rc = cfg_read(drv, VIRTIO_NET_CFG_MAX_PAIRS, 2, &v)))
+	/* max_virtqueue_pairs, then the mac byte by byte: one batch */
+	const struct vc_vcap *cfg = drv->p->device_cfg;
+	struct vc_access a[7];
+	unsigned na = 0, mac = 0;
+	bool pairs_field = vc_negotiated(drv, VIRTIO_NET_F_MQ) || vc_negotiated(drv, VIRTIO_NET_F_RSS);
+	if (pairs_field || vc_negotiated(drv, VIRTIO_NET_F_MAC)) {
+		if (!cfg)
+			return -ENOENT;
+		if (pairs_field)
+			a[na++] = (struct vc_access){ cfg->bar, 2, cfg->offset + VIRTIO_NET_CFG_MAX_PAIRS, 0, false, false };
+		mac = na;
+		for (unsigned i = 0; vc_negotiated(drv, VIRTIO_NET_F_MAC) && i < 6; i++)
+			a[na++] = (struct vc_access){ cfg->bar, 1, cfg->offset + VIRTIO_NET_CFG_MAC + i, 0, false, false };
+		if ((rc = vc_batch(drv->dev, a, na)))
 			return rc;
-		n->max_pairs = v ? (unsigned)v : 1;
 	}
+	if (pairs_field)
+		n->max_pairs = a[0].val ? (unsigned)a[0].val : 1;
 	memcpy(n->mac, local_mac, 6);
-	for (unsigned i = 0; vc_negotiated(drv, VIRTIO_NET_F_MAC) && i < 6; i++) {
-		if ((rc = cfg_read(drv, VIRTIO_NET_CFG_MAC + i, 1, &v)))
-			return rc;
-		n->mac[i] = (uint8_t)v;
-	}
+	for (unsigned i = 0; mac + i < na; i++)
+		n->mac[i] = (uint8_t)a[mac + i].val;
 	n->pairs = pairs < n->max_pairs ? pairs : n->max_pairs;
 	if (n->pairs > VC_NET_MAX_PAIRS)
 		n->pairs = VC_NET_MAX_PAIRS;
@@ -187,8 +189,9 @@ static int used_pending(struct vc_net *n, struct vc_vq *vq, unsigned *count)
 	return rc;
 }
 
-/* One used buffer of the packet: its bytes appended to the frame. */
-static int take(struct vc_net *n, struct vc_net_rxq *r, struct vc_net_rx *rx, uint16_t id, uint32_t len, size_t skip)
+/* One used buffer of the packet, taken: how many of its bytes from skip on
+ * go into the frame, at rx->len before the call (*n_copy). */
+static int claim(struct vc_net_rxq *r, struct vc_net_rx *rx, uint16_t id, uint32_t len, size_t skip, size_t *n_copy)
 {
 	if (id >= sizeof(r->buf) / sizeof(r->buf[0]) || !r->buf[id].len || len > r->buf[id].len || len < skip)
 		return -EPROTO;
@@ -198,13 +201,23 @@ static int take(struct vc_net *n, struct vc_net_rxq *r, struct vc_net_rx *rx, ui
 	}
 	rx->nbufs++;
 	r->posted--;
-	size_t n_copy = len - skip;
-	if (rx->len + n_copy > rx->max)
-		n_copy = rx->max - rx->len;
-	int rc = n_copy ? vc_dma_read(n->drv->dev, r->buf[id].addr + skip, rx->frame + rx->len, n_copy) : 0;
-	rx->len += n_copy;
+	*n_copy = len - skip;
+	if (rx->len + *n_copy > rx->max)
+		*n_copy = rx->max - rx->len;
+	rx->len += *n_copy;
 	r->buf[id].len = 0;
-	return rc;
+	return 0;
+}
+
+/* One used buffer of the packet: its bytes appended to the frame. */
+static int take(struct vc_net *n, struct vc_net_rxq *r, struct vc_net_rx *rx, uint16_t id, uint32_t len, size_t skip)
+{
+	size_t at = rx->len, n_copy;
+	int rc = claim(r, rx, id, len, skip, &n_copy);
+
+	if (rc || !n_copy)
+		return rc;
+	return vc_dma_read(n->drv->dev, r->buf[id].addr + skip, rx->frame + at, n_copy);
 }
 
 int vc_net_rx_get(struct vc_net *n, unsigned q, struct vc_net_rx *rx, unsigned timeout_ms)
@@ -225,19 +238,31 @@ int vc_net_rx_get(struct vc_net *n, unsigned q, struct vc_net_rx *rx, unsigned t
 		return -EINVAL;
 	if ((rc = vc_vq_wait_used(n->drv, &r->vq, timeout_ms, &id, &len)))
 		return rc;
-	if (!r->vq.packed && (rc = used_pending(n, &r->vq, &ready)))
-		return rc;
 	if (id >= sizeof(r->buf) / sizeof(r->buf[0]) || !r->buf[id].len || len < n->hdr_size) {
+		if (!r->vq.packed && (rc = used_pending(n, &r->vq, &ready)))
+			return rc;
 		rx->nbufs = 1;
 		rx->used_len[0] = len;
 		rx->buf_size[0] = id < sizeof(r->buf) / sizeof(r->buf[0]) ? r->buf[id].len : 0;
 		return -EPROTO;
 	}
-	if ((rc = vc_dma_read(n->drv->dev, r->buf[id].addr, hdr, n->hdr_size)))
+	/* how many more the device has published (split), the header and the
+	 * frame's first part: one read */
+	uint64_t addr = r->buf[id].addr;
+	size_t n_copy;
+	uint8_t idx[2] = { 0 };
+	int taken = claim(r, rx, id, len, n->hdr_size, &n_copy);
+	struct vc_dma_piece v[3] = {
+		{ r->vq.device + 2, idx, 2 },
+		{ addr, hdr, n->hdr_size },
+		{ addr + n->hdr_size, rx->frame, taken ? 0 : n_copy },
+	};
+	if ((rc = vc_dma_readv(n->drv->dev, v + r->vq.packed, 3u - r->vq.packed - !v[2].len)))
 		return rc;
+	ready = (uint16_t)(get16(idx) - r->vq.used_idx);
 	vc_net_hdr_get(hdr, n->hdr_size, &rx->hdr);
-	if ((rc = take(n, r, rx, id, len, n->hdr_size)))
-		return rc;
+	if (taken)
+		return taken;
 	unsigned want = vc_negotiated(n->drv, VIRTIO_NET_F_MRG_RXBUF) ? rx->hdr.num_buffers : 1;
 	if (want > r->posted + 1u)
 		return -EPROTO;          /* more buffers than were ever given */
@@ -313,14 +338,12 @@ int vc_net_ctrl(struct vc_net *n, uint8_t cls, uint8_t cmd, const void *data, si
 	if (len)
 		bufs[m++] = (struct vc_buf){ base + 2, (uint32_t)len, false };
 	bufs[m++] = (struct vc_buf){ base + 2 + len, (uint32_t)(1 + rlen), true };
+	/* the ack (and result) read behind the used entry */
+	struct vc_dma_piece v[2] = { { base + 2 + len, ack, 1 }, { base + 3 + len, result, rlen } };
 	if ((rc = vc_vq_add(drv, &n->ctrl, bufs, m, &id)) || (rc = vc_vq_kick(drv, &n->ctrl)) ||
-	    (rc = vc_vq_wait_used(drv, &n->ctrl, drv->dev->timeout_ms, &used, &ulen)))
+	    (rc = vc_vq_wait_used_read(drv, &n->ctrl, drv->dev->timeout_ms, &used, &ulen, v, rlen && result ? 2 : 1)))
 		return rc;
-	if (used != id)
-		return -EPROTO;
-	if ((rc = vc_dma_read(drv->dev, base + 2 + len, ack, 1)))
-		return rc;
-	return rlen ? vc_dma_read(drv->dev, base + 3 + len, result, rlen) : 0;
+	return used == id ? 0 : -EPROTO;
 }
 
 int vc_net_ctrl_u8(struct vc_net *n, uint8_t cls, uint8_t cmd, uint8_t arg, uint8_t *ack)

@@ -64,6 +64,13 @@ int vc_status_read(struct vc_driver *drv, uint8_t *status)
 	return rc;
 }
 
+/* What the driver knows of a device it resets. */
+static void forget_negotiation(struct vc_driver *drv)
+{
+	drv->status = 0;
+	memset(drv->features, 0, sizeof(drv->features));
+}
+
 /* After device_status 0 was written: wait until it reads 0. */
 static int reset_completes(struct vc_driver *drv)
 {
@@ -82,8 +89,7 @@ int vc_reset(struct vc_driver *drv)
 {
 	int rc;
 
-	drv->status = 0;
-	memset(drv->features, 0, sizeof(drv->features));
+	forget_negotiation(drv);
 	if ((rc = vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, 0)))
 		return rc;
 	return reset_completes(drv);
@@ -149,12 +155,10 @@ int vc_start(struct vc_driver *drv, const uint32_t *want)
 	vc_devtype_must_accept(drv->p, bits);
 	/* The runner's reset after the last clause is this start's when
 	 * nothing reached the device since: it is as that reset left it. */
-	if (vc_has(drv->dev, VC_ACTIVITY) && drv->dev->activity == drv->dev->activity_at_reset) {
-		drv->status = 0;
-		memset(drv->features, 0, sizeof(drv->features));
-	} else if ((rc = vc_reset(drv))) {
+	if (vc_has(drv->dev, VC_ACTIVITY) && drv->dev->activity == drv->dev->activity_at_reset)
+		forget_negotiation(drv);
+	else if ((rc = vc_reset(drv)))
 		return rc;
-	}
 	return vc_negotiate(drv, bits);
 }
 
@@ -719,8 +723,7 @@ int vc_quiesce(struct vc_driver *drv)
 
 	if (!c)
 		return -ENOENT;
-	drv->status = 0;
-	memset(drv->features, 0, sizeof(drv->features));
+	forget_negotiation(drv);
 	a[n++] = (struct vc_access){ c->bar, 1, c->offset + COMMON_device_status, 0, true, false };
 	a[n++] = (struct vc_access){ c->bar, 1, c->offset + COMMON_device_status, 0, false, false };
 	/* the ISR read that lowers an INTx line left up, where the backend

@@ -34,6 +34,7 @@ static const struct {
 	{ 17, 0, "VIRTIO_RTC_F_ALARM" },
 	{ 41, 0, "VIRTIO_GPIO_F_IRQ" },
 	{ 34, 0, "VIRTIO_I2C_F_ZERO_LENGTH_REQUEST" },
+	{ 32, 0, "VIRTIO_SCMI_F_P2A_CHANNELS" }, { 32, 1, "VIRTIO_SCMI_F_SHARED_MEMORY" },
 };
 
 void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits)

@@ -37,6 +37,7 @@ static const struct {
 	{ VC_HOST_FS_RELEASE_OPEN, "let a held file's open go on" },
 	{ VC_HOST_GPIO_INPUT, "drive the signal on a GPIO input line" },
 	{ VC_HOST_I2C_TARGETS, "name the I2C targets behind the adapter" },
+	{ VC_HOST_SCMI_SENSOR, "set an SCMI sensor's reading" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -205,6 +205,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 1, true);
 	}
+	case 32: {    /* SCMI: the base protocol's PROTOCOL_VERSION (header, token 0; header, status, version back) */
+		const uint8_t cmd[4] = { 0x00, 0x40 };
+		int rc;
+		r->queue = 0;
+		r->what = "SCMI PROTOCOL_VERSION";
+		if ((rc = buffer(drv, r, cmd, sizeof(cmd), false)))
+			return rc;
+		return buffer(drv, r, NULL, 12, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

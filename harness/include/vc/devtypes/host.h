@@ -84,6 +84,10 @@
  * address no target answers */
 #define VC_HOST_I2C_TARGETS "i2c-targets"
 
+/* scmi: arg "SENSOR VALUE": the reading of an SCMI sensor becomes VALUE
+ * (signed, in the sensor's unit), crossing its trip points as it goes */
+#define VC_HOST_SCMI_SENSOR "scmi-sensor"
+
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR
  * LEN" / mem-write's "ADDR HEXBYTES" (the bytes into b, at most max): the

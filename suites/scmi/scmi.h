@@ -27,7 +27,10 @@ static inline bool scmi_statistics_shmid(unsigned id)
 
 /* Reset and negotiate `need` (SKIP without one) and `want`; the cmdq, and
  * the eventq when P2A_CHANNELS is negotiated (it exists only then), left
- * empty: a clause fills it (SCMI-EVENTQBUF-DRV-1) when it says. */
+ * empty: a clause fills it when it says. Populating it is a driver SHOULD
+ * (SCMI-EVENTQBUF-DRV-1), and an empty eventq is what a driver's is once
+ * the device used every buffer: the state SCMI-CMDQ-DEV-4 and
+ * SCMI-EVENTQ-DEV-5 are about. */
 bool scmi_open(struct vc_ctx *c, struct vc_dev *d, uint64_t need, uint64_t want);
 /* A command made available (vc_scmi_send) answered: FAIL when it is never
  * used, or its response is shorter than a header and a status or does not

@@ -56,6 +56,8 @@ static inline uint32_t vc_scmi_hdr(unsigned protocol, unsigned msg, unsigned typ
 /* The base protocol. */
 #define SCMI_PROTOCOL_BASE 0x10
 #define SCMI_BASE_DISCOVER_VENDOR 0x3
+#define SCMI_BASE_DISCOVER_SUB_VENDOR 0x4
+#define SCMI_BASE_DISCOVER_IMPLEMENTATION_VERSION 0x5
 #define SCMI_BASE_DISCOVER_LIST_PROTOCOLS 0x6
 #define SCMI_BASE_NOTIFY_ERRORS 0x8
 

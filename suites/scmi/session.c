@@ -82,13 +82,14 @@ static bool listed_protocols(struct vc_ctx *c, struct vc_dev *d, bool listed[256
 			       "BASE_DISCOVER_LIST_PROTOCOLS") ||
 		    !scmi_status_is(c, &cmd, SCMI_SUCCESS, "BASE_DISCOVER_LIST_PROTOCOLS"))
 			return false;
+		unsigned words = vc_scmi_nret(&cmd);
 		uint32_t n = vc_scmi_ret(&cmd, 0);
-		if (!n)
+		if (words && !n)
 			return true;
-		if (n > 4 * (vc_scmi_nret(&cmd) - 1) || n > 255) {
-			vc_fail(c, "BASE_DISCOVER_LIST_PROTOCOLS says %u protocols, but its response holds fewer", n);
-			vc_observed(c, "used length %u", cmd.r.used);
-			vc_expected(c, "%u protocol bytes after num_protocols", n);
+		if (!words || n > 4 * (words - 1) || n > 255) {
+			vc_fail(c, "BASE_DISCOVER_LIST_PROTOCOLS's response does not hold the protocols it says");
+			vc_observed(c, "used length %u%s", cmd.r.used, words ? "" : ": no num_protocols");
+			vc_expected(c, "num_protocols, then that many protocol bytes");
 			return false;
 		}
 		for (uint32_t i = 0; i < n; i++)

@@ -214,6 +214,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 12, true);
 	}
+	case 45: {    /* SPI: a 1-byte half-duplex write to chip select 0, 8-bit words (the result byte back) */
+		const uint8_t head[32] = { 0, 8 };
+		int rc;
+		r->queue = 0;
+		r->what = "SPI half-duplex write";
+		if ((rc = buffer(drv, r, head, sizeof(head), false)) || (rc = buffer(drv, r, "\x5a", 1, false)))
+			return rc;
+		return buffer(drv, r, NULL, 1, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -47,7 +47,7 @@ const char *vc_virtio_type_name(unsigned type)
 		[5] = "memory balloon", [8] = "SCSI host", [9] = "9P transport",
 		[16] = "GPU", [17] = "RTC", [18] = "input", [19] = "socket", [20] = "crypto",
 		[23] = "IOMMU", [24] = "memory", [25] = "sound", [26] = "file system",
-		[27] = "pmem", [28] = "RPMB", [32] = "SCMI", [34] = "I2C adapter", [41] = "GPIO",
+		[27] = "pmem", [28] = "RPMB", [32] = "SCMI", [34] = "I2C adapter", [36] = "CAN", [41] = "GPIO",
 		[45] = "SPI controller",
 	};
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";

@@ -83,7 +83,7 @@ bool ds_call(struct vc_ctx *c, struct vc_dev *d, unsigned q, const struct vc_iov
 	return true;
 }
 
-bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n)
+bool ds_stream_fill(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n)
 {
 	uint8_t fill[DS_STREAM_BUF];
 
@@ -94,7 +94,12 @@ bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, uns
 		if (rc)
 			return ds_ok(c, rc, "making a buffer available failed");
 	}
-	return ds_ok(c, vc_dev_kick(d, s->q), "notifying the queue failed");
+	return true;
+}
+
+bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n)
+{
+	return ds_stream_fill(c, d, s, n) && ds_ok(c, vc_dev_kick(d, s->q), "notifying the queue failed");
 }
 
 int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned ms)

@@ -45,6 +45,9 @@ struct ds_stream {
 /* Make n more buffers of s->len bytes available on s->q (filled with 0xee)
  * and notify. */
 bool ds_stream_post(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n);
+/* The same without the notification: buffers a driver gives before
+ * DRIVER_OK, when it may not notify yet (a CAN device's Rxq). */
+bool ds_stream_fill(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned n);
 /* The next buffer the device used, within ms: its index (s->buf[k],
  * s->req[k].used); -1 when none came; -2 after an ERROR. */
 int ds_stream_next(struct vc_ctx *c, struct vc_dev *d, struct ds_stream *s, unsigned ms);

@@ -35,12 +35,19 @@ static const struct {
 	{ 41, 0, "VIRTIO_GPIO_F_IRQ" },
 	{ 34, 0, "VIRTIO_I2C_F_ZERO_LENGTH_REQUEST" },
 	{ 32, 0, "VIRTIO_SCMI_F_P2A_CHANNELS" }, { 32, 1, "VIRTIO_SCMI_F_SHARED_MEMORY" },
+	{ 36, 0, "VIRTIO_CAN_F_CAN_CLASSIC" },
+	{ 36, 1, "VIRTIO_CAN_F_CAN_FD" },
+	{ 36, 2, "VIRTIO_CAN_F_RTR_FRAMES" },
+	{ 36, 3, "VIRTIO_CAN_F_LATE_TX_ACK" },
 };
 
 void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits)
 {
 	if (p->virtio_type == 34 && vc_offers(p, 0))     /* VIRTIO_I2C_F_ZERO_LENGTH_REQUEST: I2C-OP-DRV-1 */
 		vc_features_set(bits, 0);
+	/* a CAN driver negotiates CAN_CLASSIC or CAN_FD ("Feature bit requirements") */
+	if (p->virtio_type == 36 && !(bits[0] & 3u))
+		vc_features_set(bits, vc_offers(p, 0) || !vc_offers(p, 1) ? 0 : 1);
 }
 
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)

@@ -38,6 +38,10 @@ static const struct {
 	{ VC_HOST_GPIO_INPUT, "drive the signal on a GPIO input line" },
 	{ VC_HOST_I2C_TARGETS, "name the I2C targets behind the adapter" },
 	{ VC_HOST_SCMI_SENSOR, "set an SCMI sensor's reading" },
+	{ VC_HOST_CAN_SEND, "make a node on the CAN bus send a frame" },
+	{ VC_HOST_CAN_RECV, "read the frames a node on the CAN bus received" },
+	{ VC_HOST_CAN_PARTNER, "take a node off the CAN bus and back" },
+	{ VC_HOST_CAN_BUS_OFF, "make the CAN controller detect bus-off" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -3,6 +3,7 @@
  * where it may, and returns the buffer. */
 #include <errno.h>
 #include <string.h>
+#include "vc/devtypes/can.h"
 #include "vc/devtypes/net.h"
 
 /* A buffer of len bytes in DMA memory, holding `data` when given. */
@@ -213,6 +214,17 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 		if ((rc = buffer(drv, r, cmd, sizeof(cmd), false)))
 			return rc;
 		return buffer(drv, r, NULL, 12, true);
+	}
+	case 36: {    /* CAN: a classic frame on the Txq of a controller not started (NOT_OK; the result byte back) */
+		uint8_t frame[VC_CAN_HDR + 1] = { 0 };
+		struct vc_can_frame f = { .can_id = 0x7a, .length = 1, .sdu = { 0x5a } };
+		int rc;
+		vc_can_encode(frame, VIRTIO_CAN_TX, &f);
+		r->queue = VIRTIO_CAN_TXQ;
+		r->what = "CAN frame";
+		if ((rc = buffer(drv, r, frame, sizeof(frame), false)))
+			return rc;
+		return buffer(drv, r, NULL, 1, true);
 	}
 	case 45: {    /* SPI: a 1-byte half-duplex write to chip select 0, 8-bit words (the result byte back) */
 		const uint8_t head[32] = { 0, 8 };

@@ -87,6 +87,18 @@
 /* scmi: arg "SENSOR VALUE": the reading of an SCMI sensor becomes VALUE
  * (signed, in the sensor's unit), crossing its trip points as it goes */
 #define VC_HOST_SCMI_SENSOR "scmi-sensor"
+/* can: a node sharing the bus with the device's controller (the bus
+ * partner). arg "ID FLAGS DATA" (vc_can_format: hex, DATA "-" when empty):
+ * the partner sends that frame */
+#define VC_HOST_CAN_SEND "can-send"
+/* can: out the frames the partner received since the last look, oldest
+ * first, ";" between them */
+#define VC_HOST_CAN_RECV "can-recv"
+/* can: arg "off": the partner leaves the bus (no node acknowledges a frame:
+ * it stays pending); "on": it is back and acknowledges */
+#define VC_HOST_CAN_PARTNER "can-partner"
+/* can: the controller detects a bus-off condition */
+#define VC_HOST_CAN_BUS_OFF "can-bus-off"
 
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR

@@ -235,6 +235,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 1, true);
 	}
+	case 25: {    /* sound: PCM_INFO of stream 0 on controlq (le32 code, start_id, count, size; status and 32 bytes back) */
+		const uint8_t query[16] = { 0x00, 0x01, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 32 };
+		int rc;
+		r->queue = 0;
+		r->what = "sound PCM_INFO";
+		if ((rc = buffer(drv, r, query, sizeof(query), false)))
+			return rc;
+		return buffer(drv, r, NULL, 4 + 32, true);
+	}
 	case 18: {    /* input: an LED event on statusq */
 		const uint8_t ev[8] = { 0x11, 0, 0, 0, 1, 0, 0, 0 }; /* EV_LED, LED_NUML, on */
 		r->queue = 1;

@@ -99,6 +99,15 @@
 #define VC_HOST_CAN_PARTNER "can-partner"
 /* can: the controller detects a bus-off condition */
 #define VC_HOST_CAN_BUS_OFF "can-bus-off"
+/* sound: out "N HASH": the bytes of PCM frames the host heard from output
+ * streams since the last look, and their FNV-1a hash (hex) */
+#define VC_HOST_SOUND_PLAYED "sound-played"
+/* sound: arg "SEED": the signal the host captures from now on, byte p of an
+ * input stream (counted from its PREPARE) being (SEED + p) & 0xff */
+#define VC_HOST_SOUND_CAPTURE "sound-capture"
+/* sound: arg "ID": the host changes control element ID's value (the device
+ * notifies the driver) */
+#define VC_HOST_SOUND_CTL_CHANGE "sound-ctl-change"
 
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR

@@ -32,6 +32,7 @@ extern const struct vc_suite suite_fs_requests, suite_fs_dax;
 extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm;
 extern const struct vc_suite suite_rpmb_keyless, suite_rpmb_key, suite_rpmb_auth;
 extern const struct vc_suite suite_gpio_requests, suite_gpio_irq;
+extern const struct vc_suite suite_sound_info, suite_sound_pcm, suite_sound_ctl;
 extern const struct vc_suite suite_i2c_requests;
 extern const struct vc_suite suite_scmi_features, suite_scmi_cmdq, suite_scmi_eventq, suite_scmi_shm, suite_scmi_probes;
 extern const struct vc_suite suite_spi_requests, suite_spi_probes;
@@ -71,6 +72,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_rtc_control, &suite_rtc_read, &suite_rtc_cross, &suite_rtc_alarm,
 	&suite_rpmb_keyless, &suite_rpmb_key, &suite_rpmb_auth,
 	&suite_gpio_requests, &suite_gpio_irq,
+	&suite_sound_info, &suite_sound_pcm, &suite_sound_ctl,
 	&suite_i2c_requests,
 	&suite_scmi_features, &suite_scmi_cmdq, &suite_scmi_eventq, &suite_scmi_shm,
 	&suite_spi_requests,

@@ -44,28 +44,18 @@ int vc_snd_control(struct vc_dev *d, const void *req, uint32_t len, uint8_t *res
 	return vc_dev_call(d, VIRTIO_SND_CONTROLQ, iov, 2, used, ms);
 }
 
-int vc_snd_query(struct vc_dev *d, uint16_t code, uint32_t start_id, uint32_t count, uint32_t size, uint8_t *resp,
-		 uint32_t *used, unsigned ms)
+void vc_snd_query(uint8_t req[VIRTIO_SND_QUERY_LEN], uint16_t code, uint32_t start_id, uint32_t count, uint32_t size)
 {
-	uint8_t req[VIRTIO_SND_QUERY_LEN];
-
 	vc_put32(req, code);
 	vc_put32(req + 4, start_id);
 	vc_put32(req + 8, count);
 	vc_put32(req + 12, size);
-	return vc_snd_control(d, req, sizeof(req), resp, VIRTIO_SND_HDR_LEN + count * size, used, ms);
 }
 
-int vc_snd_pcm_command(struct vc_dev *d, uint16_t code, uint32_t stream_id, uint32_t *status, unsigned ms)
+void vc_snd_id_request(uint8_t req[8], uint16_t code, uint32_t id)
 {
-	uint8_t req[8], resp[VIRTIO_SND_HDR_LEN];
-	int rc;
-
 	vc_put32(req, code);
-	vc_put32(req + 4, stream_id);
-	rc = vc_snd_control(d, req, sizeof(req), resp, sizeof(resp), NULL, ms);
-	*status = vc_le32(resp);
-	return rc;
+	vc_put32(req + 4, id);
 }
 
 void vc_snd_set_params(uint8_t req[VIRTIO_SND_SET_PARAMS_LEN], uint32_t stream_id, const struct vc_snd_params *p)

@@ -49,10 +49,7 @@ bool snd_items(struct vc_ctx *c, struct snd *s, uint16_t code, unsigned cfg_off,
 		return false;
 	}
 	*n = total < SND_MAX_ITEMS ? (uint32_t)total : SND_MAX_ITEMS;   /* start_id + count within the total */
-	vc_put32(req, code);
-	vc_put32(req + 4, 0);
-	vc_put32(req + 8, *n);
-	vc_put32(req + 12, size);
+	vc_snd_query(req, code, 0, *n, size);
 	char name[48];
 	snprintf(name, sizeof(name), "the %s information request", what);
 	if (!snd_ok(c, s, req, sizeof(req), resp, VIRTIO_SND_HDR_LEN + *n * size, &used, name))
@@ -124,8 +121,7 @@ bool snd_command(struct vc_ctx *c, struct snd *s, uint16_t code, uint32_t sid)
 {
 	uint8_t req[8], resp[VIRTIO_SND_HDR_LEN];
 
-	vc_put32(req, code);
-	vc_put32(req + 4, sid);
+	vc_snd_id_request(req, code, sid);
 	return snd_ok(c, s, req, sizeof(req), resp, sizeof(resp), NULL, snd_command_name(code));
 }
 

@@ -119,8 +119,7 @@ static void info_strings(struct vc_ctx *c)
 			vc_note(c, "control element %u lists %u items: the first %u are not read", i, (unsigned)n, MAX_ENUM_ITEMS);
 			continue;
 		}
-		vc_put32(req, VIRTIO_SND_R_CTL_ENUM_ITEMS);
-		vc_put32(req + 4, i);
+		vc_snd_id_request(req, VIRTIO_SND_R_CTL_ENUM_ITEMS, i);
 		if (!snd_ok(c, &k.s, req, sizeof(req), items, VIRTIO_SND_HDR_LEN + n * VIRTIO_SND_CTL_ITEM_LEN, NULL,
 			    "CTL_ENUM_ITEMS"))
 			return;
@@ -172,8 +171,7 @@ static void tlv_read_short(struct vc_ctx *c)
 		vc_skip(c, "no control element has VIRTIO_SND_CTL_ACCESS_TLV_READ");
 		return;
 	}
-	vc_put32(req, VIRTIO_SND_R_CTL_TLV_READ);
-	vc_put32(req + 4, i);
+	vc_snd_id_request(req, VIRTIO_SND_R_CTL_TLV_READ, i);
 	if (!snd_ok(c, &k.s, req, sizeof(req), full, sizeof(full), &used, "TLV_READ"))
 		return;
 	uint32_t len = used > VIRTIO_SND_HDR_LEN ? used - VIRTIO_SND_HDR_LEN : 0;

@@ -11,7 +11,7 @@
 #include "vc/devtypes/host.h"
 
 #define PERIODS 8                        /* output messages queued before START */
-#define RX_PERIODS 4
+#define SHORT_RUN 4                      /* messages of the shorter runs */
 #define RELEASE_PENDING 4
 #define MAX_PERIOD 2048                  /* 5 ms of 2 channels of 32 bits at 48 kHz is 1920 */
 #define MAX_MESSAGE (2 * MAX_PERIOD)
@@ -174,7 +174,7 @@ static void output_delivered(struct vc_ctx *c)
 {
 	static struct pcm m;
 
-	play(c, &m, RX_PERIODS, false, NULL);
+	play(c, &m, SHORT_RUN, false, NULL);
 }
 
 /* Four empty input messages queued (every second one two periods long
@@ -183,10 +183,10 @@ static void output_delivered(struct vc_ctx *c)
 static bool capture(struct vc_ctx *c, struct pcm *m, const char *signal, bool doubled)
 {
 	if (!pcm_open(c, m, VIRTIO_SND_D_INPUT) || (signal && !ds_host(c, VC_HOST_SOUND_CAPTURE, signal, NULL, 0)) ||
-	    !queue_periods(c, m, VIRTIO_SND_RXQ, RX_PERIODS, doubled) ||
+	    !queue_periods(c, m, VIRTIO_SND_RXQ, SHORT_RUN, doubled) ||
 	    !snd_command(c, &m->s, VIRTIO_SND_R_PCM_START, m->sid))
 		return false;
-	for (unsigned k = 0; k < RX_PERIODS; k++)
+	for (unsigned k = 0; k < SHORT_RUN; k++)
 		if (!io_wait(c, m, k))
 			return false;
 	return snd_command(c, &m->s, VIRTIO_SND_R_PCM_STOP, m->sid) &&
@@ -200,7 +200,7 @@ static void input_full(struct vc_ctx *c)
 	for (int doubled = 0; doubled < 2; doubled++) {
 		if (!capture(c, &m, NULL, doubled))
 			return;
-		for (unsigned k = 0; k < RX_PERIODS; k++) {
+		for (unsigned k = 0; k < SHORT_RUN; k++) {
 			uint32_t status = vc_le32(m.status[k]);
 			if (m.r[k].used == m.len[k] + VIRTIO_SND_STATUS_LEN && status == VIRTIO_SND_S_OK)
 				continue;
@@ -225,7 +225,7 @@ static void input_captured(struct vc_ctx *c)
 	if (!capture(c, &m, arg, false))
 		return;
 	uint64_t p = 0;
-	for (unsigned k = 0; k < RX_PERIODS; k++) {
+	for (unsigned k = 0; k < SHORT_RUN; k++) {
 		uint32_t n = m.r[k].used >= VIRTIO_SND_STATUS_LEN ? m.r[k].used - VIRTIO_SND_STATUS_LEN : 0;
 		for (uint32_t i = 0; i < n && i < m.len[k]; i++, p++)
 			if (m.frames[k][i] != (uint8_t)(seed + p)) {
@@ -246,8 +246,7 @@ static bool release_pending(struct vc_ctx *c, struct pcm *m, bool done[RELEASE_P
 
 	if (!pcm_open(c, m, VIRTIO_SND_D_OUTPUT) || !queue_periods(c, m, VIRTIO_SND_TXQ, RELEASE_PENDING, false))
 		return false;
-	vc_put32(req, VIRTIO_SND_R_PCM_RELEASE);
-	vc_put32(req + 4, m->sid);
+	vc_snd_id_request(req, VIRTIO_SND_R_PCM_RELEASE, m->sid);
 	memset(resp, 0xee, sizeof(resp));
 	struct vc_iov iov[2] = { { req, NULL, sizeof(req), false, 0 }, { resp, resp, sizeof(resp), true, 0 } };
 	if (!ds_send(c, &m->s.d, VIRTIO_SND_CONTROLQ, iov, 2, &rel, "PCM_RELEASE") ||

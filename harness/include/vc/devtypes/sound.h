@@ -124,18 +124,17 @@ unsigned vc_snd_rate_hz(uint8_t rate);
 uint64_t vc_snd_byte_rate(const struct vc_snd_params *p);
 const char *vc_snd_status_name(uint32_t code);
 
-/* An item information request (JACK_INFO, PCM_INFO, CHMAP_INFO, CTL_INFO)
- * for count items of `size` bytes from start_id: the answer goes into resp
- * (hdr + count * size bytes, prefilled 0xee). vc_dev_call's codes. */
-int vc_snd_query(struct vc_dev *d, uint16_t code, uint32_t start_id, uint32_t count, uint32_t size, uint8_t *resp,
-		 uint32_t *used, unsigned ms);
+/* struct virtio_snd_query_info (JACK_INFO, PCM_INFO, CHMAP_INFO, CTL_INFO)
+ * for count items of `size` bytes from start_id; its answer takes
+ * VIRTIO_SND_HDR_LEN + count * size bytes (SOUND-ITEMINFO-DRV-2). */
+void vc_snd_query(uint8_t req[VIRTIO_SND_QUERY_LEN], uint16_t code, uint32_t start_id, uint32_t count, uint32_t size);
+/* A request made of a header and one id (struct virtio_snd_pcm_hdr for
+ * PREPARE, RELEASE, START, STOP; virtio_snd_ctl_hdr for a control). */
+void vc_snd_id_request(uint8_t req[8], uint16_t code, uint32_t id);
 /* A control request: `req` (len bytes, readable) answered into resp
  * (resp_len bytes, prefilled 0xee; the status is its first le32). */
 int vc_snd_control(struct vc_dev *d, const void *req, uint32_t len, uint8_t *resp, uint32_t resp_len,
 		   uint32_t *used, unsigned ms);
-/* A PCM command carrying only its header (PREPARE, RELEASE, START, STOP):
- * the status code into *status. */
-int vc_snd_pcm_command(struct vc_dev *d, uint16_t code, uint32_t stream_id, uint32_t *status, unsigned ms);
 /* struct virtio_snd_pcm_set_params for a stream, padding zero. */
 void vc_snd_set_params(uint8_t req[VIRTIO_SND_SET_PARAMS_LEN], uint32_t stream_id, const struct vc_snd_params *p);
 /* A PCM I/O message made available without waiting: on txq the header and

@@ -202,10 +202,12 @@ static void input_full(struct vc_ctx *c)
 			return;
 		for (unsigned k = 0; k < SHORT_RUN; k++) {
 			uint32_t status = vc_le32(m.status[k]);
-			if (m.r[k].used == m.len[k] + VIRTIO_SND_STATUS_LEN && status == VIRTIO_SND_S_OK)
+			bool full = m.r[k].used == m.len[k] + VIRTIO_SND_STATUS_LEN;
+			if (full && status == VIRTIO_SND_S_OK)
 				continue;
-			vc_fail(c, "input message %u (%u bytes of frames%s) of a running stream came back before it was full",
-				k + 1, m.len[k], m.len[k] > m.p.period_bytes ? ", two periods" : "");
+			vc_fail(c, "input message %u (%u bytes of frames%s) of a running stream came back %s", k + 1, m.len[k],
+				m.len[k] > m.p.period_bytes ? ", two periods" : "",
+				full ? "without VIRTIO_SND_S_OK: not filled" : "before it was full");
 			vc_observed(c, "used length %u, status 0x%08x after the frames", m.r[k].used, (unsigned)status);
 			vc_expected(c, "used length %u (the frames and the status), status OK", m.len[k] + VIRTIO_SND_STATUS_LEN);
 			return;

@@ -5,25 +5,38 @@
 #include <stdio.h>
 #include "sound.h"
 
+/* One kind of item: its request, where the configuration counts it, its size. */
+struct kind {
+	uint16_t code;
+	unsigned cfg_off;
+	uint32_t size;
+	const char *what;
+};
+
+static const struct kind jacks = { VIRTIO_SND_R_JACK_INFO, VIRTIO_SND_CFG_JACKS, VIRTIO_SND_JACK_INFO_LEN, "jack" };
+static const struct kind streams = { VIRTIO_SND_R_PCM_INFO, VIRTIO_SND_CFG_STREAMS, VIRTIO_SND_PCM_INFO_LEN,
+				     "PCM stream" };
+static const struct kind chmaps = { VIRTIO_SND_R_CHMAP_INFO, VIRTIO_SND_CFG_CHMAPS, VIRTIO_SND_CHMAP_INFO_LEN,
+				    "channel map" };
+
 /* Each item's field checked: a message naming the first bad one, or NULL. */
 typedef const char *(*item_check)(const uint8_t *item, char *buf, size_t len);
 
 /* Every item of one kind passes `check`; else FAIL naming the item. */
-static void each_item(struct vc_ctx *c, uint16_t code, unsigned cfg_off, uint32_t size, const char *what,
-		      item_check check, const char *expected)
+static void each_item(struct vc_ctx *c, const struct kind *k, item_check check, const char *expected)
 {
 	static uint8_t items[SND_MAX_ITEMS * VIRTIO_SND_PCM_INFO_LEN];
 	struct snd s;
 	uint32_t n;
 	char buf[96];
 
-	if (!snd_open(c, &s, false) || !snd_items(c, &s, code, cfg_off, size, items, &n, what))
+	if (!snd_open(c, &s, false) || !snd_items(c, &s, k->code, k->cfg_off, k->size, items, &n, k->what))
 		return;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *bad = check(items + i * size, buf, sizeof(buf));
+		const char *bad = check(items + i * k->size, buf, sizeof(buf));
 		if (!bad)
 			continue;
-		vc_fail(c, "the information of %s %u is not as the spec defines it", what, i);
+		vc_fail(c, "the information of %s %u is not as the spec defines it", k->what, i);
 		vc_observed(c, "%s", bad);
 		vc_expected(c, "%s", expected);
 		return;
@@ -86,38 +99,33 @@ static const char *chmap_channels(const uint8_t *b, char *buf, size_t len)
 
 static void jack_info_features(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_JACK_INFO, VIRTIO_SND_CFG_JACKS, VIRTIO_SND_JACK_INFO_LEN, "jack", jack_features,
-		  "features within bit 0 (VIRTIO_SND_JACK_F_REMAP)");
+	each_item(c, &jacks, jack_features, "features within bit 0 (VIRTIO_SND_JACK_F_REMAP)");
 }
 
 static void jack_info_padding(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_JACK_INFO, VIRTIO_SND_CFG_JACKS, VIRTIO_SND_JACK_INFO_LEN, "jack", jack_padding,
-		  "padding[7] all zero");
+	each_item(c, &jacks, jack_padding, "padding[7] all zero");
 }
 
 static void pcm_info_values(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_PCM_INFO, VIRTIO_SND_CFG_STREAMS, VIRTIO_SND_PCM_INFO_LEN, "PCM stream", pcm_values,
+	each_item(c, &streams, pcm_values,
 		  "features within bits 0-4, formats within 0-24, rates within 0-15, direction 0 or 1");
 }
 
 static void pcm_info_padding(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_PCM_INFO, VIRTIO_SND_CFG_STREAMS, VIRTIO_SND_PCM_INFO_LEN, "PCM stream", pcm_padding,
-		  "padding[5] all zero");
+	each_item(c, &streams, pcm_padding, "padding[5] all zero");
 }
 
 static void chmap_info_direction(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_CHMAP_INFO, VIRTIO_SND_CFG_CHMAPS, VIRTIO_SND_CHMAP_INFO_LEN, "channel map",
-		  chmap_direction, "direction 0 (OUTPUT) or 1 (INPUT)");
+	each_item(c, &chmaps, chmap_direction, "direction 0 (OUTPUT) or 1 (INPUT)");
 }
 
 static void chmap_info_channels(struct vc_ctx *c)
 {
-	each_item(c, VIRTIO_SND_R_CHMAP_INFO, VIRTIO_SND_CFG_CHMAPS, VIRTIO_SND_CHMAP_INFO_LEN, "channel map",
-		  chmap_channels, "channels at most 18 (VIRTIO_SND_CHMAP_MAX_SIZE)");
+	each_item(c, &chmaps, chmap_channels, "channels at most 18 (VIRTIO_SND_CHMAP_MAX_SIZE)");
 }
 
 static const struct vc_clause clauses[] = {

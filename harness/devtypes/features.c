@@ -51,6 +51,13 @@ void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits)
 		vc_features_set(bits, vc_offers(p, 0) || !vc_offers(p, 1) ? 0 : 1);
 }
 
+unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len)
+{
+	if (p->virtio_type == 25 && len > 12)          /* sound: jacks, streams, chmaps; controls with CTLS */
+		return 12;
+	return len;
+}
+
 const char *vc_devtype_feature_name(unsigned type, unsigned bit)
 {
 	if (bit >= 24)

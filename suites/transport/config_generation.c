@@ -5,6 +5,7 @@
 #include <string.h>
 #include "vc/clause.h"
 #include "vc/driver.h"
+#include "vc/devtypes/dev.h"
 #include "labels.h"
 
 #define CFG_VIEW_MAX 256      /* bytes compared: every device type's layout fits */
@@ -17,7 +18,9 @@ struct cfg_view {
 
 static size_t view_len(const struct vc_probe *p)
 {
-	return p->device_cfg->length < CFG_VIEW_MAX ? (size_t)p->device_cfg->length : CFG_VIEW_MAX;
+	unsigned len = vc_devtype_cfg_readable(p, p->device_cfg->length);
+
+	return len < CFG_VIEW_MAX ? (size_t)len : CFG_VIEW_MAX;
 }
 
 /* The whole structure, byte by byte, inside one config_generation (the

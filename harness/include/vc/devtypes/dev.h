@@ -87,6 +87,12 @@ const char *vc_devtype_feature_name(unsigned type, unsigned bit);
  * the harness negotiates has them, as a conformant driver's does. */
 void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits);
 
+/* How many of the device-specific configuration's first len bytes a
+ * driver may read whatever it negotiates: a sound device's `controls`
+ * only with VIRTIO_SND_F_CTLS (SOUND-INIT-DRV-1), so a view of the whole
+ * structure stops before it. */
+unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len);
+
 /* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */
 int vc_dev_cfg_read(struct vc_dev *d, unsigned off, unsigned width, uint64_t *val);
 int vc_dev_cfg_write(struct vc_dev *d, unsigned off, unsigned width, uint64_t val);

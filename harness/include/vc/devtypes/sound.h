@@ -105,6 +105,7 @@
 #define VIRTIO_SND_CTL_NAME_LEN 44
 #define VIRTIO_SND_CTL_ENUM_ITEMS_N 72   /* value.enumerated.items */
 #define VIRTIO_SND_CTL_ITEM_LEN 64
+#define VIRTIO_SND_CTL_VALUE_LEN 512     /* struct virtio_snd_ctl_value */
 #define VIRTIO_SND_SET_PARAMS_LEN 24
 #define VIRTIO_SND_XFER_LEN 4            /* stream_id */
 #define VIRTIO_SND_STATUS_LEN 8          /* status, latency_bytes */

@@ -432,12 +432,13 @@ static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_bu
  * flags last, so the device never sees a half-made chain. Every descriptor
  * carries the buffer id: the next one, or (scattered) one from the other
  * end of the id space, which nothing else in flight has. */
+/* head_xor: flipped in the head's flags (AVAIL and USED: the head as it
+ * stands on the ring's other lap, not available) */
 static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, bool scattered,
-		      uint16_t *id)
+		      uint16_t head_xor, uint16_t *id)
 {
 	uint16_t first = vq->next_avail, first_flags = 0;
 	uint16_t buf_id = scattered ? (uint16_t)(vq->size - 1 - vq->next_id) : vq->next_id;
-	bool wrap = vq->avail_wrap;
 	int rc;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -445,7 +446,7 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0) |
 					    (vq->avail_wrap ? PACKED_F_AVAIL : PACKED_F_USED));
 		if (i == 0)
-			first_flags = flags;
+			first_flags = flags ^ head_xor;
 		else if ((rc = put_desc(drv->dev, vq->desc + 16u * slot, &bufs[i], buf_id, flags)))
 			return rc;
 		if (++vq->next_avail == vq->size) {
@@ -453,7 +454,6 @@ static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_b
 			vq->avail_wrap = !vq->avail_wrap;
 		}
 	}
-	(void)wrap;
 	vq->chain_len[buf_id] = (uint16_t)n;
 	if (!scattered)
 		vq->next_id = (uint16_t)((buf_id + 1) % vq->size);
@@ -465,7 +465,14 @@ int vc_vq_add(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs
 {
 	if (n == 0 || n > vq->size)
 		return -EINVAL;
-	return vq->packed ? add_packed(drv, vq, bufs, n, false, id) : add_split(drv, vq, bufs, n, 0, id);
+	return vq->packed ? add_packed(drv, vq, bufs, n, false, 0, id) : add_split(drv, vq, bufs, n, 0, id);
+}
+
+int vc_vq_add_other_lap(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id)
+{
+	if (n == 0 || n > vq->size)
+		return -EINVAL;
+	return vq->packed ? add_packed(drv, vq, bufs, n, false, PACKED_F_AVAIL | PACKED_F_USED, id) : -ENOTSUP;
 }
 
 int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
@@ -476,7 +483,7 @@ int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc
 	if (n == 0 || n > vq->size)
 		return -EINVAL;
 	if (vq->packed)
-		return add_packed(drv, vq, bufs, n, true, id);
+		return add_packed(drv, vq, bufs, n, true, 0, id);
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t slot = (uint16_t)(n - 1 - i);
 		uint16_t flags = (uint16_t)((i + 1 < n ? DESC_F_NEXT : 0) | (bufs[i].writable ? DESC_F_WRITE : 0));

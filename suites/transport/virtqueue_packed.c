@@ -83,7 +83,9 @@ static bool write_flags(struct session *r, uint16_t slot, uint16_t flags)
 
 /* A whole request whose first descriptor has AVAIL and USED swapped (what
  * it would look like on the other lap of the ring): not available, so not
- * used; then the right flags, and it is. */
+ * used; then the right flags, and it is. Written so from the start: a
+ * descriptor available even for a moment may be used without a doorbell
+ * (QEMU's NIC runs its transmit at DRIVER_OK). */
 static void avail_bit(struct vc_ctx *c)
 {
 	struct session r;
@@ -91,18 +93,25 @@ static void avail_bit(struct vc_ctx *c)
 	uint8_t d[16], after[16];
 	uint16_t id;
 	uint32_t len;
+	int rc;
 
 	if (!session_start(c, &r, PACKED, SESSION_POLLED, 0))
 		return;
 	uint16_t slot = r.vq.next_avail;
 	ring_io_init(&io, r.req.bufs, r.req.n);
-	if (!ring_add(&r, &io) || !read_desc(&r, slot, d))
+	if (!ring_arm(&r, &io))
 		return;
-	uint16_t flags = (uint16_t)(d[14] | d[15] << 8);
-	uint16_t wrong = (uint16_t)(flags ^ (RING_PACKED_AVAIL | RING_PACKED_USED));
-	if (!write_flags(&r, slot, wrong) || !ring_kick(&r))
+	if ((rc = vc_vq_add_other_lap(&r.drv, &r.vq, io.bufs, io.n, &io.id))) {
+		vc_error(c, "vq add: %s", strerror(-rc));
 		return;
-	int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, SESSION_QUIET_MS), &id, &len);
+	}
+	if (!read_desc(&r, slot, d))
+		return;
+	uint16_t wrong = (uint16_t)(d[14] | d[15] << 8);
+	uint16_t flags = (uint16_t)(wrong ^ (RING_PACKED_AVAIL | RING_PACKED_USED));
+	if (!ring_kick(&r))
+		return;
+	rc = vc_vq_wait_used(&r.drv, &r.vq, vc_quiet_ms(&r.drv, SESSION_QUIET_MS), &id, &len);
 	if (!read_desc(&r, slot, after))
 		return;
 	if (rc == 0 || memcmp(after + 8, d + 8, 6) || (after[14] | after[15] << 8) != wrong) {

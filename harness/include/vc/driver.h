@@ -113,6 +113,11 @@ int vc_vq_add_indirect(struct vc_driver *drv, struct vc_vq *vq, const struct vc_
  * from ring positions shows. */
 int vc_vq_add_scattered(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n,
 			uint16_t *id);
+/* Packed ring: vc_vq_add with the head's AVAIL and USED bits as they stand
+ * on the ring's other lap, so the request is not available; the caller
+ * flips them (the driver's state is as vc_vq_add leaves it). Split:
+ * -ENOTSUP. */
+int vc_vq_add_other_lap(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, uint16_t *id);
 /* The one doorbell: an available buffer notification for vq, formatted as
  * the negotiated features require, recorded in the trace. */
 int vc_vq_kick(struct vc_driver *drv, struct vc_vq *vq);

@@ -481,6 +481,14 @@ static void in_order(struct vc_ctx *c)
 
 	if (!session_start(c, &r, SESSION_F(VIRTIO_F_IN_ORDER), SESSION_POLLED, 0))
 		return;
+	/* the used elements' slots poisoned, before any buffer is available (a
+	 * device may use one without a doorbell): a batch leaves the ones it
+	 * skips alone */
+	for (unsigned i = 0; i < IN_FLIGHT; i++)
+		if (vc_dma_write(c->dev, r.vq.device + 4 + 8u * ((r.vq.used_idx + i) % r.vq.size), UNUSED, 8)) {
+			vc_error(c, "DMA write of the used ring failed");
+			return;
+		}
 	for (; n < IN_FLIGHT && (n + 1) * r.req.n <= r.vq.size; n++) {
 		if (n && !session_another(&r, &more))
 			return;
@@ -488,12 +496,6 @@ static void in_order(struct vc_ctx *c)
 		if (!ring_add(&r, &io[n]))
 			return;
 	}
-	/* the used elements' slots poisoned: a batch leaves the ones it skips alone */
-	for (unsigned i = 0; i < n; i++)
-		if (vc_dma_write(c->dev, r.vq.device + 4 + 8u * ((r.vq.used_idx + i) % r.vq.size), UNUSED, 8)) {
-			vc_error(c, "DMA write of the used ring failed");
-			return;
-		}
 	if (!ring_kick(&r))
 		return;
 	while (done < n) {

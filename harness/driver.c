@@ -431,9 +431,9 @@ static int add_split(struct vc_driver *drv, struct vc_vq *vq, const struct vc_bu
 /* Packed: every descriptor but the first is written first, and the first's
  * flags last, so the device never sees a half-made chain. Every descriptor
  * carries the buffer id: the next one, or (scattered) one from the other
- * end of the id space, which nothing else in flight has. */
-/* head_xor: flipped in the head's flags (AVAIL and USED: the head as it
- * stands on the ring's other lap, not available) */
+ * end of the id space, which nothing else in flight has. head_xor is
+ * flipped in the head's flags (AVAIL and USED: the head as it stands on the
+ * ring's other lap, not available). */
 static int add_packed(struct vc_driver *drv, struct vc_vq *vq, const struct vc_buf *bufs, unsigned n, bool scattered,
 		      uint16_t head_xor, uint16_t *id)
 {
@@ -558,9 +558,9 @@ static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint3
 		memcpy(v + n, also, nalso * sizeof(*also));
 		n += nalso;
 	}
+	if ((rc = vc_dma_readv(drv->dev, v, ahead ? n : vq->packed || !with_element ? 1 : 2)))
+		return rc;
 	if (vq->packed) {
-		if ((rc = vc_dma_readv(drv->dev, v, ahead ? n : 1)))
-			return rc;
 		uint16_t flags = (uint16_t)(e[14] | e[15] << 8);
 		bool avail = flags & PACKED_F_AVAIL, used = flags & PACKED_F_USED;
 		if (avail != used || used != vq->used_wrap)
@@ -574,8 +574,6 @@ static int get_used(struct vc_driver *drv, struct vc_vq *vq, uint16_t *id, uint3
 			vq->used_wrap = !vq->used_wrap;
 		}
 	} else {
-		if ((rc = vc_dma_readv(drv->dev, v, ahead ? n : with_element ? 2 : 1)))
-			return rc;
 		if ((uint16_t)(ix[0] | ix[1] << 8) == vq->used_idx)
 			return -EAGAIN;
 		if (!with_element && (rc = vc_dma_read(drv->dev, v[1].bus, e, 8)))

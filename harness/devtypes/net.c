@@ -179,16 +179,6 @@ int vc_net_rx_fill(struct vc_net *n, unsigned q, unsigned count, uint32_t size, 
 	return vc_vq_kick(n->drv, &r->vq);
 }
 
-/* Split: used entries the device has published and the driver not taken. */
-static int used_pending(struct vc_net *n, struct vc_vq *vq, unsigned *count)
-{
-	uint8_t b[2];
-	int rc = vc_dma_read(n->drv->dev, vq->device + 2, b, 2);
-
-	*count = (uint16_t)(get16(b) - vq->used_idx);
-	return rc;
-}
-
 /* One used buffer of the packet, taken: how many of its bytes from skip on
  * go into the frame, at rx->len before the call (*n_copy). */
 static int claim(struct vc_net_rxq *r, struct vc_net_rx *rx, uint16_t id, uint32_t len, size_t skip, size_t *n_copy)
@@ -226,7 +216,6 @@ int vc_net_rx_get(struct vc_net *n, unsigned q, struct vc_net_rx *rx, unsigned t
 	uint8_t hdr[VC_NET_HDR_MAX];
 	uint16_t id;
 	uint32_t len;
-	unsigned ready = 0;
 	int rc;
 
 	rx->queue = q;
@@ -239,8 +228,6 @@ int vc_net_rx_get(struct vc_net *n, unsigned q, struct vc_net_rx *rx, unsigned t
 	if ((rc = vc_vq_wait_used(n->drv, &r->vq, timeout_ms, &id, &len)))
 		return rc;
 	if (id >= sizeof(r->buf) / sizeof(r->buf[0]) || !r->buf[id].len || len < n->hdr_size) {
-		if (!r->vq.packed && (rc = used_pending(n, &r->vq, &ready)))
-			return rc;
 		rx->nbufs = 1;
 		rx->used_len[0] = len;
 		rx->buf_size[0] = id < sizeof(r->buf) / sizeof(r->buf[0]) ? r->buf[id].len : 0;
@@ -259,7 +246,8 @@ int vc_net_rx_get(struct vc_net *n, unsigned q, struct vc_net_rx *rx, unsigned t
 	};
 	if ((rc = vc_dma_readv(n->drv->dev, v + r->vq.packed, 3u - r->vq.packed - !v[2].len)))
 		return rc;
-	ready = (uint16_t)(get16(idx) - r->vq.used_idx);
+	/* split: used entries the device has published and the driver not taken */
+	unsigned ready = (uint16_t)(get16(idx) - r->vq.used_idx);
 	vc_net_hdr_get(hdr, n->hdr_size, &rx->hdr);
 	if (taken)
 		return taken;

@@ -68,6 +68,7 @@ int vc_status_read(struct vc_driver *drv, uint8_t *status)
 static void forget_negotiation(struct vc_driver *drv)
 {
 	drv->status = 0;
+	drv->enabled = 0;
 	memset(drv->features, 0, sizeof(drv->features));
 }
 
@@ -113,6 +114,11 @@ int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned 
 
 int vc_status_add(struct vc_driver *drv, uint8_t bits)
 {
+	int rc;
+
+	if ((bits & VIRTIO_STATUS_DRIVER_OK) && !(drv->status & VIRTIO_STATUS_DRIVER_OK) &&
+	    (rc = vc_devtype_init_fill(drv)))
+		return rc;
 	drv->status |= bits;
 	return vc_common_write(drv->dev, drv->p, COMMON_device_status, 1, drv->status);
 }
@@ -358,6 +364,9 @@ int vc_vq_setup(struct vc_driver *drv, uint16_t index, uint16_t size, struct vc_
 int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq)
 {
 	int rc = vc_common_write(drv->dev, drv->p, COMMON_queue_select, 2, vq->index);
+
+	if (!rc && vq->index < 64)
+		drv->enabled |= 1ull << vq->index;
 	return rc ? rc : vc_common_write(drv->dev, drv->p, COMMON_queue_enable, 2, 1);
 }
 

@@ -1,6 +1,11 @@
-/* The device types' feature bits by name, for messages (vc/devtypes/dev.h). */
+/* What every driver of a device type does or knows whatever it checks
+ * (vc/devtypes/dev.h): the type's feature bits by name, for messages, the
+ * bits it must accept, the configuration it may read, the queue it fills. */
+#include <errno.h>
 #include <stddef.h>
+#include "vc/devtypes/can.h"
 #include "vc/devtypes/dev.h"
+#include "vc/devtypes/sound.h"
 
 static const struct {
 	unsigned type, bit;
@@ -49,6 +54,46 @@ void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits)
 	/* a CAN driver negotiates CAN_CLASSIC or CAN_FD ("Feature bit requirements") */
 	if (p->virtio_type == 36 && !(bits[0] & 3u))
 		vc_features_set(bits, vc_offers(p, 0) || !vc_offers(p, 1) ? 0 : 1);
+}
+
+/* The queue each type's driver fills at initialization, and the size of
+ * one of its buffers. */
+static const struct {
+	unsigned type;
+	uint16_t queue;
+	uint32_t len;
+} init_fill[] = {
+	{ 36, VIRTIO_CAN_RXQ, VC_CAN_RX_BUF },             /* at least virtio_can_rx */
+	{ 25, VIRTIO_SND_EVENTQ, 8 },                      /* at least virtio_snd_event */
+};
+#define INIT_FILL_BUFFERS 4
+
+int vc_devtype_init_fill(struct vc_driver *drv)
+{
+	for (size_t i = 0; i < sizeof(init_fill) / sizeof(init_fill[0]); i++) {
+		uint16_t q = init_fill[i].queue, id;
+		uint64_t selected;
+		struct vc_vq vq;
+		int rc;
+		if (init_fill[i].type != drv->p->virtio_type || (drv->enabled >> q) & 1)
+			continue;
+		if ((rc = vc_common_read(drv->dev, drv->p, COMMON_queue_select, 2, &selected)))
+			return rc;
+		/* no such queue (size 0): nothing a driver can fill */
+		if ((rc = vc_vq_setup(drv, q, 0, &vq)) != -ENOENT) {
+			if (rc || (rc = vc_vq_enable(drv, &vq)))
+				return rc;
+			for (unsigned n = 0; n < INIT_FILL_BUFFERS && n < vq.size; n++) {
+				struct vc_buf b = { .len = init_fill[i].len, .writable = true };
+				if ((rc = vc_dma_alloc(drv->dev, b.len, 16, &b.addr)) ||
+				    (rc = vc_vq_add(drv, &vq, &b, 1, &id)))
+					return rc;
+			}
+		}
+		if ((rc = vc_common_write(drv->dev, drv->p, COMMON_queue_select, 2, selected)))
+			return rc;
+	}
+	return 0;
 }
 
 unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len)

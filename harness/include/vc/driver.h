@@ -14,6 +14,7 @@ struct vc_driver {
 	const struct vc_probe *p;
 	uint32_t features[VC_FEATURE_WORDS];   /* accepted by the driver */
 	uint8_t status;                        /* last status the driver wrote */
+	uint64_t enabled;                      /* queues 0..63 enabled since the reset */
 	struct vc_trace *trace;                /* NULL: doorbells not recorded */
 	/* The 2020 draft profile: put notify_data in the vqn field when the
 	 * notify capability asks for it (only with --profile draft-notify-cap-data). */
@@ -33,7 +34,9 @@ int vc_status_read(struct vc_driver *drv, uint8_t *status);
 /* Poll device_status until (status & mask) == value, bounded by ms: 0, or
  * -ETIMEDOUT with *status the last value read, or an access error. */
 int vc_status_wait(struct vc_driver *drv, uint8_t mask, uint8_t value, unsigned ms, uint8_t *status);
-/* OR bits into the status (the driver never clears a bit) and write it. */
+/* OR bits into the status (the driver never clears a bit) and write it.
+ * DRIVER_OK comes after what every driver of the device type does first
+ * (vc_devtype_init_fill). */
 int vc_status_add(struct vc_driver *drv, uint8_t bits);
 /* ACKNOWLEDGE | DRIVER, accept (want & offered), FEATURES_OK, read back.
  * Returns 0, -EPROTO when the device drops FEATURES_OK, or an access error. */

@@ -87,6 +87,14 @@ const char *vc_devtype_feature_name(unsigned type, unsigned bit);
  * the harness negotiates has them, as a conformant driver's does. */
 void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits);
 
+/* Before DRIVER_OK: the queue a driver of the type must fill during its
+ * initialization (a CAN device's Rxq, CAN-INIT-DRV-1; a sound device's
+ * event queue, SOUND-INIT-DRV-2), set up and given a few empty buffers
+ * when the session did not enable it itself; queue_select is left as it
+ * was. Every session obeys it, so no verdict of another clause comes from
+ * a driver that skipped it. 0 or an access error. */
+int vc_devtype_init_fill(struct vc_driver *drv);
+
 /* How many of the device-specific configuration's first len bytes a
  * driver may read whatever it negotiates: a sound device's `controls`
  * only with VIRTIO_SND_F_CTLS (SOUND-INIT-DRV-1), so a view of the whole

@@ -372,6 +372,35 @@ void sa_recreate(struct vc_ctx *c, const struct sa_kind *k)
 		create(&s, false, 0, "CREATE of the destroyed SA's id again, without a device reset");
 }
 
+void sa_duplicate_refused(struct vc_ctx *c, const struct sa_kind *k)
+{
+	struct sa_session s;
+	uint8_t first[SA_LEN], again[SA_LEN];
+
+	if (!sa_start(c, k, &s, true))
+		return;
+	for (unsigned in = 0; in < 2; in++) {
+		const char *dir = in ? "inbound" : "outbound";
+		sa_data(&s, first, in, 0x5000 + in);
+		sa_data(&s, again, in, 0x5100 + in);        /* another spi: a replaced SA shows */
+		if (!ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, in, 0, first, NULL, 0), in ?
+			"CREATE of an inbound SA" : "CREATE of an outbound SA"))
+			return;
+		uint16_t st = obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_CREATE, in, 0, again, NULL, 0);
+		if (st == 0xffff)
+			return;
+		if (st != VC_ADMIN_STATUS_EEXIST) {
+			vc_fail(c, "a second CREATE of %s SA 0, while it exists, did not fail with EEXIST", dir);
+			vc_observed(c, "status %u", st);
+			vc_expected(c, "VIRTIO_ADMIN_STATUS_EEXIST (17)");
+			return;
+		}
+		if (!query_is(&s, in, first, "QUERY of an SA after a refused second CREATE of its id") ||
+		    !ok(&s, obj(&s, VC_ADMIN_CMD_RESOURCE_OBJ_DESTROY, in, 0, NULL, NULL, 0), "DESTROY of the SA"))
+			return;
+	}
+}
+
 void sa_reset_destroys(struct vc_ctx *c, const struct sa_kind *k)
 {
 	struct sa_session s;

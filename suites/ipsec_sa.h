@@ -23,6 +23,9 @@ void sa_object_commands(struct vc_ctx *c, const struct sa_kind *k);
 void sa_outbound_refused(struct vc_ctx *c, const struct sa_kind *k);
 void sa_inbound_refused(struct vc_ctx *c, const struct sa_kind *k);
 void sa_recreate(struct vc_ctx *c, const struct sa_kind *k);
+/* A second CREATE under an id in use fails with EEXIST, in each direction,
+ * and the SA stays as first created (a QUERY answers it). */
+void sa_duplicate_refused(struct vc_ctx *c, const struct sa_kind *k);
 void sa_reset_destroys(struct vc_ctx *c, const struct sa_kind *k);
 /* Robustness: an SA created before the driver set the capabilities (the
  * driver's MUST broken) fails with Q_INVALID_OPCODE; then, the capabilities

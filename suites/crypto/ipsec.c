@@ -39,6 +39,7 @@ static void object_commands(struct vc_ctx *c) { sa_object_commands(c, &crypto_sa
 static void outbound_refused(struct vc_ctx *c) { sa_outbound_refused(c, &crypto_sa); }
 static void inbound_refused(struct vc_ctx *c) { sa_inbound_refused(c, &crypto_sa); }
 static void recreate(struct vc_ctx *c) { sa_recreate(c, &crypto_sa); }
+static void duplicate_refused(struct vc_ctx *c) { sa_duplicate_refused(c, &crypto_sa); }
 static void reset_destroys(struct vc_ctx *c) { sa_reset_destroys(c, &crypto_sa); }
 static void probe_before_caps(struct vc_ctx *c) { sa_probe_before_caps(c, &crypto_sa); }
 
@@ -113,6 +114,9 @@ static const struct vc_clause clauses[] = {
 	I("crypto.ipsec.inbound-refused", "CRYPTO-IPSEC-DEV-6",
 	  "An inbound SA whose id is inb_sa_limit, or with a cipher or mode the SA capability does not offer, fails "
 	  "with EINVAL.", inbound_refused),
+	I("crypto.ipsec.duplicate-id", "CRYPTO-IPSEC-DEV-4",
+	  "A second CREATE of an outbound or inbound SA under an id in use fails with VIRTIO_ADMIN_STATUS_EEXIST, and "
+	  "the SA stays as first created.", duplicate_refused),
 	I("crypto.ipsec.recreate", "CRYPTO-IPSEC-DEV-8",
 	  "An SA destroyed is created again under the same id without a device reset.", recreate),
 	I("crypto.ipsec.reset-destroys", "CRYPTO-IPSEC-DEV-10",

@@ -23,6 +23,7 @@ static void object_commands(struct vc_ctx *c) { sa_object_commands(c, &net_sa); 
 static void outbound_refused(struct vc_ctx *c) { sa_outbound_refused(c, &net_sa); }
 static void inbound_refused(struct vc_ctx *c) { sa_inbound_refused(c, &net_sa); }
 static void recreate(struct vc_ctx *c) { sa_recreate(c, &net_sa); }
+static void duplicate_refused(struct vc_ctx *c) { sa_duplicate_refused(c, &net_sa); }
 static void reset_destroys(struct vc_ctx *c) { sa_reset_destroys(c, &net_sa); }
 static void probe_before_caps(struct vc_ctx *c) { sa_probe_before_caps(c, &net_sa); }
 
@@ -193,6 +194,11 @@ static const struct vc_clause clauses[] = {
 	I("net.ipsec.inbound-refused", "NET-IPSEC-DEV-6",
 	  "An inbound SA whose id is inb_sa_limit, or with a cipher or mode the SA capability does not offer, is "
 	  "refused.", inbound_refused),
+	/* the text names the status EEXIT, a slip for crypto's twin EEXIST: no
+	 * status of that name exists (catalog-devices.md) */
+	I("net.ipsec.duplicate-id", "NET-IPSEC-DEV-4",
+	  "A second CREATE of an outbound or inbound SA under an id in use fails with VIRTIO_ADMIN_STATUS_EEXIST, and "
+	  "the SA stays as first created.", duplicate_refused),
 	I("net.ipsec.recreate", "NET-IPSEC-DEV-8",
 	  "An SA destroyed is created again under the same id without a device reset.", recreate),
 	I("net.ipsec.reset-destroys", "NET-IPSEC-DEV-10",

@@ -19,10 +19,10 @@ struct irq_line {
 	uint8_t ev_req[2], ev_resp[1];
 };
 
-static bool msg(struct vc_ctx *c, struct irq_line *l, uint16_t type, uint32_t value, const char *what)
+static bool msg_on(struct vc_ctx *c, struct irq_line *l, uint16_t line, uint16_t type, uint32_t value, const char *what)
 {
 	uint8_t resp[2];
-	int rc = vc_gpio_call(&l->d, type, LINE, value, resp, NULL, c->dev->timeout_ms);
+	int rc = vc_gpio_call(&l->d, type, line, value, resp, NULL, c->dev->timeout_ms);
 
 	if (rc == -ETIMEDOUT) {
 		vc_fail(c, "the device never used %s", what);
@@ -32,20 +32,28 @@ static bool msg(struct vc_ctx *c, struct irq_line *l, uint16_t type, uint32_t va
 		return false;
 	if (resp[0] == VIRTIO_GPIO_STATUS_OK)
 		return true;
-	vc_fail(c, "%s (line %u) was answered status %u", what, LINE, resp[0]);
+	vc_fail(c, "%s (line %u) was answered status %u", what, line, resp[0]);
 	return false;
 }
 
-static bool drive(struct vc_ctx *c, unsigned value)
+static bool msg(struct vc_ctx *c, struct irq_line *l, uint16_t type, uint32_t value, const char *what)
+{
+	return msg_on(c, l, LINE, type, value, what);
+}
+
+static bool drive_line(struct vc_ctx *c, unsigned line, unsigned value)
 {
 	char arg[32];
 
-	snprintf(arg, sizeof(arg), "%u %u", LINE, value);
+	snprintf(arg, sizeof(arg), "%u %u", line, value);
 	return ds_host(c, VC_HOST_GPIO_INPUT, arg, NULL, 0);
 }
 
-/* The line an input, low, its interrupt enabled with `type`. */
-static bool setup(struct vc_ctx *c, struct irq_line *l, uint32_t type)
+static bool drive(struct vc_ctx *c, unsigned value) { return drive_line(c, LINE, value); }
+
+/* The line an input, low, its interrupt enabled with `type`; SKIP when
+ * the device has no line `need` (more lines a clause drives). */
+static bool setup_with(struct vc_ctx *c, struct irq_line *l, uint32_t type, unsigned need)
 {
 	uint64_t ngpio;
 
@@ -53,13 +61,15 @@ static bool setup(struct vc_ctx *c, struct irq_line *l, uint32_t type)
 	if (!ds_open(c, &l->d, DS_F(VIRTIO_GPIO_F_IRQ), 0, DS_Q(VIRTIO_GPIO_REQUESTQ) | DS_Q(VIRTIO_GPIO_EVENTQ), false) ||
 	    !ds_cfg_read(c, &l->d, VIRTIO_GPIO_CFG_NGPIO, 2, &ngpio))
 		return false;
-	if (ngpio <= LINE) {
-		vc_skip(c, "ngpio is %u: no line %u", (unsigned)ngpio, LINE);
+	if (ngpio <= need) {
+		vc_skip(c, "ngpio is %u: no line %u", (unsigned)ngpio, need);
 		return false;
 	}
 	return drive(c, 0) && msg(c, l, VIRTIO_GPIO_MSG_SET_DIRECTION, VIRTIO_GPIO_DIRECTION_IN, "SET_DIRECTION IN") &&
 	       msg(c, l, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, type, "SET_IRQ_TYPE");
 }
+
+static bool setup(struct vc_ctx *c, struct irq_line *l, uint32_t type) { return setup_with(c, l, type, LINE); }
 
 /* Unmask: the line's eventq pair made available. */
 static bool unmask(struct vc_ctx *c, struct irq_line *l)
@@ -158,6 +168,46 @@ static void disable_discards(struct vc_ctx *c)
 		done(c, &l);
 }
 
+/* Line LINE's interrupt enabled and unmasked; line DISABLED an input with
+ * its interrupt off, line MASKED one with EDGE_RISING enabled but masked:
+ * their rising edges are told to no one (LINE's pair stays held); LINE's
+ * own edge then is. */
+#define DISABLED (LINE + 1)
+#define MASKED (LINE + 2)
+static void only_enabled_unmasked(struct vc_ctx *c)
+{
+	struct irq_line l;
+
+	if (!setup_with(c, &l, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, MASKED) || !unmask(c, &l) ||
+	    !drive_line(c, DISABLED, 0) || !drive_line(c, MASKED, 0) ||
+	    !msg_on(c, &l, DISABLED, VIRTIO_GPIO_MSG_SET_DIRECTION, VIRTIO_GPIO_DIRECTION_IN, "SET_DIRECTION IN") ||
+	    !msg_on(c, &l, MASKED, VIRTIO_GPIO_MSG_SET_DIRECTION, VIRTIO_GPIO_DIRECTION_IN, "SET_DIRECTION IN") ||
+	    !msg_on(c, &l, MASKED, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING, "SET_IRQ_TYPE") ||
+	    !drive_line(c, DISABLED, 1) || !drive_line(c, MASKED, 1))
+		return;
+	int got = event(c, &l, quiet_ms(c));
+	if (got > 0) {
+		vc_fail(c, "rising edges on line %u (interrupt disabled) and line %u (enabled, masked) were told through "
+			   "line %u's eventq pair", DISABLED, MASKED, LINE);
+		vc_observed(c, "line %u's pair back with IRQ_STATUS_VALID, line %u still low", LINE, LINE);
+		vc_expected(c, "the pair held: no interrupt for a line not both enabled and unmasked");
+		return;
+	}
+	if (got < 0 || !drive(c, 1))
+		return;
+	if (!(got = event(c, &l, c->dev->timeout_ms))) {
+		vc_fail(c, "a rising edge on line %u, its EDGE_RISING interrupt enabled and unmasked, was not told", LINE);
+		vc_observed(c, "the eventq pair held");
+		vc_expected(c, "the pair back with IRQ_STATUS_VALID");
+	}
+	if (got < 0)
+		return;
+	msg_on(c, &l, MASKED, VIRTIO_GPIO_MSG_SET_IRQ_TYPE, VIRTIO_GPIO_IRQ_TYPE_NONE, "SET_IRQ_TYPE NONE");
+	msg_on(c, &l, MASKED, VIRTIO_GPIO_MSG_SET_DIRECTION, VIRTIO_GPIO_DIRECTION_NONE, "SET_DIRECTION NONE");
+	msg_on(c, &l, DISABLED, VIRTIO_GPIO_MSG_SET_DIRECTION, VIRTIO_GPIO_DIRECTION_NONE, "SET_DIRECTION NONE");
+	done(c, &l);
+}
+
 static const struct vc_clause clauses[] = {
 	{ "gpio.irq.edge-latched", L_GPIO_REQ, VC_MUST, VC_DEVICE_RULE, "1.2", GPIO_NEEDS, "GPIO-REQ-DEV-10",
 	  "A rising edge (driven by the host) while EDGE_RISING is enabled but masked is told once the eventq pair is "
@@ -168,5 +218,10 @@ static const struct vc_clause clauses[] = {
 	{ "gpio.irq.disable-discards", L_GPIO_REQ, VC_MUST, VC_DEVICE_RULE, "1.2", GPIO_NEEDS, "GPIO-REQ-DEV-12",
 	  "An edge latched before SET_IRQ_TYPE NONE is not told after the interrupt is enabled again and unmasked.",
 	  NULL, disable_discards, VC_REQ(VIRTIO_GPIO_F_IRQ), 2 },
+	{ "gpio.irq.only-enabled-unmasked", "Device Types / GPIO Device / eventq Operation", VC_MUST_NOT,
+	  VC_DEVICE_RULE, "1.2", GPIO_NEEDS, "GPIO-EVENT-DEV-1",
+	  "Rising edges on a line whose interrupt is disabled and on one enabled but masked are not told through "
+	  "another line's eventq pair; that line's own rising edge is.", NULL, only_enabled_unmasked,
+	  VC_REQ(VIRTIO_GPIO_F_IRQ), 2 },
 };
 VC_DEVICE_SUITE(suite_gpio_irq, clauses, VIRTIO_ID_GPIO);

@@ -77,3 +77,13 @@ def test_rules_run_on_the_model_the_catalog_names(clauses):
             if not ran[model] & set(covering[row["id"]]):
                 never[row["id"]] = (model, covering[row["id"]])
     assert not never, f"rules that never run on the model the catalog names: {never}"
+
+
+@needs_qemu
+def test_host_side_sees_posted_writes():
+    """A host action comes after every access the driver made before it: the
+    emergency writes, posted (their qtest replies collected later), are on
+    the console's socket when the clause reads it (they were not, and the
+    SHOULD clause WARNed on every run)."""
+    r = run("run", "--device", "qemu:virtio-serial-pci", "--clause", "console.init.*", "--format", "json")
+    assert r.statuses() == {"console.init.emerg-wr-unconfigured": "PASS", "console.init.emerg-wr-output": "PASS"}, r.out

@@ -121,6 +121,11 @@ int qemu_host(struct vc_device *d, const char *what, const char *arg, char *out,
 	int rc;
 
 	d->activity++;
+	/* the host side is looked at or acted on after every access the
+	 * driver made before: the posted ones reach the device first (an
+	 * emergency write's byte is on the console's socket once it is) */
+	if ((rc = qt_sync(d)))
+		return rc;
 	if (!strcmp(what, VC_HOST_SYSTEM_RESET))
 		return qemu_system_reset(d);
 	for (unsigned i = 0; i < p->nparts; i++) {

@@ -48,7 +48,7 @@ const char *vc_virtio_type_name(unsigned type)
 		[16] = "GPU", [17] = "RTC", [18] = "input", [19] = "socket", [20] = "crypto",
 		[23] = "IOMMU", [24] = "memory", [25] = "sound", [26] = "file system",
 		[27] = "pmem", [28] = "RPMB", [32] = "SCMI", [34] = "I2C adapter", [36] = "CAN", [41] = "GPIO",
-		[45] = "SPI controller",
+		[45] = "SPI controller", [48] = "media",
 	};
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
 }

@@ -45,6 +45,7 @@ static const struct {
 	{ VC_HOST_CAN_RECV, "read the frames a node on the CAN bus received" },
 	{ VC_HOST_CAN_PARTNER, "take a node off the CAN bus and back" },
 	{ VC_HOST_CAN_BUS_OFF, "make the CAN controller detect bus-off" },
+	{ VC_HOST_MEDIA_SESSION_ERROR, "make a media session meet an unrecoverable error" },
 };
 
 const char *vc_host_action_doing(const char *what)

@@ -235,6 +235,15 @@ static int make(struct vc_driver *drv, struct vc_request *r)
 			return rc;
 		return buffer(drv, r, NULL, 1, true);
 	}
+	case 48: {    /* media: MUNMAP of an address never mapped (le32 cmd 5, reserved, le64 driver_addr; an error status back) */
+		const uint8_t unmap[16] = { 5, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0xff, 0xff };
+		int rc;
+		r->queue = 0;
+		r->what = "media MUNMAP";
+		if ((rc = buffer(drv, r, unmap, sizeof(unmap), false)))
+			return rc;
+		return buffer(drv, r, NULL, 8, true);
+	}
 	case 25: {    /* sound: PCM_INFO of stream 0 on controlq (le32 code, start_id, count, size; status and 32 bytes back) */
 		const uint8_t query[16] = { 0x00, 0x01, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 32 };
 		int rc;

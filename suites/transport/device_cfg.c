@@ -19,7 +19,7 @@ static void offset_aligned(struct vc_ctx *c)
  * entropy, I2C, RTC and SCMI chapters define none). */
 static bool type_has_config(unsigned type)
 {
-	static const unsigned with[] = { 1, 2, 3, 5, 8, 9, 16, 18, 19, 20, 23, 24, 25, 26, 27, 28, 36, 41, 45 };
+	static const unsigned with[] = { 1, 2, 3, 5, 8, 9, 16, 18, 19, 20, 23, 24, 25, 26, 27, 28, 36, 41, 45, 48 };
 	for (unsigned i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (with[i] == type)
 			return true;

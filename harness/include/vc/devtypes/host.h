@@ -99,6 +99,10 @@
 #define VC_HOST_CAN_PARTNER "can-partner"
 /* can: the controller detects a bus-off condition */
 #define VC_HOST_CAN_BUS_OFF "can-bus-off"
+/* media: arg "ID": the device meets an unrecoverable error in session ID
+ * (a camera unplugged on the host): it signals VIRTIO_MEDIA_EVT_ERROR for
+ * it and fails the session's later commands */
+#define VC_HOST_MEDIA_SESSION_ERROR "media-session-error"
 /* sound: out "N HASH": the bytes of PCM frames the host heard from output
  * streams since the last look, and their FNV-1a hash (hex) */
 #define VC_HOST_SOUND_PLAYED "sound-played"

@@ -37,6 +37,7 @@ extern const struct vc_suite suite_i2c_requests;
 extern const struct vc_suite suite_scmi_features, suite_scmi_cmdq, suite_scmi_eventq, suite_scmi_shm, suite_scmi_probes;
 extern const struct vc_suite suite_spi_requests, suite_spi_probes;
 extern const struct vc_suite suite_can_transmit, suite_can_sanity;
+extern const struct vc_suite suite_media_sessions, suite_media_ioctls, suite_media_memory;
 extern const struct vc_suite suite_probes;   /* robustness, last: a probe may leave a device wedged */
 extern const struct vc_suite suite_probe_addresses, suite_probe_chains, suite_probe_indirect,
 	suite_probe_rings, suite_probe_queue_config, suite_probe_status,
@@ -77,6 +78,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_scmi_features, &suite_scmi_cmdq, &suite_scmi_eventq, &suite_scmi_shm,
 	&suite_spi_requests,
 	&suite_can_transmit, &suite_can_sanity,
+	&suite_media_sessions, &suite_media_ioctls, &suite_media_memory,
 	&suite_spi_probes,
 	&suite_blk_probes, &suite_probes, &suite_iommu_probes, &suite_net_probes,
 	&suite_scmi_probes,

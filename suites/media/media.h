@@ -41,9 +41,10 @@ bool media_stream(struct vc_ctx *c, struct media *m, uint32_t id, uint32_t code)
  * (the buffer's used length in *len), or NULL (no verdict given: the
  * caller's). */
 const uint8_t *media_event(struct vc_ctx *c, struct media *m, uint32_t *len);
-/* Events until the DQBUF of buffer `index` of session id: its v4l2_buffer;
- * FAIL when none comes. */
-const uint8_t *media_dqbuf(struct vc_ctx *c, struct media *m, uint32_t id, uint32_t index);
+/* Events until a DQBUF of session id: its v4l2_buffer; FAIL when none
+ * comes, or when it names a buffer that is not among the `queued` ones
+ * (bit i: buffer i, which then leaves the set). */
+const uint8_t *media_dqbuf(struct vc_ctx *c, struct media *m, uint32_t id, uint32_t *queued);
 /* Shared memory region 0 (MMAP buffers): SKIP without one. */
 const struct vc_vcap *media_shm(struct vc_ctx *c);
 bool media_shm_read(struct vc_ctx *c, const struct vc_vcap *shm, uint64_t at, uint8_t *buf, uint32_t len);

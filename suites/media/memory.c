@@ -86,7 +86,7 @@ static bool capture_mapped(struct vc_ctx *c, struct media *m, struct mapped *f)
 {
 	uint8_t buf[VC_V4L2_BUFFER], got[VC_V4L2_BUFFER];
 	const uint8_t *done;
-	uint32_t length;
+	uint32_t length, queued = 1;
 	uint64_t len;
 
 	if (!(f->shm = media_shm(c)) || !media_session(c, m, &f->id) ||
@@ -103,7 +103,7 @@ static bool capture_mapped(struct vc_ctx *c, struct media *m, struct mapped *f)
 	struct vc_media_ioctl io = { .session = f->id, .code = VC_VIDIOC_QBUF, .payload_out = buf,
 				     .len_out = sizeof(buf), .payload_in = got, .len_in = sizeof(got) };
 	if (!media_ioctl_ok(c, m, &io, "VIDIOC_QBUF") || !media_stream(c, m, f->id, VC_VIDIOC_STREAMON) ||
-	    !(done = media_dqbuf(c, m, f->id, 0)))
+	    !(done = media_dqbuf(c, m, f->id, &queued)))
 		return false;
 	f->seq = vc_le32(done + VC_BUF_SEQUENCE);
 	return media_shm_read(c, f->shm, f->addr, f->frame, f->size);
@@ -231,15 +231,16 @@ static void capture_pages(struct vc_ctx *c)
 {
 	struct media *m = media_open(c);
 	uint8_t frame[MAX_FRAME];
+	uint32_t queued = 3;
 	struct pages p;
 
 	if (!m || !queue_pages(c, m, &p, false) || !media_stream(c, m, p.id, VC_VIDIOC_STREAMON))
 		return;
-	for (uint32_t i = 0; i < 2; i++) {
-		const uint8_t *done = media_dqbuf(c, m, p.id, i);
+	while (queued) {
+		const uint8_t *done = media_dqbuf(c, m, p.id, &queued);
 		if (!done)
 			return;
-		uint32_t seq = vc_le32(done + VC_BUF_SEQUENCE), used = vc_le32(done + VC_BUF_BYTESUSED), half = p.size / 2;
+		uint32_t i = vc_le32(done + VC_BUF_INDEX), seq = vc_le32(done + VC_BUF_SEQUENCE), used = vc_le32(done + VC_BUF_BYTESUSED), half = p.size / 2;
 		if (used != p.size) {
 			vc_fail(c, "the DQBUF event of buffer %u says bytesused %u", i, used);
 			vc_expected(c, "%u: the whole image", p.size);

@@ -124,18 +124,27 @@ const uint8_t *media_event(struct vc_ctx *c, struct media *m, uint32_t *len)
 	return m->evbuf[k];
 }
 
-const uint8_t *media_dqbuf(struct vc_ctx *c, struct media *m, uint32_t id, uint32_t index)
+const uint8_t *media_dqbuf(struct vc_ctx *c, struct media *m, uint32_t id, uint32_t *queued)
 {
 	const uint8_t *e;
 	uint32_t len;
 
-	while ((e = media_event(c, m, &len)))
-		if (len >= 8 + VC_V4L2_BUFFER && vc_le32(e) == VIRTIO_MEDIA_EVT_DQBUF && vc_le32(e + 4) == id &&
-		    vc_le32(e + 8 + VC_BUF_INDEX) == index)
+	while ((e = media_event(c, m, &len))) {
+		if (len < 8 + VC_V4L2_BUFFER || vc_le32(e) != VIRTIO_MEDIA_EVT_DQBUF || vc_le32(e + 4) != id)
+			continue;
+		uint32_t index = vc_le32(e + 8 + VC_BUF_INDEX);
+		if (index < 32 && (*queued >> index & 1)) {
+			*queued &= ~(1u << index);
 			return e + 8;
+		}
+		vc_fail(c, "a DQBUF event of session %u returned buffer %u, which was not queued", id, index);
+		vc_observed(c, "buffers still queued: mask 0x%x", *queued);
+		vc_expected(c, "each queued buffer returned once");
+		return NULL;
+	}
 	if (c->r->status == VC_PASS) {
-		vc_fail(c, "no DQBUF event came for buffer %u of session %u once streaming", index, id);
-		vc_expected(c, "the queued buffer filled and returned within %u ms", c->dev->timeout_ms);
+		vc_fail(c, "no DQBUF event came for session %u once streaming (buffers queued: mask 0x%x)", id, *queued);
+		vc_expected(c, "the queued buffers filled and returned within %u ms", c->dev->timeout_ms);
 	}
 	return NULL;
 }

@@ -37,6 +37,14 @@ def run(*args, timeout=120, env=None):
     return Result(proc)
 
 
+def device_coverage():
+    """tools/coverage's figures for the device types' rules, by area (BLK, CAN, ...)."""
+    out = subprocess.run([str(SOURCE / "tools" / "coverage"), "--binary", str(BIN), "--json"], capture_output=True,
+                         text=True, check=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    return next(v for k, v in figures.items() if k.startswith("device-type"))["areas"]
+
+
 @pytest.fixture(scope="session")
 def vc():
     return run

@@ -4,12 +4,10 @@ and read-only, image= copies and leaves the original alone, a bad path is exit 3
 the ring clauses' data check, and the BLK coverage figure. Which clause each sim
 fault fails is test_sim.py's business."""
 import hashlib
-import json
-import subprocess
 
 import pytest
 
-from conftest import BIN, SOURCE, needs_qemu, run
+from conftest import device_coverage, needs_qemu, run
 
 
 def blk_clauses(clauses):
@@ -121,8 +119,5 @@ def test_qemu_bad_image_options(spec, rc, words):
 
 
 def test_coverage_of_the_block_chapter():
-    out = subprocess.run([str(SOURCE / "tools" / "coverage"), "--binary", str(BIN), "--json"], capture_output=True,
-                         text=True, check=True).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
-    blk = next(v for k, v in figures.items() if k.startswith("device-type"))["areas"]["BLK"]
+    blk = device_coverage()["BLK"]
     assert blk["of"] == 46 and blk["covered"] >= 38, blk

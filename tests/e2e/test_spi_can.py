@@ -3,10 +3,8 @@ registry, what a failure shows of the transfer or the bus, and their
 coverage figures. Which clause each sim fault fails is test_sim.py's
 business; no QEMU has a model of either, so the sim is the target."""
 import csv
-import json
-import subprocess
 
-from conftest import BIN, SOURCE, run
+from conftest import SOURCE, device_coverage, run
 
 
 def of_type(clauses, prefix):
@@ -42,10 +40,7 @@ def test_other_types_leave_them_out():
 
 
 def test_coverage_of_the_spi_and_can_chapters():
-    out = subprocess.run([str(SOURCE / "tools" / "coverage"), "--binary", str(BIN), "--json"], capture_output=True,
-                         text=True, check=True).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
-    areas = next(v for k, v in figures.items() if k.startswith("device-type"))["areas"]
+    areas = device_coverage()
     # SPI-OP-DEV-5/6 are reached only by breaking SPI-OP-DRV-4 (the probe): not counted
     assert (areas["SPI"]["of"], areas["SPI"]["covered"]) == (6, 4)
     assert (areas["CAN"]["of"], areas["CAN"]["covered"]) == (5, 5)

@@ -155,13 +155,19 @@ static void mapping_outlives(struct vc_ctx *c)
 		vc_skip(c, "the frame never showed through the mapping (media.sanity.capture-mmap reports it)");
 		return;
 	}
-	if (!media_stream(c, m, f->id, VC_VIDIOC_STREAMOFF) || !media_reqbufs(c, m, f->id, VC_V4L2_MEMORY_MMAP, 0) ||
-	    !media_close(c, m, f->id) || !media_shm_read(c, f->shm, f->addr, f->frame, f->size))
-		return;
-	if ((k = media_frame_differs(f->frame, f->size, f->seq)) >= 0) {
-		frame_fail(c, f->frame, f->size, f->seq, k, "after the buffers were released and the session closed, "
-							    "the mapping no longer holds the buffer");
-		return;
+	for (unsigned step = 0; step < 2; step++) {
+		if (step ? !media_close(c, m, f->id)
+			 : !media_stream(c, m, f->id, VC_VIDIOC_STREAMOFF) ||
+				   !media_reqbufs(c, m, f->id, VC_V4L2_MEMORY_MMAP, 0))
+			return;
+		if (!media_shm_read(c, f->shm, f->addr, f->frame, f->size))
+			return;
+		if ((k = media_frame_differs(f->frame, f->size, f->seq)) >= 0) {
+			frame_fail(c, f->frame, f->size, f->seq, k,
+				   step ? "after its session was closed, the mapping no longer holds the buffer"
+					: "after REQBUFS 0 released the buffers, the mapping no longer holds the buffer");
+			return;
+		}
 	}
 	if (!ds_ok(c, vc_media_munmap(&m->d, f->addr, &status, c->dev->timeout_ms), "MUNMAP failed"))
 		return;
@@ -309,8 +315,8 @@ static const struct vc_clause clauses[] = {
 	       "VIDIOC_QUERYBUF gives."),
 	CLAUSE("media.munmap.mapping-outlives-session", L_MEDIA_MUNMAP, VC_MUST, "MEDIA-MUNMAP-DEV-1",
 	       mapping_outlives,
-	       "The mapping of a captured MMAP buffer still holds its frame after STREAMOFF, REQBUFS 0 and CLOSE of "
-	       "the session, and MUNMAP of it then succeeds."),
+	       "The mapping of a captured MMAP buffer still holds its frame after STREAMOFF and REQBUFS 0 release the "
+	       "buffers, and after CLOSE of the session; MUNMAP of it then succeeds."),
 	CLAUSE("media.shared-pages.userptr-unchanged", L_MEDIA_SHPAGES, VC_MUST_NOT,
 	       "MEDIA-SHPAGES-DEV-1 MEDIA-SHPAGES-DEV-2", userptr_unchanged,
 	       "VIDIOC_QBUF of two SHARED_PAGES buffers (SG entries after the v4l2_buffer) returns each m.userptr as "

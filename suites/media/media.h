@@ -6,6 +6,7 @@
 #include "vc/devtypes/media.h"
 
 #define L_MEDIA_OP "Device Types / Media Device / Device Operation"
+#define L_MEDIA_SANITY "Sanity: what a media device is for (not a spec rule)"
 #define MEDIA_NEEDS (NEED_BAR_READ | NEED_BAR_WRITE | NEED_DMA | NEED_COMMON)
 /* No QEMU has a virtio-media model: the sim is what reaches the clauses. */
 #define MEDIA_TARGETS "sim:type=48"

@@ -10,7 +10,6 @@
 #define L_MEDIA_MUNMAP L_MEDIA_OP " / Unmapping a MMAP buffer"
 #define L_MEDIA_SHPAGES L_MEDIA_OP " / Shared Pages"
 #define L_MEDIA_VOBJ L_MEDIA_OP " / Virtio Object"
-#define L_MEDIA_SANITY "Sanity: what a media device is for (not a spec rule)"
 #define USERPTR(i) (0x00007f5a00001000ull + 0x100000ull * (i))   /* the driver's "userspace" addresses */
 #define OBJECT_FD 0x7fff0042u                                    /* the fd placeholders it passes */
 #define EXPORT_FD 0x7fff0043u

@@ -9,7 +9,6 @@
 
 #define L_MEDIA_OPEN L_MEDIA_OP " / Open device"
 #define L_MEDIA_ERROR L_MEDIA_OP " / Device-side error"
-#define L_MEDIA_SANITY "Sanity: what a media device is for (not a spec rule)"
 #define OPENS 6
 
 /* Four sessions, the second closed, two more: each id differs from every

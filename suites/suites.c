@@ -29,7 +29,7 @@ extern const struct vc_suite suite_net_ff, suite_net_ff_steer, suite_net_ipsec, 
 extern const struct vc_suite suite_crypto_config, suite_crypto_sessions, suite_crypto_cipher, suite_crypto_hash_mac,
 	suite_crypto_aead, suite_crypto_akcipher, suite_crypto_stateless;
 extern const struct vc_suite suite_fs_requests, suite_fs_dax;
-extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm;
+extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm, suite_rtc_leap;
 extern const struct vc_suite suite_rpmb_keyless, suite_rpmb_key, suite_rpmb_auth;
 extern const struct vc_suite suite_gpio_requests, suite_gpio_irq;
 extern const struct vc_suite suite_sound_info, suite_sound_pcm, suite_sound_ctl;
@@ -70,7 +70,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_crypto_config, &suite_crypto_sessions, &suite_crypto_cipher, &suite_crypto_hash_mac, &suite_crypto_aead,
 	&suite_crypto_akcipher, &suite_crypto_stateless, &suite_crypto_ipsec,
 	&suite_fs_requests, &suite_fs_dax,
-	&suite_rtc_control, &suite_rtc_read, &suite_rtc_cross, &suite_rtc_alarm,
+	&suite_rtc_control, &suite_rtc_read, &suite_rtc_cross, &suite_rtc_alarm, &suite_rtc_leap,
 	&suite_rpmb_keyless, &suite_rpmb_key, &suite_rpmb_auth,
 	&suite_gpio_requests, &suite_gpio_irq,
 	&suite_sound_info, &suite_sound_pcm, &suite_sound_ctl,

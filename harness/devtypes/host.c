@@ -46,6 +46,7 @@ static const struct {
 	{ VC_HOST_CAN_PARTNER, "take a node off the CAN bus and back" },
 	{ VC_HOST_CAN_BUS_OFF, "make the CAN controller detect bus-off" },
 	{ VC_HOST_MEDIA_SESSION_ERROR, "make a media session meet an unrecoverable error" },
+	{ VC_HOST_RTC_LEAP, "move the host's time across a leap second" },
 };
 
 const char *vc_host_action_doing(const char *what)

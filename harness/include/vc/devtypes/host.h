@@ -112,6 +112,13 @@
 /* sound: arg "ID": the host changes control element ID's value (the device
  * notifies the driver) */
 #define VC_HOST_SOUND_CTL_CHANGE "sound-ctl-change"
+/* rtc: arg "SIGN AT": a leap second (SIGN "+" positive, "-" negative) is
+ * scheduled at the end of the host's current UTC day (the first call fixes
+ * the day; later ones keep it), and the host's time moves so that now is
+ * AT ns (signed, decimal) after the leap second's start; out: that time in
+ * ns, on the scale POSIX UTC has before the leap second, continued in SI
+ * seconds through it (TAI - 37 s) */
+#define VC_HOST_RTC_LEAP "rtc-leap"
 
 /* Parsing the arguments of these actions, for the backends that make them:
  * endpoint-dma's "EP FROM TO LEN" ("-": UINT64_MAX), and mem-read's "ADDR

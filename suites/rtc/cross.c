@@ -227,6 +227,39 @@ static void counter_value(struct vc_ctx *c)
 		vc_skip(c, "no clock supports cross-timestamps with hw_counter %u, the counter this harness reads", mine);
 }
 
+/* READ_CROSS of every clock with the spec's other counter, the one the
+ * driver's CPU does not have (Arm's CNTVCT_EL0 under x86, the TSC under
+ * Arm): no value the driver would read exists, so the device cannot
+ * determine counter_cycles and answers a status other than OK. */
+static void foreign_counter(struct vc_ctx *c)
+{
+	struct rtc_clocks cl;
+	struct vc_dev d;
+	uint8_t mine, resp[24];
+	uint64_t cycles;
+
+	if (!vc_rtc_counter(&mine, &cycles)) {
+		vc_skip(c, "this harness's CPU has neither of the spec's counters: which one is foreign is unknown");
+		return;
+	}
+	uint8_t other = mine == VIRTIO_RTC_COUNTER_X86_TSC ? VIRTIO_RTC_COUNTER_ARM_VCT : VIRTIO_RTC_COUNTER_X86_TSC;
+	if (!rtc_open(c, &d, false) || !rtc_clocks(c, &d, &cl))
+		return;
+	for (unsigned i = 0; i < cl.listed; i++) {
+		if (!rtc_req(c, &d, VIRTIO_RTC_REQ_READ_CROSS, cl.id[i], other, 0, resp))
+			return;
+		if (resp[0] != VIRTIO_RTC_S_OK)
+			continue;
+		vc_fail(c, "READ_CROSS of clock %u with hw_counter %u (%s), a counter the driver's CPU does not have, "
+			   "was answered OK", cl.id[i], other, other ? "X86_TSC" : "ARM_VCT");
+		vc_observed(c, "status OK, counter_cycles %" PRIu64, vc_le64(resp + 16));
+		vc_expected(c, "a status other than OK: the device cannot determine that counter's value");
+		return;
+	}
+	if (!cl.listed)
+		vc_skip(c, "the device has no clock");
+}
+
 static const struct vc_clause clauses[] = {
 	{ "rtc.cross.cap-matches", L_RTC_CTRL, VC_SHOULD, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-CTRL-DEV-23",
 	  "CROSS_CAP sets FLAG_CROSS_CAP for a clock and counter exactly when READ_CROSS of them gets OK.", NULL,
@@ -242,5 +275,8 @@ static const struct vc_clause clauses[] = {
 	{ "rtc.cross.counter-value", L_RTC_READ, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-READ-DEV-9",
 	  "READ_CROSS's counter_cycles is the counter the driver reads (x86 TSC, Arm CNTVCT_EL0) around the request, "
 	  "within 1 ms.", NULL, counter_value },
+	{ "rtc.cross.foreign-counter", L_RTC_READ, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-READ-DEV-11",
+	  "READ_CROSS with the spec's counter the driver's CPU does not have (ARM_VCT under x86) gets a status other than "
+	  "OK: the device cannot determine counter_cycles.", NULL, foreign_counter },
 };
 VC_DEVICE_SUITE(suite_rtc_cross, clauses, VIRTIO_ID_RTC);

@@ -29,7 +29,8 @@ extern const struct vc_suite suite_net_ff, suite_net_ff_steer, suite_net_ipsec, 
 extern const struct vc_suite suite_crypto_config, suite_crypto_sessions, suite_crypto_cipher, suite_crypto_hash_mac,
 	suite_crypto_aead, suite_crypto_akcipher, suite_crypto_stateless;
 extern const struct vc_suite suite_fs_requests, suite_fs_dax;
-extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm, suite_rtc_leap;
+extern const struct vc_suite suite_rtc_control, suite_rtc_read, suite_rtc_cross, suite_rtc_alarm, suite_rtc_leap,
+	suite_rtc_probes;
 extern const struct vc_suite suite_rpmb_keyless, suite_rpmb_key, suite_rpmb_auth;
 extern const struct vc_suite suite_gpio_requests, suite_gpio_irq;
 extern const struct vc_suite suite_sound_info, suite_sound_pcm, suite_sound_ctl;
@@ -81,7 +82,7 @@ const struct vc_suite *const vc_suites[] = {
 	&suite_media_sessions, &suite_media_ioctls, &suite_media_memory,
 	&suite_spi_probes,
 	&suite_blk_probes, &suite_probes, &suite_iommu_probes, &suite_net_probes,
-	&suite_scmi_probes,
+	&suite_scmi_probes, &suite_rtc_probes,
 	&suite_probe_chains, &suite_probe_addresses, &suite_probe_indirect, &suite_probe_rings, &suite_probe_queue_config,
 	&suite_probe_status, &suite_probe_msix, &suite_probe_pcicfg, &suite_probe_isr, &suite_probe_requests,
 	NULL,

@@ -15,7 +15,7 @@ from conftest import SOURCE, needs_qemu, run
 CONFORMANT = ["", "packed", "queues=1", "type=4", "type=1", "type=4,packed,indirect", "notification-data,packed",
               "indirect,event-idx,in-order", "type=23", "type=24", "zoned,secure-erase",
               "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "type=1,nic",
-              "type=1,nic,flow-filter,ipsec-sa", "type=20,ipsec", "type=32", "type=45"]
+              "type=1,nic,flow-filter,ipsec-sa", "type=20,ipsec", "type=32", "type=45", "type=17"]
 
 
 def probes(clauses):

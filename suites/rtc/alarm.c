@@ -223,6 +223,26 @@ static void after_reset(struct vc_ctx *c)
 	disarm(c, &a);
 }
 
+/* An alarm enabled at a time passed 1 s ago (an expiration while no
+ * alarmq buffer waits), then a device reset: a device that kept the alarm
+ * whole counts the reset as an expiration, told once buffers come. */
+static void reset_expires(struct vc_ctx *c)
+{
+	struct alarm_session a;
+	uint64_t v, t;
+	bool on;
+
+	if (!open_alarm(c, &a) || !now(c, &a, &v) || !set_alarm(c, &a, v - RTC_NS, true))
+		return;
+	if (!rtc_open(c, &a.d, true) || !read_alarm(c, &a, &t, &on))
+		return;
+	if (t != v - RTC_NS || !on)
+		vc_skip(c, "the device does not keep the alarm across a reset (it may not, RTC-ALARM-DEV-1)");
+	else if (post(c, &a))
+		expect_notif(c, &a, "a device reset that kept an enabled alarm whose time had passed");
+	disarm(c, &a);
+}
+
 /* SET_ALARM of times far ahead (with sub-microsecond digits), 0, 1, 2^63
  * and 2^64-1, disabled: each OK and read back exactly. */
 static void set(struct vc_ctx *c)
@@ -431,6 +451,9 @@ static const struct vc_clause clauses[] = {
 	  "RTC-ALARM-DEV-2 RTC-ALARM-DEV-3",
 	  "After a device reset, an alarm set and enabled before reads back kept whole, or with time 0 and disabled.",
 	  NULL, after_reset, F_ALARM },
+	{ "rtc.alarm.reset-expires", L_RTC_ALARM, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-ALARM-DEV-10",
+	  "A device that keeps an enabled alarm across a reset, its time passed, counts the reset as an expiration: a "
+	  "NOTIF_ALARM once alarmq buffers come.", NULL, reset_expires, F_ALARM },
 	{ "rtc.alarm.set", L_RTC_ALARMCTRL, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS,
 	  "RTC-ALARMCTRL-DEV-6 RTC-ALARMCTRL-DEV-7 RTC-ALARMCTRL-DEV-3 RTC-ALARMCTRL-DEV-5",
 	  "SET_ALARM accepts any alarm_time (0, 1, 2^63, 2^64-1, an hour ahead to the nanosecond) and READ_ALARM "

@@ -18,7 +18,7 @@ CONFORMANT = ["", "transitional", "shm", "vendor-data", "sr-iov", "notification-
               "ro", "wce,discard,write-zeroes,lifetime,secure-erase,indirect,packed", "zoned,secure-erase",
               "zoned=ha", "transitional,zoned=ha",
               "type=20", "type=20,stateless", "type=26", "type=26,dax",
-              "type=26,notification", "type=17", "type=17,packed,indirect,event-idx",
+              "type=26,notification", "type=17", "type=17,packed,indirect,event-idx", "type=17,alarm-kept",
               "type=28", "type=28,keyed", "type=41", "type=41,packed,indirect", "type=25", "type=25,packed,indirect", "type=34",
               "type=32", "type=32,shm", "type=32,no-p2a,packed", "type=32,out-of-order,indirect",
               "type=45", "type=36", "type=36,packed,indirect,event-idx", "type=48", "type=48,packed,indirect,event-idx",

@@ -37,6 +37,34 @@ static void every_clock(struct vc_ctx *c)
 			return;
 }
 
+/* READ of every clock in 8 rounds 10 ms apart after DRIVER_OK: each OK,
+ * the device keeps every clock readable. */
+#define ROUNDS 8
+static void continuous(struct vc_ctx *c)
+{
+	struct rtc_clocks cl;
+	struct vc_dev d;
+	uint8_t resp[16];
+
+	if (!open_clocks(c, &d, &cl))
+		return;
+	for (unsigned r = 0; r < ROUNDS; r++) {
+		if (r)
+			rtc_sleep_ms(10);
+		for (unsigned i = 0; i < cl.listed; i++) {
+			if (!rtc_req(c, &d, VIRTIO_RTC_REQ_READ, cl.id[i], 0, 0, resp))
+				return;
+			if (resp[0] == VIRTIO_RTC_S_OK)
+				continue;
+			vc_fail(c, "clock %u stopped being readable: its READ of round %u of %u was answered %s", cl.id[i],
+				r + 1, ROUNDS, rtc_status(resp[0]));
+			vc_observed(c, "status %s (round %u, 10 ms between rounds)", rtc_status(resp[0]), r + 1);
+			vc_expected(c, "OK in every round: every clock readable as long as DRIVER_OK is set");
+			return;
+		}
+	}
+}
+
 static bool utc_like(uint8_t type)
 {
 	return type == VIRTIO_RTC_CLOCK_UTC || type == VIRTIO_RTC_CLOCK_UTC_SMEARED ||
@@ -216,6 +244,9 @@ static void monotonic_epoch(struct vc_ctx *c)
 static const struct vc_clause clauses[] = {
 	{ "rtc.read.every-clock", L_RTC_READ, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-READ-DEV-6 RTC-OP-DEV-1",
 	  "READ of every clock gets OK.", NULL, every_clock },
+	{ "rtc.read.continuous", L_RTC_READ, VC_SHOULD, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-READ-DEV-1",
+	  "READ of every clock in 8 rounds 10 ms apart after DRIVER_OK gets OK each time: every clock stays readable.",
+	  NULL, continuous },
 	{ "rtc.read.utc", L_RTC_CTRL, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS,
 	  "RTC-CTRL-DEV-1 RTC-CTRL-DEV-2 RTC-CTRL-DEV-3 RTC-CTRL-DEV-4",
 	  "UTC, UTC_SMEARED and UTC_MAYBE_SMEARED clocks read UTC nanoseconds since 1970-01-01 (POSIX seconds), "

@@ -378,6 +378,33 @@ static void declined_enodev(struct vc_ctx *c)
 		}
 }
 
+/* VIRTIO_RTC_F_ALARM not offered: no clock shows it could have an alarm
+ * (ALARM_CAP, or READ_ALARM answered OK); a device that can set one
+ * offers the feature. */
+static void alarm_offered(struct vc_ctx *c)
+{
+	uint8_t resp[24];
+	struct rtc_clocks cl;
+	struct vc_dev d;
+
+	if (vc_offers(c->probe, VIRTIO_RTC_F_ALARM)) {
+		vc_note(c, "VIRTIO_RTC_F_ALARM is offered");
+		return;
+	}
+	if (!rtc_open(c, &d, false) || !rtc_clocks(c, &d, &cl))
+		return;
+	for (unsigned i = 0; i < cl.listed; i++) {
+		if (!rtc_req(c, &d, VIRTIO_RTC_REQ_READ_ALARM, cl.id[i], 0, 0, resp))
+			return;
+		if (!(cl.cap[i][10] & VIRTIO_RTC_FLAG_ALARM_CAP) && resp[0] != VIRTIO_RTC_S_OK)
+			continue;
+		vc_fail(c, "clock %u can have an alarm, yet VIRTIO_RTC_F_ALARM is not offered", cl.id[i]);
+		vc_observed(c, "CLOCK_CAP flags 0x%02x, READ_ALARM %s", cl.cap[i][10], rtc_status(resp[0]));
+		vc_expected(c, "VIRTIO_RTC_F_ALARM offered by a device able to set an alarm");
+		return;
+	}
+}
+
 static const struct vc_clause clauses[] = {
 	{ "rtc.clock.ids", L_RTC_OP, VC_MUST, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-OP-DEV-18",
 	  "Clock ids are 0..num_clocks-1: CLOCK_CAP answers OK for each, and num_clocks names no clock.", NULL,
@@ -416,5 +443,8 @@ static const struct vc_clause clauses[] = {
 	  "RTC-ALARMCTRL-DEV-1 RTC-ALARM-DEV-5",
 	  "With VIRTIO_RTC_F_ALARM declined, READ_ALARM, SET_ALARM and SET_ALARM_ENABLED of every clock get ENODEV.",
 	  NULL, declined_enodev },
+	{ "rtc.feature.alarm-offered", L_RTC_FEAT, VC_SHOULD, VC_DEVICE_RULE, "1.4", RTC_NEEDS, "RTC-FEAT-DEV-1",
+	  "A device that does not offer VIRTIO_RTC_F_ALARM shows no clock able to have an alarm (ALARM_CAP, READ_ALARM "
+	  "answered OK).", NULL, alarm_offered },
 };
 VC_DEVICE_SUITE(suite_rtc_control, clauses, VIRTIO_ID_RTC);

@@ -43,7 +43,8 @@ static int call(struct vc_dev *d, const uint8_t *cmd, uint32_t len, uint8_t *res
 {
 	struct vc_iov iov[2] = { { cmd, NULL, len, false, 0 }, { resp, resp, rlen, true, 0 } };
 
-	memset(resp, 0xee, rlen);
+	if (rlen)                       /* CLOSE has no response part (resp NULL) */
+		memset(resp, 0xee, rlen);
 	return vc_dev_call(d, VIRTIO_MEDIA_COMMANDQ, iov, rlen ? 2 : 1, NULL, ms);
 }
 

@@ -365,9 +365,11 @@ int vc_vq_enable(struct vc_driver *drv, struct vc_vq *vq)
 {
 	int rc = vc_common_write(drv->dev, drv->p, COMMON_queue_select, 2, vq->index);
 
-	if (!rc && vq->index < 64)
+	if (rc || (rc = vc_common_write(drv->dev, drv->p, COMMON_queue_enable, 2, 1)))
+		return rc;
+	if (vq->index < 64)
 		drv->enabled |= 1ull << vq->index;
-	return rc ? rc : vc_common_write(drv->dev, drv->p, COMMON_queue_enable, 2, 1);
+	return 0;
 }
 
 /* struct virtq_desc (split): addr, len, flags, next.

@@ -96,10 +96,21 @@ int vc_devtype_init_fill(struct vc_driver *drv)
 	return 0;
 }
 
+/* The spec's structure for each type, every field of every feature: bytes
+ * past it are no field of any driver's (a device may map more). */
+static const struct { uint8_t type; uint8_t size; } cfg_size[] = {
+	{ 1, 28 }, { 2, 96 }, { 3, 12 }, { 5, 16 }, { 8, 36 }, { 16, 20 }, { 18, 136 }, { 19, 8 },
+	{ 20, 56 }, { 23, 40 }, { 24, 56 }, { 25, 16 }, { 26, 44 }, { 27, 16 }, { 28, 3 }, { 36, 2 },
+	{ 41, 8 }, { 45, 32 }, { 48, 40 },
+};
+
 unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len)
 {
 	if (p->virtio_type == 25 && len > 12)          /* sound: jacks, streams, chmaps; controls with CTLS */
 		return 12;
+	for (size_t i = 0; i < sizeof(cfg_size) / sizeof(cfg_size[0]); i++)
+		if (cfg_size[i].type == p->virtio_type && len > cfg_size[i].size)
+			return cfg_size[i].size;
 	return len;
 }
 

@@ -96,9 +96,9 @@ void vc_devtype_must_accept(const struct vc_probe *p, uint32_t *bits);
 int vc_devtype_init_fill(struct vc_driver *drv);
 
 /* How many of the device-specific configuration's first len bytes a
- * driver may read whatever it negotiates: a sound device's `controls`
- * only with VIRTIO_SND_F_CTLS (SOUND-INIT-DRV-1), so a view of the whole
- * structure stops before it. */
+ * driver may read whatever it negotiates: no further than the type's
+ * structure, and a sound device's `controls` only with VIRTIO_SND_F_CTLS
+ * (SOUND-INIT-DRV-1), so a view of the whole structure stops before it. */
 unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len);
 
 /* The device-specific configuration, little-endian, `width` 1, 2, 4 or 8. */

@@ -70,18 +70,6 @@ int vc_host(struct vc_device *d, const char *what, const char *arg, char *out, s
 	return d->ops->host(d, what, arg ? arg : "", out, outlen);
 }
 
-static unsigned at_once = 1;
-
-void vc_set_devices_at_once(unsigned n)
-{
-	at_once = n ? n : 1;
-}
-
-unsigned vc_devices_at_once(void)
-{
-	return at_once;
-}
-
 static volatile sig_atomic_t cancelled;
 
 bool vc_cancelled(void)

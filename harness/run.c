@@ -219,7 +219,6 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 	}
 	if (n > VC_MAX_DEVICES)
 		return -E2BIG;
-	vc_set_devices_at_once(n);        /* the children inherit it */
 	fflush(NULL);         /* nothing buffered may be written twice */
 	for (unsigned i = 0; i < n; i++) {
 		int p[2];

@@ -156,12 +156,13 @@ static void consume(struct qemu_priv *p, size_t len)
 }
 
 /* How long fill() waits for a reply awake before it sleeps in poll():
- * VC_QTEST_SPIN_US if set (0: sleep at once); else SPIN_NS while this run
- * drives fewer devices at once than there are cores, and 0 from as many
- * devices as cores: each device's harness and QEMU already keep more than
- * one core busy in turn, and a wait kept awake takes the core another
- * device's QEMU needs (tools/bench measures both ways, one device and two
- * in parallel). */
+ * VC_QTEST_SPIN_US if set (0: sleep at once), else SPIN_NS, however many
+ * devices the run drives at once. The awake wait yields its core on every
+ * look, so another device's QEMU still gets it: on 2 cores, with 1, 2 and 4
+ * devices at once, awake was faster than asleep each time (tools/bench,
+ * docs/performance.md), and so was it than sharing one core with QEMU's
+ * main thread (each hand-over a context switch: 28 us a round trip against
+ * 15 us awake on two cores). */
 static long spin_ns(void)
 {
 	static long ns = -1;
@@ -170,11 +171,7 @@ static long spin_ns(void)
 		const char *e = getenv("VC_QTEST_SPIN_US");
 		char *end;
 		long us = e && *e ? strtol(e, &end, 10) : -1;
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		if (us >= 0 && us <= 10000 && !*end)
-			ns = us * 1000;
-		else
-			ns = cores > 0 && vc_devices_at_once() >= (unsigned long)cores ? 0 : SPIN_NS;
+		ns = us >= 0 && us <= 10000 && !*end ? us * 1000 : SPIN_NS;
 	}
 	return ns;
 }

@@ -169,11 +169,6 @@ bool vc_has(const struct vc_device *d, unsigned abilities);
  * own (freeing what it holds) before the watchdog's last resort jumps out. */
 bool vc_cancelled(void);
 void vc_cancel(bool on);
-/* How many devices this run drives at once (each in its own process): a
- * backend that could keep a core busy waiting for its device does not when
- * there are as many devices as cores (the qemu: reply wait). */
-void vc_set_devices_at_once(unsigned n);
-unsigned vc_devices_at_once(void);
 
 int vc_cfg_read(struct vc_device *d, uint16_t off, unsigned width, uint32_t *val);
 int vc_cfg_write(struct vc_device *d, uint16_t off, unsigned width, uint32_t val);

@@ -97,11 +97,15 @@ int vc_devtype_init_fill(struct vc_driver *drv)
 }
 
 /* The spec's structure for each type, every field of every feature: bytes
- * past it are no field of any driver's (a device may map more). */
+ * past it are no field of any driver's (a device may map more). Sound's is
+ * the rule above it; types with no structure keep the capability's length. */
 static const struct { uint8_t type; uint8_t size; } cfg_size[] = {
-	{ 1, 28 }, { 2, 96 }, { 3, 12 }, { 5, 16 }, { 8, 36 }, { 16, 20 }, { 18, 136 }, { 19, 8 },
-	{ 20, 56 }, { 23, 40 }, { 24, 56 }, { 25, 16 }, { 26, 44 }, { 27, 16 }, { 28, 3 }, { 36, 2 },
-	{ 41, 8 }, { 45, 32 }, { 48, 40 },
+	{ 1, 28 },   /* net */        { 2, 96 },   /* block */     { 3, 12 },  /* console */
+	{ 5, 16 },   /* balloon */    { 8, 36 },   /* SCSI */      { 16, 20 }, /* GPU */
+	{ 18, 136 }, /* input */      { 19, 8 },   /* vsock */     { 20, 56 }, /* crypto */
+	{ 23, 40 },  /* IOMMU */      { 24, 56 },  /* memory */    { 26, 44 }, /* file system */
+	{ 27, 16 },  /* pmem */       { 28, 3 },   /* RPMB */      { 36, 2 },  /* CAN */
+	{ 41, 8 },   /* GPIO */       { 45, 32 },  /* SPI */       { 48, 40 }, /* media */
 };
 
 unsigned vc_devtype_cfg_readable(const struct vc_probe *p, unsigned len)

@@ -1,6 +1,7 @@
 /* The harness as a virtio driver (see vc/driver.h). Every wait is bounded. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "vc/driver.h"
@@ -250,23 +251,32 @@ static int guard_fill(struct vc_device *d, size_t from, size_t to)
 
 int vc_dma_guard_check(struct vc_device *d, uint64_t *where, uint8_t *got)
 {
-	uint8_t buf[4096];
+	struct vc_dma_piece v[sizeof(d->dma_guards) / sizeof(d->dma_guards[0])];
+	size_t total = 0;
+	uint8_t *buf;
 	int rc;
 
-	for (unsigned g = 0; g < d->dma_nguards; g++) {
-		for (size_t off = d->dma_guards[g].from; off < d->dma_guards[g].to; off += sizeof(buf)) {
-			size_t n = d->dma_guards[g].to - off < sizeof(buf) ? d->dma_guards[g].to - off : sizeof(buf);
-			if ((rc = vc_dma_read(d, d->dma_base + off, buf, n)))
-				return rc;
-			for (size_t i = 0; i < n; i++)
-				if (buf[i] != guard_byte(off + i)) {
-					*where = d->dma_base + off + i;
-					*got = buf[i];
-					return -EFAULT;
-				}
-		}
-	}
-	return 0;
+	for (unsigned g = 0; g < d->dma_nguards; g++)
+		total += d->dma_guards[g].to - d->dma_guards[g].from;
+	if (!total)
+		return 0;
+	if (!(buf = malloc(total)))
+		return -ENOMEM;
+	/* every guard in one read: none depends on another */
+	for (unsigned g = 0, at = 0; g < d->dma_nguards; at += v[g].len, g++)
+		v[g] = (struct vc_dma_piece){ d->dma_base + d->dma_guards[g].from, buf + at,
+					      d->dma_guards[g].to - d->dma_guards[g].from };
+	rc = vc_dma_readv(d, v, d->dma_nguards);
+	for (unsigned g = 0, at = 0; !rc && g < d->dma_nguards; at += v[g].len, g++)
+		for (size_t i = 0; i < v[g].len; i++)
+			if (buf[at + i] != guard_byte(d->dma_guards[g].from + i)) {
+				*where = v[g].bus + i;
+				*got = buf[at + i];
+				rc = -EFAULT;
+				break;
+			}
+	free(buf);
+	return rc;
 }
 
 int vc_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)

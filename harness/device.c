@@ -1,11 +1,37 @@
 /* The backend-neutral device interface: open by spec, bounds and width
  * checks in one place, so backends only see well-formed requests. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "vc/device.h"
+
+uint64_t vc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A look can be a plain memory read (guest RAM the harness maps: qemu,
+ * vfio; the sim) or a qtest round trip. The first 16 pauses only yield the
+ * core: a device in another process that needs a main-loop iteration or two
+ * is seen at once (on 2 cores, yielding for 300 us or 1 ms instead measured
+ * the same). Then naps of 100 us, of 1 ms from the 64th look, so a slow
+ * device costs no busy core. */
+void vc_poll_pause(unsigned iteration)
+{
+	if (iteration < 16) {
+		sched_yield();
+		return;
+	}
+	struct timespec ts = { 0, iteration < 64 ? 100000 : 1000000 };
+	nanosleep(&ts, NULL);
+}
 
 const struct vc_backend *const vc_backends[] = {
 	&vc_backend_sim, &vc_backend_dump, &vc_backend_sysfs, &vc_backend_qemu, &vc_backend_vfio,

@@ -8,24 +8,6 @@
 #include "vc/devtypes/dev.h"
 #include "vc/trace.h"
 
-uint64_t vc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* Poll fast at first (an in-process device answers at once), then back off
- * so a slow device does not cost a busy core. */
-void vc_poll_pause(unsigned iteration)
-{
-	if (iteration < 16)
-		return;
-	struct timespec ts = { 0, iteration < 64 ? 100000 : 1000000 };
-	nanosleep(&ts, NULL);
-}
-
 void vc_driver_init(struct vc_driver *drv, struct vc_device *dev, const struct vc_probe *p)
 {
 	memset(drv, 0, sizeof(*drv));

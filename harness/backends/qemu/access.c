@@ -192,8 +192,8 @@ static bool ram_range_ok(uint64_t bus, size_t len)
 	return len && bus < RAM_SIZE && len <= RAM_SIZE - bus;
 }
 
-/* Zeroed without a write: guest RAM is memory QEMU mapped when it started
- * (anonymous, so it reads as zero), no firmware runs to write it, and no
+/* Zeroed without a write: guest RAM is memory mapped when QEMU started
+ * (anonymous or a new memfd, so it reads as zero), no firmware runs to write it, and no
  * range from DMA_BASE up is handed out twice, so nothing has written it yet.
  * (Zeroing the driver's 4 MiB arena cost QEMU 2048 page faults, about 20 ms,
  * for memory mostly never used.) */
@@ -211,6 +211,56 @@ int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus)
 	return 0;
 }
 
+/* Guest RAM mapped here too (guest_ram.c): a DMA access is a memory access,
+ * ordered as the qtest command it replaces would be. A read first waits for
+ * the accesses still posted, as a qtest read queued behind them would: QEMU
+ * has carried them out, and what the device wrote in answer is in RAM. A
+ * write behind accesses still posted goes behind them through qtest, so the
+ * device never sees it first. The device may be writing while the harness
+ * looks (a vhost-user backend always can): words move whole, a read from the
+ * last word down (a packed descriptor's flags before its id), a write from
+ * the first word up (its flags last). */
+static int ram_read_ready(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (p->dead)
+		return -EIO;
+	qemu_parts_pump(d);
+	return p->queued || p->posted ? qt_sync(d) : 0;
+}
+
+static void ram_get(const struct qemu_priv *p, uint64_t bus, uint8_t *out, size_t len)
+{
+	const uint8_t *at = p->ram + bus;
+	size_t end = len;
+
+	while (end && (uintptr_t)(at + end) % 8)
+		end--, out[end] = __atomic_load_n(at + end, __ATOMIC_ACQUIRE);
+	for (; end >= 8; end -= 8) {
+		uint64_t w = __atomic_load_n((const uint64_t *)(at + end - 8), __ATOMIC_ACQUIRE);
+		memcpy(out + end - 8, &w, 8);
+	}
+	while (end)
+		end--, out[end] = __atomic_load_n(at + end, __ATOMIC_ACQUIRE);
+}
+
+static void ram_put(struct qemu_priv *p, uint64_t bus, const uint8_t *in, size_t len)
+{
+	uint8_t *at = p->ram + bus;
+	size_t i = 0;
+
+	for (; i < len && (uintptr_t)(at + i) % 8; i++)
+		__atomic_store_n(at + i, in[i], __ATOMIC_RELEASE);
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, in + i, 8);
+		__atomic_store_n((uint64_t *)(at + i), w, __ATOMIC_RELEASE);
+	}
+	for (; i < len; i++)
+		__atomic_store_n(at + i, in[i], __ATOMIC_RELEASE);
+}
+
 /* DMA reads in order, sent together behind the posted writes: one wait
  * (with a piece longer than a b64read chunk, one read after the other). */
 int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n)
@@ -222,12 +272,21 @@ int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n
 	for (unsigned i = 0; i < n; i++) {
 		if (v[i].len && !ram_range_ok(v[i].bus, v[i].len))
 			return -ERANGE;
+		if (p->ram)
+			continue;
 		if (v[i].len > B64_CHUNK) {
 			for (unsigned k = 0; k < n; k++)
 				if ((rc = qemu_dma_read(d, v[k].bus, v[k].buf, v[k].len)))
 					return rc;
 			return 0;
 		}
+	}
+	if (p->ram) {
+		if ((rc = ram_read_ready(d)))
+			return rc;
+		for (unsigned i = 0; i < n; i++)
+			ram_get(p, v[i].bus, v[i].buf, v[i].len);
+		return 0;
 	}
 	if (p->dead)
 		return -EIO;
@@ -259,18 +318,25 @@ int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n
 
 int qemu_dma_read(struct vc_device *d, uint64_t bus, void *buf, size_t len)
 {
+	struct qemu_priv *p = d->priv;
 	uint8_t *out = buf;
+	int rc;
 
 	if (!len)
 		return 0;
 	if (!ram_range_ok(bus, len))
 		return -ERANGE;
+	if (p->ram) {
+		if ((rc = ram_read_ready(d)))
+			return rc;
+		ram_get(p, bus, out, len);
+		return 0;
+	}
 	qemu_parts_pump(d);      /* the device's transmit path never waits on the harness */
 	while (len) {
 		size_t n = len < B64_CHUNK ? len : B64_CHUNK;
 		const char *r;
-		int rc = qt_cmdf(d, &r, "b64read 0x%" PRIx64 " 0x%zx", bus, n);
-		if (rc)
+		if ((rc = qt_cmdf(d, &r, "b64read 0x%" PRIx64 " 0x%zx", bus, n)))
 			return rc;
 		if ((rc = qemu_b64_decode(r, out, n)))
 			return rc;
@@ -301,6 +367,13 @@ int qemu_dma_write(struct vc_device *d, uint64_t bus, const void *buf, size_t le
 		return 0;
 	if (!ram_range_ok(bus, len))
 		return -ERANGE;
+	if (p->ram && !p->queued && !p->posted) {
+		if (p->dead)
+			return -EIO;
+		ram_put(p, bus, in, len);
+		d->activity++;
+		return 0;
+	}
 	if (!p->cmdbuf && !(p->cmdbuf = malloc(64 + (B64_CHUNK + 2) / 3 * 4 + 1)))
 		return -ENOMEM;
 	cmd = p->cmdbuf;
@@ -344,9 +417,10 @@ int qemu_msix_message(struct vc_device *d, unsigned vector, uint64_t *addr, uint
 }
 
 /* One look at the mailboxes: queue each vector whose slot was written, then
- * clear those slots. A message landing between the read and the clear of
- * the same slot is lost; the device model runs in QEMU's main loop, as qtest
- * does, so that needs a timer or an iothread. */
+ * clear those slots. Through qtest, a message landing between the read and
+ * the clear of the same slot is lost (the device model runs in QEMU's main
+ * loop, as qtest does, so that needs a timer or an iothread); with the RAM
+ * mapped here, each slot is taken and cleared in one exchange. */
 static int poll_mailboxes(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
@@ -355,6 +429,14 @@ static int poll_mailboxes(struct vc_device *d)
 
 	if (!p->mbox_n)
 		return 0;
+	if (p->ram) {
+		if ((rc = ram_read_ready(d)))
+			return rc;
+		for (unsigned v = 0; v < p->mbox_n; v++)
+			if (__atomic_exchange_n((uint32_t *)(p->ram + MBOX_BASE) + v, 0, __ATOMIC_ACQ_REL))
+				qemu_enqueue_irq(p, (int)v);
+		return 0;
+	}
 	if ((rc = qemu_dma_read(d, MBOX_BASE, slots, 4u * p->mbox_n)))
 		return rc;
 	for (unsigned v = 0; v < p->mbox_n; v++) {
@@ -389,11 +471,15 @@ int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 		int64_t left = deadline - qemu_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		/* MSI-X needs polling RAM: each look is a round trip, in which
-		 * QEMU's main loop runs the device's bottom halves, so look again
-		 * at once a few times, then every 1 ms. INTx lines arrive on the
-		 * socket by themselves. */
-		int slice = p->mbox_n ? (looks++ < 16 ? 0 : 1) : (int)(left > 100 ? 100 : left);
+		/* MSI-X needs polling RAM. Through qtest each look is a round
+		 * trip, in which QEMU's main loop runs the device's bottom halves,
+		 * so look again at once a few times, then every 1 ms; RAM mapped
+		 * here is looked at as any memory (vc_poll_pause). INTx lines
+		 * arrive on the socket by themselves. */
+		int slice = p->mbox_n ? (looks < 16 || p->ram ? 0 : 1) : (int)(left > 100 ? 100 : left);
+		if (p->mbox_n && p->ram)
+			vc_poll_pause(looks);
+		looks++;
 		if ((rc = qemu_drain_async(d, slice)))
 			return rc;
 	}

@@ -42,7 +42,6 @@ const struct qemu_part *const qemu_parts[] = {
 	&qemu_part_balloon,
 	&qemu_part_scsi,
 	&qemu_part_gpu,
-	&qemu_part_shared_ram,
 	&qemu_part_vhost_user,
 	&qemu_part_iommu_endpoints,
 	&qemu_part_mem,

@@ -207,8 +207,9 @@ void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len)
 	}
 }
 
-int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
-		      int lsock, pid_t *pidp, int *conn, char *err, size_t errlen)
+/* keepfd (>= 0): left open in QEMU, at the same number. */
+int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd, int keepfd,
+	       int lsock, pid_t *pidp, int *conn, char *err, size_t errlen)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -229,6 +230,8 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
 			dup2(in, 0);
 		dup2(errfd, 1);
 		dup2(errfd, 2);
+		if (keepfd >= 0)
+			fcntl(keepfd, F_SETFD, 0);
 		execv(bin, argv);
 		fprintf(stderr, "%s: exec failed: %s\n", bin, strerror(errno));
 		_exit(127);

@@ -11,6 +11,7 @@
  * from validated integers; a lost connection or a timeout marks the backend
  * dead and every later operation fails fast instead of hanging. */
 #include "qemu_priv.h"
+#include "vhost_user.h"
 
 
 long vc_qemu_pid(const struct vc_device *d)
@@ -41,6 +42,7 @@ static void qemu_close(struct vc_device *d)
 		qemu_live_del(p->pid);
 	}
 	qemu_remove_dir(p->dir);
+	qemu_ram_close(p);
 	if (p->notify_fd >= 0)
 		close(p->notify_fd);
 	if (p->errfd >= 0)
@@ -349,6 +351,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	p->qmp = -1;
 	p->errfd = -1;
 	p->notify_fd = -1;
+	p->ramfd = -1;
 	p->bdf = (uint16_t)(slot << 3 | fn);
 	p->dma_next = DMA_BASE;
 
@@ -411,6 +414,13 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	ARG("-chardev"); ARG(qmp_arg); ARG("-mon"); ARG("chardev=vcqmp,mode=control");
 	/* What the harness owns behind the device: each part that serves it */
 	struct qemu_launch launch = { &cl, name, props, devline, sizeof(devline), p->dir, NULL };
+	/* Guest RAM mapped here too, unless the user's arguments name the
+	 * machine's memory themselves. A vhost-user backend reads the rings
+	 * itself: it needs the RAM shared. */
+	const char *extra = getenv("VC_QEMU_ARGS");
+	if ((qemu_ram_wanted() || qemu_has_prop(props, VU_KEY_SOCKET) || qemu_has_prop(props, VU_KEY_DAEMON)) &&
+	    !(extra && strstr(extra, "memory-backend")) && (rc = qemu_ram_setup(p, &launch, err, errlen)))
+		goto fail;
 	for (const struct qemu_part *const *pt = qemu_parts; *pt; pt++) {
 		if (!(*pt)->serves(name, props))
 			continue;
@@ -425,7 +435,6 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 			goto fail;
 	}
 	ARG("-device"); ARG(devline);
-	const char *extra = getenv("VC_QEMU_ARGS");
 	if (extra && *extra) {
 		cl.split = strdup(extra);
 		if (cl.split) {
@@ -461,7 +470,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 		snprintf(err, errlen, "qemu: %s: %s", errpath, strerror(errno));
 		goto fail;
 	}
-	rc = qemu_start(bin, cl.argv, p->dir, p->errfd, lsock, &p->pid, &p->sock, err, errlen);
+	rc = qemu_start(bin, cl.argv, p->dir, p->errfd, p->ramfd, lsock, &p->pid, &p->sock, err, errlen);
 	close(lsock);
 	lsock = -1;
 	unlink(sockpath);

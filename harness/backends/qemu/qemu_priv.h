@@ -74,6 +74,8 @@ struct qemu_priv {
 	bool ecam;
 	uint64_t bar_addr[VC_NUM_BARS];
 	uint64_t dma_next;
+	int ramfd;                  /* guest RAM, mapped here too (guest_ram.c); -1: */
+	uint8_t *ram;               /* NULL, reached through qtest only */
 	unsigned mbox_n;            /* mailboxes handed out: vectors 0..mbox_n-1 */
 	int pending[MAX_PENDING];   /* interrupts seen, not yet returned */
 	unsigned npending;
@@ -202,9 +204,14 @@ void qemu_install_hooks(void);
 bool qemu_find_binary(const char *name, char *path, size_t len);
 void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len);
 int qemu_refusal_rc(const char *line);
-int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd,
-		      int lsock, pid_t *pidp, int *conn, char *err, size_t errlen);
+int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd, int keepfd,
+	       int lsock, pid_t *pidp, int *conn, char *err, size_t errlen);
 int qemu_listen_at(const char *path, int *fd, char *err, size_t errlen);
+
+/* guest_ram.c: guest RAM the harness maps too */
+bool qemu_ram_wanted(void);
+int qemu_ram_setup(struct qemu_priv *p, struct qemu_launch *l, char *err, size_t errlen);
+void qemu_ram_close(struct qemu_priv *p);
 
 /* qtest.c: the qtest line protocol: commands, replies, asynchronous IRQ lines */
 int64_t qemu_now_ms(void);

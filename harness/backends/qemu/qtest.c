@@ -483,11 +483,15 @@ int qemu_drain_async(struct vc_device *d, int wait_ms)
 
 	if ((rc = qt_sync(d)))
 		return rc;
-	if ((rc = fill(p, wait_ms)) == -ETIMEDOUT)
-		return 0;
-	if (rc) {
-		qemu_mark_dead(d, rc == -EIO ? "connection closed" : "out of memory");
-		return -EIO;
+	/* lines that came in behind the last reply are taken first: waiting
+	 * for more bytes would leave an INTx raised then unseen */
+	if (!p->rlen || !memchr(p->rbuf, '\n', p->rlen)) {
+		if ((rc = fill(p, wait_ms)) == -ETIMEDOUT)
+			return 0;
+		if (rc) {
+			qemu_mark_dead(d, rc == -EIO ? "connection closed" : "out of memory");
+			return -EIO;
+		}
 	}
 	for (char *nl; (nl = memchr(p->rbuf, '\n', p->rlen));) {
 		*nl = 0;

@@ -2,7 +2,7 @@
  * user's SPDK, DPDK, virtiofsd, rust-vmm's vhost-device-*, or one the
  * harness starts), and QEMU is only the frontend that owns the PCI
  * function. The harness still drives QEMU's virtio-pci transport over
- * qtest; the backend sees the guest RAM (shared memory, shared_ram.c) and
+ * qtest; the backend sees the guest RAM (shared memory, guest_ram.c) and
  * the doorbells (eventfds QEMU hands it).
  *
  *   vhost-user:TYPE:SOCKET[,props]   the user's backend, listening at SOCKET

@@ -48,6 +48,6 @@ bool vhost_daemon_net_attached(struct vhost_daemon *v);
 /* Does a unix socket listen at path (this network namespace's /proc/net/unix)? */
 bool vhost_socket_listening(const char *path);
 
-extern const struct qemu_part qemu_part_shared_ram, qemu_part_vhost_user;
+extern const struct qemu_part qemu_part_vhost_user;
 
 #endif

@@ -162,6 +162,11 @@ struct vc_device {
  * usage error), anything else when the device cannot be opened or read. */
 int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t errlen);
 void vc_device_close(struct vc_device *d);
+
+/* Between two looks at what a device does on its own time (iteration: 0
+ * for a wait's first): yields the core at first, then naps. */
+void vc_poll_pause(unsigned iteration);
+uint64_t vc_now_ms(void);
 bool vc_has(const struct vc_device *d, unsigned abilities);
 
 /* The runner's watchdog asked the running clause to stop: from then on

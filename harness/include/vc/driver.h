@@ -201,8 +201,5 @@ unsigned vc_quiet_ms(struct vc_driver *drv, unsigned ms);
  * device may finish work on its own thread or timer later. */
 unsigned vc_done_ms(struct vc_driver *drv, unsigned ms);
 
-/* Sleep a little between polls (backends with an asynchronous device). */
-void vc_poll_pause(unsigned iteration);
-uint64_t vc_now_ms(void);
 
 #endif

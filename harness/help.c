@@ -85,6 +85,7 @@ static const struct { const char *name, *help; } environment[] = {
 	{ "VC_QEMU", "the QEMU binary (default qemu-system-x86_64 on PATH)" },
 	{ "VC_QEMU_ARGS", "more QEMU arguments (a -netdev or -blockdev behind the device)" },
 	{ "VC_QEMU_ACCEL", "QEMU's accelerator (default tcg; see the README for why)" },
+	{ "VC_QEMU_RAM", "qtest: guest RAM reached through qtest commands only (default: mapped by the harness too)" },
 	{ "NO_COLOR", "no colour in the text report" },
 };
 

@@ -11,9 +11,10 @@
  *                                   drift hits both
  *   vc-bench-helper used-after SPEC [N]
  *                                   how many looks at the used ring (each one
- *                                   round trip on qemu:) a request's used
- *                                   entry takes to appear after its doorbell:
- *                                   what the qemu: backend's settle must cover */
+ *                                   round trip on qemu:, guest RAM reached
+ *                                   through qtest) a request's used entry
+ *                                   takes to appear after its doorbell: what
+ *                                   the qemu: backend's settle must cover */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,7 @@ static int used_after(const char *spec, unsigned n)
 	char err[512];
 	unsigned most = 0, total = 0;
 
+	setenv("VC_QEMU_RAM", "qtest", 1);     /* each look a round trip: a main-loop iteration */
 	if (vc_device_open(spec, &d, err, sizeof(err)) || vc_probe_device(d, &p, err, sizeof(err))) {
 		fprintf(stderr, "vc-bench-helper: %s\n", err);
 		return 3;

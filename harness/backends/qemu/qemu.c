@@ -4,8 +4,9 @@
  *
  * No firmware runs (the "BIOS" is 64 KiB of hlt), so this file does what a
  * BIOS would: enable ECAM, size and assign BARs, enable decoding and bus
- * mastering. Guest RAM below 256 MiB is the DMA pool; MSI-X messages are
- * steered into RAM mailboxes so interrupts can be observed without a CPU.
+ * mastering. Guest RAM below 256 MiB is the DMA pool, mapped by the harness
+ * too (guest_ram.c); MSI-X messages are steered into RAM mailboxes so
+ * interrupts can be observed without a CPU.
  *
  * QEMU aborts on a malformed qtest command, so every command is built here
  * from validated integers; a lost connection or a timeout marks the backend

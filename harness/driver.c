@@ -605,15 +605,19 @@ int vc_vq_wait_used_read(struct vc_driver *drv, struct vc_vq *vq, unsigned timeo
 	uint8_t status;
 
 	for (unsigned i = 0;; i++) {
-		/* a device slow to use the buffer (a disk's flush) is polled
-		 * for the index alone after a few looks */
+		/* the last look (timeout 0: the only one) sees every access
+		 * before it done; a device slow to use the buffer (a disk's
+		 * flush) is polled for the index alone after a few looks */
+		bool last = vc_now_ms() >= deadline;
+		drv->dev->looking = !last;
 		int rc = get_used(drv, vq, id, len, i < 4, also, nalso);
+		drv->dev->looking = false;
 		if (rc != -EAGAIN)
 			return rc;
-		if (vc_now_ms() >= deadline)      /* timeout 0: one look */
+		if (last)
 			return -ETIMEDOUT;
 		/* now and then: a device that gave up will use nothing */
-		if (i % 16 == 1 && vc_status_read(drv, &status) == 0 && (status & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
+		if (i % 16 == 15 && vc_status_read(drv, &status) == 0 && (status & VIRTIO_STATUS_DEVICE_NEEDS_RESET))
 			return -ETIMEDOUT;
 		vc_poll_pause(i);
 	}

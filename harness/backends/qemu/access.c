@@ -214,7 +214,8 @@ int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus)
 /* Guest RAM mapped here too (guest_ram.c): a DMA access is a memory access,
  * ordered as the qtest command it replaces would be. A read first waits for
  * the accesses still posted, as a qtest read queued behind them would: QEMU
- * has carried them out, and what the device wrote in answer is in RAM. A
+ * has carried them out, and what the device wrote in answer is in RAM (a
+ * look in a wait that looks again only sends them: d->looking). A
  * write behind accesses still posted goes behind them through qtest, so the
  * device never sees it first. The device may be writing while the harness
  * looks (a vhost-user backend always can): words move whole, a read from the
@@ -227,6 +228,8 @@ static int ram_read_ready(struct vc_device *d)
 	if (p->dead)
 		return -EIO;
 	qemu_parts_pump(d);
+	if (d->looking)
+		return qt_send(d);
 	return p->queued || p->posted ? qt_sync(d) : 0;
 }
 

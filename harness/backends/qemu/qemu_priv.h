@@ -234,7 +234,8 @@ int qt_cmd(struct vc_device *d, const char *cmd, const char **reply);
  * (qt_collect) behind the next command that is waited for (qt_cmd, a
  * batch), or by qt_sync (waits, QMP commands and trace reads sync first). */
 int qt_queue(struct vc_device *d, const char *cmd);
-int qt_flush(struct vc_device *d);
+int qt_send(struct vc_device *d);      /* what is queued, sent: no wait */
+int qt_flush(struct vc_device *d);     /* sent, and a wait for the replies follows */
 int qt_reply(struct vc_device *d, const char **reply);
 int qt_post(struct vc_device *d, const char *cmd);
 int qt_postf(struct vc_device *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

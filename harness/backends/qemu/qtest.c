@@ -291,7 +291,7 @@ int qt_queue(struct vc_device *d, const char *cmd)
 	 * every 200 ms at most) */
 	if (p->dead || (p->out_of_process && qemu_parts_alive(d, false)))
 		return -EIO;
-	if (p->queued == QT_MAX_QUEUED && (rc = qt_flush(d)))
+	if (p->queued == QT_MAX_QUEUED && (rc = qt_send(d)))
 		return rc;
 	need = p->sendlen + len + 1;
 	if (need > p->sendcap) {
@@ -312,14 +312,20 @@ int qt_queue(struct vc_device *d, const char *cmd)
 	return 0;
 }
 
+int qt_send(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	return p->sendlen ? send_queued(d) : 0;
+}
+
 int qt_flush(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
 
-	if (!p->sendlen)
-		return 0;
-	d->batches++;
-	return send_queued(d);
+	if (p->sendlen || p->posted)     /* the caller waits for their replies */
+		d->batches++;
+	return qt_send(d);
 }
 
 /* The next reply line, in order, recording asynchronous IRQ lines on the

@@ -141,6 +141,11 @@ struct vc_device {
 	char implementation[256];   /* what implements the device and its version, as far as known
 				     * ("QEMU 7.2.22 (Debian ...); vhost-user backend ...") */
 	unsigned timeout_ms;        /* bound for any single backend wait */
+	/* The DMA reads that follow are looks in a wait with time left, which
+	 * looks again: a backend may answer them from memory without waiting
+	 * for the accesses it has on their way to the device (qemu: the posted
+	 * doorbell), which a later look sees done. */
+	bool looking;
 	uint64_t round_trips;       /* qemu: qtest commands sent (for benchmarks) */
 	uint64_t batches;           /* qemu: times the harness sent commands and then waited */
 	/* VC_ACTIVITY: operations that reached the device, and their count when

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "probe.h"
 
-enum place { AT_ZERO, AT_PAST_RAM, AT_TOP, AT_WRAP, AT_HUGE, AT_COMMON, AT_NOTIFY, AT_ISR, AT_MSI, AT_OVER_DEVICE,
+enum place { AT_ZERO, AT_PAST_RAM, AT_TOP, AT_WRAP, AT_HUGE, AT_HUGE_WRITABLE, AT_COMMON, AT_NOTIFY, AT_ISR, AT_MSI, AT_OVER_DEVICE,
 	     AT_OVER_DESC, AT_OVER_DRIVER, AT_SAME, AT_ODD };
 
 #define PAST_RAM 0x1000000000ull     /* 64 GiB: past the memory of any machine a probe runs on */
@@ -21,6 +21,8 @@ enum place { AT_ZERO, AT_PAST_RAM, AT_TOP, AT_WRAP, AT_HUGE, AT_COMMON, AT_NOTIF
 	X("top", "top", AT_TOP, "a device-writable buffer in the last page of the 64-bit bus address space") \
 	X("wrap", "wrap", AT_WRAP, "a device-writable buffer whose address plus length wraps past 2^64") \
 	X("readable-len-huge", "readable-len-huge", AT_HUGE, "a device-readable buffer 4 GiB - 1 bytes long") \
+	X("writable-len-huge", "writable-len-huge", AT_HUGE_WRITABLE, \
+	  "a device-writable buffer 4 GiB - 1 bytes long (memory ends long before)") \
 	X("in-bar-common", "in-bar-common", AT_COMMON, \
 	  "a device-writable buffer over the device's own device_status register (its BAR)") \
 	X("in-bar-notify", "in-bar-notify", AT_NOTIFY, "a device-writable buffer over the queue's own doorbell") \
@@ -86,7 +88,8 @@ static bool place_at(struct probe *p, enum place at, struct probe_desc *t, const
 	case AT_PAST_RAM: t->addr = PAST_RAM; break;
 	case AT_TOP: t->addr = ~0xfffull, t->len = min32(t->len, 4096); break;
 	case AT_WRAP: t->addr = ~0xfull, t->len = 4096; break;
-	case AT_HUGE: t->len = 0xffffffffu; break;
+	case AT_HUGE:
+	case AT_HUGE_WRITABLE: t->len = 0xffffffffu; break;
 	case AT_COMMON:
 		t->addr = bar + COMMON_device_status, t->len = min32(t->len, cap->length - COMMON_device_status);
 		break;

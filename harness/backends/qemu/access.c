@@ -218,9 +218,10 @@ int qemu_dma_alloc(struct vc_device *d, size_t len, uint64_t *bus)
  * look in a wait that looks again only sends them: d->looking). A
  * write behind accesses still posted goes behind them through qtest, so the
  * device never sees it first. The device may be writing while the harness
- * looks (a vhost-user backend always can): words move whole, a read from the
- * last word down (a packed descriptor's flags before its id), a write from
- * the first word up (its flags last). */
+ * looks (a vhost-user backend always can): every naturally aligned 2, 4 or
+ * 8 bytes move in one access, a read from the last down (a packed
+ * descriptor's flags before its id), a write from the first up (its flags
+ * last). */
 static int ram_read_ready(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
@@ -233,35 +234,63 @@ static int ram_read_ready(struct vc_device *d)
 	return p->queued || p->posted ? qt_sync(d) : 0;
 }
 
+/* The widest naturally aligned access (8, 4, 2 or 1 bytes) at addr that
+ * fits in n bytes: an index or a flags word is never moved a byte at a time. */
+static unsigned ram_width(uintptr_t addr, size_t n)
+{
+	unsigned w = 8;
+
+	while (w > 1 && (addr % w || n < w))
+		w /= 2;
+	return w;
+}
+
 static void ram_get(const struct qemu_priv *p, uint64_t bus, uint8_t *out, size_t len)
 {
 	const uint8_t *at = p->ram + bus;
-	size_t end = len;
 
-	while (end && (uintptr_t)(at + end) % 8)
-		end--, out[end] = __atomic_load_n(at + end, __ATOMIC_ACQUIRE);
-	for (; end >= 8; end -= 8) {
-		uint64_t w = __atomic_load_n((const uint64_t *)(at + end - 8), __ATOMIC_ACQUIRE);
-		memcpy(out + end - 8, &w, 8);
+	for (size_t end = len; end;) {
+		unsigned w = ram_width((uintptr_t)(at + end), end);
+		const void *src = at + (end -= w);
+		if (w == 8) {
+			uint64_t v = __atomic_load_n((const uint64_t *)src, __ATOMIC_ACQUIRE);
+			memcpy(out + end, &v, 8);
+		} else if (w == 4) {
+			uint32_t v = __atomic_load_n((const uint32_t *)src, __ATOMIC_ACQUIRE);
+			memcpy(out + end, &v, 4);
+		} else if (w == 2) {
+			uint16_t v = __atomic_load_n((const uint16_t *)src, __ATOMIC_ACQUIRE);
+			memcpy(out + end, &v, 2);
+		} else {
+			out[end] = __atomic_load_n((const uint8_t *)src, __ATOMIC_ACQUIRE);
+		}
 	}
-	while (end)
-		end--, out[end] = __atomic_load_n(at + end, __ATOMIC_ACQUIRE);
 }
 
 static void ram_put(struct qemu_priv *p, uint64_t bus, const uint8_t *in, size_t len)
 {
 	uint8_t *at = p->ram + bus;
-	size_t i = 0;
 
-	for (; i < len && (uintptr_t)(at + i) % 8; i++)
-		__atomic_store_n(at + i, in[i], __ATOMIC_RELEASE);
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, in + i, 8);
-		__atomic_store_n((uint64_t *)(at + i), w, __ATOMIC_RELEASE);
+	for (size_t i = 0; i < len;) {
+		unsigned w = ram_width((uintptr_t)(at + i), len - i);
+		void *dst = at + i;
+		if (w == 8) {
+			uint64_t v;
+			memcpy(&v, in + i, 8);
+			__atomic_store_n((uint64_t *)dst, v, __ATOMIC_RELEASE);
+		} else if (w == 4) {
+			uint32_t v;
+			memcpy(&v, in + i, 4);
+			__atomic_store_n((uint32_t *)dst, v, __ATOMIC_RELEASE);
+		} else if (w == 2) {
+			uint16_t v;
+			memcpy(&v, in + i, 2);
+			__atomic_store_n((uint16_t *)dst, v, __ATOMIC_RELEASE);
+		} else {
+			__atomic_store_n((uint8_t *)dst, in[i], __ATOMIC_RELEASE);
+		}
+		i += w;
 	}
-	for (; i < len; i++)
-		__atomic_store_n(at + i, in[i], __ATOMIC_RELEASE);
 }
 
 /* DMA reads in order, sent together behind the posted writes: one wait

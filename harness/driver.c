@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "vc/driver.h"
 #include "vc/devtypes/dev.h"
 #include "vc/trace.h"

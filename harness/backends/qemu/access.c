@@ -304,9 +304,7 @@ int qemu_dma_readv(struct vc_device *d, const struct vc_dma_piece *v, unsigned n
 	for (unsigned i = 0; i < n; i++) {
 		if (v[i].len && !ram_range_ok(v[i].bus, v[i].len))
 			return -ERANGE;
-		if (p->ram)
-			continue;
-		if (v[i].len > B64_CHUNK) {
+		if (!p->ram && v[i].len > B64_CHUNK) {
 			for (unsigned k = 0; k < n; k++)
 				if ((rc = qemu_dma_read(d, v[k].bus, v[k].buf, v[k].len)))
 					return rc;
@@ -508,9 +506,13 @@ int qemu_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 		 * so look again at once a few times, then every 1 ms; RAM mapped
 		 * here is looked at as any memory (vc_poll_pause). INTx lines
 		 * arrive on the socket by themselves. */
-		int slice = p->mbox_n ? (looks < 16 || p->ram ? 0 : 1) : (int)(left > 100 ? 100 : left);
-		if (p->mbox_n && p->ram)
+		int slice = 0;
+		if (!p->mbox_n)
+			slice = left > 100 ? 100 : (int)left;
+		else if (p->ram)
 			vc_poll_pause(looks);
+		else if (looks >= 16)
+			slice = 1;
 		looks++;
 		if ((rc = qemu_drain_async(d, slice)))
 			return rc;

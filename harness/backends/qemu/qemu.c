@@ -419,7 +419,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	 * machine's memory themselves. A vhost-user backend reads the rings
 	 * itself: it needs the RAM shared. */
 	const char *extra = getenv("VC_QEMU_ARGS");
-	if ((qemu_ram_wanted() || qemu_has_prop(props, VU_KEY_SOCKET) || qemu_has_prop(props, VU_KEY_DAEMON)) &&
+	if ((qemu_ram_wanted() || qemu_part_vhost_user.serves(name, props)) &&
 	    !(extra && strstr(extra, "memory-backend")) && (rc = qemu_ram_setup(p, &launch, err, errlen)))
 		goto fail;
 	for (const struct qemu_part *const *pt = qemu_parts; *pt; pt++) {

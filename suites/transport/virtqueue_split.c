@@ -401,7 +401,9 @@ static void spurious(struct vc_ctx *c)
  * avail_event (SPLIT-AVAILSUP-DRV-6/7): only for a buffer placed at the
  * avail index avail_event names. 2 * size + 1 requests, one at a time, on a
  * small queue: each must still be used, so the device keeps avail_event
- * where the next buffer goes (or takes buffers it was not notified of). */
+ * where the next buffer goes (or takes buffers it was not notified of).
+ * avail_event is read after the avail index is published, as a driver must:
+ * read before, it can predate the device's last look at the ring. */
 static void avail_event(struct vc_ctx *c)
 {
 	struct session r;
@@ -413,13 +415,15 @@ static void avail_event(struct vc_ctx *c)
 		return;
 	for (unsigned i = 0; i < 2u * r.vq.size + 1; i++) {
 		uint16_t at = r.vq.avail_idx;
+		ring_io_init(&io, r.req.bufs, r.req.n);
+		if (!ring_add(&r, &io))
+			return;
 		if (vc_dma_read(c->dev, r.vq.device + 4 + 8u * r.vq.size, ev, 2)) {
 			vc_error(c, "DMA read of avail_event failed");
 			return;
 		}
 		uint16_t want = (uint16_t)(ev[0] | ev[1] << 8);
-		ring_io_init(&io, r.req.bufs, r.req.n);
-		if (!ring_add(&r, &io) || (at == want && !ring_kick(&r)))
+		if (at == want && !ring_kick(&r))
 			return;
 		int rc = vc_vq_wait_used(&r.drv, &r.vq, vc_done_ms(&r.drv, r.drv.dev->timeout_ms), &id, &io.len);
 		if (rc == -ETIMEDOUT) {

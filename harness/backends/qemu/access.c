@@ -291,6 +291,9 @@ static void ram_put(struct qemu_priv *p, uint64_t bus, const uint8_t *in, size_t
 		}
 		i += w;
 	}
+	/* A store may pass a later load: the avail index published, then
+	 * avail_event read (SPLIT-NOTIFY-DRV-1) needs the full barrier. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /* DMA reads in order, sent together behind the posted writes: one wait

@@ -53,7 +53,7 @@ static bool wait_id(struct vc_ctx *c, struct hint *h, bool want_live, uint32_t *
 		*reached = want_live ? live(*id) : *id == VIRTIO_BALLOON_CMD_ID_DONE;
 		if (*reached || vc_now_ms() >= deadline)
 			return true;
-		vc_poll_pause(i + 16);
+		vc_poll_pause(i);
 	}
 }
 

@@ -224,13 +224,13 @@ static bool port_output(struct vc_ctx *c, struct ports *p, uint32_t port, const 
 
 	snprintf(arg, sizeof(arg), "%u", port);
 	out[0] = 0;
-	for (;;) {
+	for (unsigned i = 0;; i++) {
 		if (!ds_host(c, VC_HOST_CONSOLE_READ, arg, got, sizeof(got)))
 			return false;
 		snprintf(out + strlen(out), len - strlen(out), "%s", got);
 		if (strstr(out, want) || vc_now_ms() >= deadline)
 			return true;
-		vc_poll_pause(16);
+		vc_poll_pause(i);
 	}
 }
 

@@ -169,7 +169,7 @@ int vc_device_open(const char *spec, struct vc_device **out, char *err, size_t e
 void vc_device_close(struct vc_device *d);
 
 /* Between two looks at what a device does on its own time (iteration: 0
- * for a wait's first): yields the core at first, then naps. */
+ * for a wait's first): yields the core for the wait's first 200 us, then naps. */
 void vc_poll_pause(unsigned iteration);
 uint64_t vc_now_ms(void);
 bool vc_has(const struct vc_device *d, unsigned abilities);

@@ -230,15 +230,15 @@ void qemu_implementation_add(struct vc_device *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* QEMU's own version, from QMP query-version:
- * {"return": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "..."}} */
+/* QEMU's own version, from its QMP greeting:
+ * {"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "..."}, ...}} */
 static void qemu_version(struct vc_device *d)
 {
-	char ret[512], pkg[160] = "";
+	const char *ret = qemu_qmp_greeting(d), *at;
+	char pkg[160] = "";
 	int major = -1, minor = -1, micro = -1;
-	const char *at;
 
-	if (qemu_qmp_query(d, "{\"execute\": \"query-version\"}", ret, sizeof(ret)))
+	if (!ret)
 		return;
 	if ((at = strstr(ret, "\"major\":")))
 		major = atoi(at + 8);

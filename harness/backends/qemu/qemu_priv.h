@@ -85,7 +85,8 @@ struct qemu_priv {
 	void *part_state[QEMU_MAX_PARTS];
 	unsigned nparts;
 	int qmp;                    /* QMP connection */
-	bool qmp_ready;             /* greeting read, capabilities negotiated */
+	char qmp_greeting[512];     /* QEMU's first QMP line, once read */
+	bool qmp_ready;             /* capabilities negotiated */
 	unsigned changes;           /* host-side changes made so far: each undoes the one before */
 	bool out_of_process;        /* a part serves the device from another process (vhost-user):
 				     * QEMU's main loop going idle says nothing of it (no settle) */
@@ -270,6 +271,7 @@ int qemu_assign_bars(struct vc_device *d, char *err, size_t errlen);
 void qemu_enable_ecam(struct vc_device *d);
 
 /* qmp.c: QMP: host-side commands */
+const char *qemu_qmp_greeting(struct vc_device *d);
 int qemu_qmp_execute(struct vc_device *d, const char *json);
 int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retlen);
 int qemu_config_change(struct vc_device *d);

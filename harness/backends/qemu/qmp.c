@@ -35,12 +35,27 @@ static int qmp_line(struct qemu_priv *p, int64_t deadline, char *line, size_t le
 	}
 }
 
-/* The greeting read and capabilities negotiated, once. */
+/* QEMU's greeting, the first line it sends: {"QMP": {"version": ...}},
+ * read once and kept. NULL if it never came. */
+const char *qemu_qmp_greeting(struct vc_device *d)
+{
+	struct qemu_priv *p = d->priv;
+
+	if (p->qmp < 0 || p->dead)
+		return NULL;
+	if (!p->qmp_greeting[0] &&
+	    qmp_line(p, qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000), p->qmp_greeting,
+		     sizeof(p->qmp_greeting)))
+		p->qmp_greeting[0] = 0;
+	return p->qmp_greeting[0] ? p->qmp_greeting : NULL;
+}
+
+/* Capabilities negotiated, once, when the first command needs them: a run
+ * with no host-side action sends QMP nothing (QEMU's monitor reads a
+ * command a byte per main-loop iteration). */
 static int qmp_ready(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
-	int64_t deadline = qemu_now_ms() + (d->timeout_ms ? d->timeout_ms : 2000);
-	char line[1024];
 	int rc;
 
 	if (p->qmp < 0)
@@ -49,9 +64,10 @@ static int qmp_ready(struct vc_device *d)
 		return -EIO;
 	if (p->qmp_ready)
 		return 0;
+	if (!qemu_qmp_greeting(d))
+		return -EIO;
 	p->qmp_ready = true;       /* the command below needs it set */
-	if ((rc = qmp_line(p, deadline, line, sizeof(line))) ||
-	    (rc = qemu_qmp_execute(d, "{\"execute\": \"qmp_capabilities\"}")))
+	if ((rc = qemu_qmp_execute(d, "{\"execute\": \"qmp_capabilities\"}")))
 		p->qmp_ready = false;
 	return rc;
 }
@@ -72,7 +88,11 @@ int qemu_qmp_query(struct vc_device *d, const char *json, char *ret, size_t retl
 	if ((rc = qt_sync(d)))
 		return rc;
 	d->activity++;
-	if (send(p->qmp, json, len, MSG_NOSIGNAL) != (ssize_t)len || send(p->qmp, "\n", 1, MSG_NOSIGNAL) != 1)
+	if (len + 1 > sizeof(line))
+		return -E2BIG;
+	memcpy(line, json, len);
+	line[len] = '\n';
+	if (send(p->qmp, line, len + 1, MSG_NOSIGNAL) != (ssize_t)(len + 1))
 		return -EIO;
 	while ((rc = qmp_line(p, deadline, line, sizeof(line))) == 0) {
 		if (strstr(line, "\"return\"")) {

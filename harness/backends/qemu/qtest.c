@@ -250,7 +250,8 @@ static int64_t deadline_of(struct vc_device *d)
 	return qemu_now_ms() + ms;
 }
 
-/* Everything queued out to QEMU. */
+/* Everything queued out to QEMU: sent at once, waited for only when the
+ * socket is full (a system call fewer per wait). */
 static int send_queued(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
@@ -258,6 +259,15 @@ static int send_queued(struct vc_device *d)
 	size_t sent = 0;
 
 	while (sent < p->sendlen) {
+		ssize_t w = send(p->sock, p->sendbuf + sent, p->sendlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			sent += (size_t)w;
+			continue;
+		}
+		if (w == 0 || (errno != EINTR && errno != EAGAIN)) {
+			qemu_mark_dead(d, "connection closed");
+			return -EIO;
+		}
 		struct pollfd pfd = { .fd = p->sock, .events = POLLOUT };
 		int64_t left = deadline - qemu_now_ms();
 		int n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
@@ -267,14 +277,6 @@ static int send_queued(struct vc_device *d)
 			qemu_mark_dead(d, n == 0 ? "timed out sending" : "poll failed");
 			return n == 0 ? -ETIMEDOUT : -EIO;
 		}
-		ssize_t w = send(p->sock, p->sendbuf + sent, p->sendlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (w <= 0) {
-			qemu_mark_dead(d, "connection closed");
-			return -EIO;
-		}
-		sent += (size_t)w;
 	}
 	p->sendlen = 0;
 	p->queued = 0;

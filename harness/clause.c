@@ -375,6 +375,21 @@ static void watchdog_fired(int sig)
 	siglongjmp(watchdog_jmp, 1);
 }
 
+/* Installed once: SIGALRM is the watchdog's alone in this process (each
+ * device of a run has its own), and watchdog_armed keeps a stray one
+ * harmless. Per clause it would be three system calls more. */
+static void watchdog_install(void)
+{
+	static bool installed;
+	struct sigaction sa = { .sa_handler = watchdog_fired };
+
+	if (installed)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	installed = true;
+}
+
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -472,7 +487,6 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		   unsigned timeout_ms, struct vc_trace *trace, struct vc_result *r)
 {
 	struct vc_ctx c = { .dev = d, .probe = p, .r = r, .trace = trace };
-	struct sigaction sa = { .sa_handler = watchdog_fired }, old;
 	const char *unmet;
 	uint64_t t0 = now_us(), trips0 = d->round_trips, batches0 = d->batches;
 	bool was_gone = d->gone[0];
@@ -496,20 +510,23 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 	if (trace)
 		trace->clause = cl->id;
 	vc_dma_reclaim(d);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
+	watchdog_install();
 	grace_ms = d->timeout_ms + 500;
 	vc_cancel(false);
-	if (sigsetjmp(watchdog_jmp, 1) == 0) {
+	if (sigsetjmp(watchdog_jmp, 0) == 0) {
 		watchdog_armed = 1;
 		arm(timeout_ms);
 		cl->run(&c);
 	} else {
+		/* out of the handler by a jump: SIGALRM is still blocked */
+		sigset_t alarm;
+		sigemptyset(&alarm);
+		sigaddset(&alarm, SIGALRM);
+		sigprocmask(SIG_UNBLOCK, &alarm, NULL);
 		jumped = true;
 	}
 	watchdog_armed = 0;
 	arm(0);
-	sigaction(SIGALRM, &old, NULL);
 	clause_allocs_free();
 	if (vc_cancelled()) {
 		/* what the unwinding clause said about failed accesses is noise */

@@ -176,34 +176,10 @@ static long spin_ns(void)
 	return ns;
 }
 
-/* Read whatever is available within wait_ms into rbuf. 0, -ETIMEDOUT, -EIO. */
-static int fill(struct qemu_priv *p, int wait_ms)
+/* Whatever is in the socket into rbuf, without waiting: 1 if something
+ * came, 0 if nothing is there, -EIO (EOF: QEMU is gone), -ENOMEM. */
+static int take(struct qemu_priv *p)
 {
-	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
-	int n = 0;
-
-	/* A qtest reply takes about 10 us; sleeping in poll() and being woken
-	 * for it cost 60 us more on an idle virtual CPU (tools/bench, doorbell
-	 * on qemu:), so wait for it awake a little first (50 us: as fast as longer, and
-	 * less taken from other devices run in parallel). */
-	if (wait_ms > 0 && spin_ns()) {
-		struct timespec t0, t;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		do {
-			n = poll(&pfd, 1, 0);
-			sched_yield();       /* a core shared with other devices' QEMUs is theirs meanwhile */
-			clock_gettime(CLOCK_MONOTONIC, &t);
-		} while (n == 0 && (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < spin_ns());
-	}
-	if (n <= 0) {
-		do
-			n = poll(&pfd, 1, wait_ms < 0 ? 0 : wait_ms);
-		while (n < 0 && errno == EINTR);
-	}
-	if (n < 0)
-		return -EIO;
-	if (n == 0)
-		return -ETIMEDOUT;
 	if (p->rcap - p->rlen < 4096) {
 		size_t cap = p->rcap ? p->rcap * 2 : 65536;
 		char *b = realloc(p->rbuf, cap);
@@ -214,12 +190,49 @@ static int fill(struct qemu_priv *p, int wait_ms)
 	}
 	ssize_t r;
 	do
-		r = recv(p->sock, p->rbuf + p->rlen, p->rcap - p->rlen - 1, 0);
+		r = recv(p->sock, p->rbuf + p->rlen, p->rcap - p->rlen - 1, MSG_DONTWAIT);
 	while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return -EIO;     /* EOF: QEMU is gone */
-	p->rlen += (size_t)r;
-	return 0;
+	if (r > 0) {
+		p->rlen += (size_t)r;
+		return 1;
+	}
+	return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -EIO;
+}
+
+/* Read whatever is available within wait_ms into rbuf: 0 (possibly
+ * nothing, once), -ETIMEDOUT, -EIO, -ENOMEM. A look is a receive, not a
+ * poll() and then a receive. */
+static int fill(struct qemu_priv *p, int wait_ms)
+{
+	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
+	struct timespec t0, t;
+	long spin = wait_ms > 0 ? spin_ns() : 0;
+	int rc, n;
+
+	/* A qtest reply takes about 10 us; sleeping in poll() and being woken
+	 * for it cost 60 us more on an idle virtual CPU (tools/bench, doorbell
+	 * on qemu:), so wait for it awake a little first (50 us: as fast as longer, and
+	 * less taken from other devices run in parallel). */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if ((rc = take(p)))
+			return rc > 0 ? 0 : rc;
+		if (wait_ms <= 0)
+			return -ETIMEDOUT;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) >= spin)
+			break;
+		sched_yield();       /* a core shared with other devices' QEMUs is theirs meanwhile */
+	}
+	do
+		n = poll(&pfd, 1, wait_ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -EIO;
+	if (n == 0)
+		return -ETIMEDOUT;
+	rc = take(p);
+	return rc < 0 ? rc : 0;
 }
 
 /* Pipelining. QEMU reads every complete command line in its input, in

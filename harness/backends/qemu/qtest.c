@@ -199,9 +199,9 @@ static int take(struct qemu_priv *p)
 	return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -EIO;
 }
 
-/* Read whatever is available within wait_ms into rbuf: 0 (possibly
- * nothing, once), -ETIMEDOUT, -EIO, -ENOMEM. A look is a receive, not a
- * poll() and then a receive. */
+/* Read whatever is available within wait_ms into rbuf: 0 (bytes came; after
+ * a spurious wake-up, none: the caller looks again), -ETIMEDOUT, -EIO,
+ * -ENOMEM. A look is a receive, not a poll() and then a receive. */
 static int fill(struct qemu_priv *p, int wait_ms)
 {
 	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };

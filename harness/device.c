@@ -29,10 +29,10 @@ static uint64_t now_ns(void)
  * vfio; the sim) or a qtest round trip. For the first 200 us of a wait (and
  * at least 16 pauses) a pause only yields the core: QEMU's main loop takes
  * tens of microseconds to answer a doorbell, and a nap asked for 100 us
- * lasts about 190 us in a virtual machine (counting from the 16th pause
- * instead made the default suite on qemu:virtio-net-pci 25% slower for the
- * same CPU, tools/bench). Then naps of 100 us, of 1 ms from 5 ms on, so a
- * slow device costs no busy core. One wait at a time per process: the start
+ * lasts about 190 us in a virtual machine (napping from the 16th pause, the
+ * clauses of the default suite on qemu:virtio-net-pci took 93 ms where they
+ * take 70, for about the same CPU; docs/performance.md). Then naps of
+ * 100 us, of 1 ms from 5 ms on, so a slow device costs no busy core. One wait at a time per process: the start
  * is kept here. */
 void vc_poll_pause(unsigned iteration)
 {

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -173,3 +174,42 @@ def test_a_vhost_user_backend_that_gives_up_stops_the_clock(tmp_path):
     assert list(st.values()).count("BLOCKED") >= 10
     assert not any("not used within" in x["message"] for x in dev["results"]
                    if x["status"] == "FAIL" and x["id"] != dev["stopped"]["during"])
+
+
+def run_processes_under(path):
+    """The processes whose command line names path (a zombie's is empty)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if path.encode() in f.read():
+                        found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+@needs_qemu
+def test_no_qemu_outlives_the_run(tmp_path):
+    """A VC_QEMU that forks QEMU instead of exec'ing it (a wrapper such as
+    time or a tracer): the device's close still takes QEMU with it, as QEMU
+    runs in a process group of its own. Nothing of the run is left running."""
+    wrapper = tmp_path / "qemu-wrapper"
+    wrapper.write_text('#!/bin/sh\n/usr/bin/qemu-system-x86_64 "$@"\nexit $?\n')   # sh forks, waits
+    wrapper.chmod(0o755)
+    tmp = tempfile.mkdtemp(prefix="vc-o-", dir="/tmp")     # short: the harness's sockets live under it
+    try:
+        env = dict(os.environ, VC_QEMU=str(wrapper), TMPDIR=tmp)
+        r = run("run", "--device", "qemu:virtio-net-pci", "--clause", "pci.discovery.*", "--format", "json",
+                env=env)
+        assert r.rc == 0, r.err
+        deadline = time.monotonic() + 5
+        while run_processes_under(tmp) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = run_processes_under(tmp)
+        for pid in left:
+            os.kill(pid, 9)
+        assert not left, "QEMU outlived the run"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -70,6 +70,14 @@ void qemu_live_del(pid_t pid)
 	}
 }
 
+/* QEMU runs in a process group of its own (qemu_start): a VC_QEMU that is
+ * a wrapper forking QEMU (time, a tracer) takes QEMU with it. */
+static void signal_qemu(pid_t pid, int sig)
+{
+	if (kill(-pid, sig) < 0)
+		kill(pid, sig);
+}
+
 /* SIGTERM first so QEMU exits cleanly; SIGKILL if it lingers (500 ms).
  * Always reaps. Its exit is waited for on a pidfd, so the harness goes on as
  * soon as QEMU is gone (a 5 ms sleep between looks cost 5 to 10 ms a close);
@@ -81,7 +89,7 @@ void qemu_kill(pid_t pid)
 	if (waitpid(pid, NULL, WNOHANG) == pid)
 		return;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	kill(pid, SIGTERM);
+	signal_qemu(pid, SIGTERM);
 	if (pidfd >= 0) {
 		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 		int64_t deadline = qemu_now_ms() + 500;
@@ -97,7 +105,7 @@ void qemu_kill(pid_t pid)
 		struct timespec ts = { 0, 5 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	kill(pid, SIGKILL);
+	signal_qemu(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -132,7 +140,7 @@ static void on_signal(int sig)
 	for (int i = 0; i < MAX_LIVE; i++) {
 		pid_t pid = live[i].pid;
 		if (pid) {
-			kill(pid, SIGKILL);
+			signal_qemu(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			qemu_remove_dir(live[i].dir);
 			live[i].pid = 0;
@@ -233,6 +241,7 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd, 
 	if (pid == 0) {
 		/* QEMU must die with the harness, even on SIGKILL. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setpgid(0, 0);
 		if (getppid() != parent)
 			_exit(126);
 		sigset_t none;
@@ -249,6 +258,7 @@ int qemu_start(const char *bin, char *const argv[], const char *dir, int errfd, 
 		fprintf(stderr, "%s: exec failed: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
+	setpgid(pid, pid);       /* as the child does: whichever runs first */
 	qemu_live_add(pid, dir);
 	*pidp = pid;
 

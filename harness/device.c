@@ -17,7 +17,7 @@ uint64_t vc_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static uint64_t now_ns(void)
+uint64_t vc_now_ns(void)
 {
 	struct timespec ts;
 
@@ -37,7 +37,7 @@ static uint64_t now_ns(void)
 void vc_poll_pause(unsigned iteration)
 {
 	static uint64_t start;
-	uint64_t now = now_ns(), waited;
+	uint64_t now = vc_now_ns(), waited;
 
 	if (iteration == 0)
 		start = now;

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "sound.h"
 #include "vc/devtypes/host.h"
 
@@ -63,14 +62,6 @@ static bool io_wait(struct vc_ctx *c, struct pcm *m, unsigned k)
 	return ds_wait(c, &m->s.d, &m->r[k], what);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint32_t fnv1a(uint32_t h, const uint8_t *b, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -123,21 +114,21 @@ static bool play(struct vc_ctx *c, struct pcm *m, unsigned n, bool reuse, uint64
 		if (!rc && !(rewritten[k] = reuse_buffer(c, m, k)))
 			return false;
 	}
-	uint64_t t0 = now_ns();
+	uint64_t t0 = vc_now_ns();
 	if (!snd_command(c, &m->s, VIRTIO_SND_R_PCM_START, m->sid))
 		return false;
 	for (unsigned k = 0; k < n; k++) {
 		if (!io_wait(c, m, k))
 			return false;
 		if (t)
-			t[k] = now_ns() - t0;
+			t[k] = vc_now_ns() - t0;
 		want = fnv1a(want, m->frames[k], m->p.period_bytes);
 		if (reuse && !rewritten[k] && !reuse_buffer(c, m, k))
 			return false;
 	}
 	/* a device that used the messages early has had the time to play them */
 	uint64_t played_ns = (uint64_t)n * m->p.period_bytes * 1000000000ull / vc_snd_byte_rate(&m->p);
-	for (unsigned i = 0; now_ns() - t0 < played_ns; i++)
+	for (unsigned i = 0; vc_now_ns() - t0 < played_ns; i++)
 		vc_poll_pause(i);
 	if (!snd_command(c, &m->s, VIRTIO_SND_R_PCM_STOP, m->sid) ||
 	    !snd_command(c, &m->s, VIRTIO_SND_R_PCM_RELEASE, m->sid) || !heard(c, &bytes, &hash))

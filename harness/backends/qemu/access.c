@@ -245,25 +245,40 @@ static unsigned ram_width(uintptr_t addr, size_t n)
 	return w;
 }
 
+/* w bytes (ram_width's) from src to dst, one of them guest RAM and the other
+ * the harness's buffer (which may be unaligned): one release store into RAM,
+ * or one acquire load from it. */
+#define RAM_WORD(type)                                                           \
+	do {                                                                     \
+		type v_;                                                         \
+		if (into_ram) {                                                  \
+			memcpy(&v_, src, sizeof(v_));                            \
+			__atomic_store_n((type *)dst, v_, __ATOMIC_RELEASE);     \
+		} else {                                                         \
+			v_ = __atomic_load_n((const type *)src, __ATOMIC_ACQUIRE); \
+			memcpy(dst, &v_, sizeof(v_));                            \
+		}                                                                \
+	} while (0)
+
+static void ram_word(void *dst, const void *src, unsigned w, bool into_ram)
+{
+	switch (w) {
+	case 8: RAM_WORD(uint64_t); break;
+	case 4: RAM_WORD(uint32_t); break;
+	case 2: RAM_WORD(uint16_t); break;
+	default: RAM_WORD(uint8_t); break;
+	}
+}
+#undef RAM_WORD
+
 static void ram_get(const struct qemu_priv *p, uint64_t bus, uint8_t *out, size_t len)
 {
 	const uint8_t *at = p->ram + bus;
 
 	for (size_t end = len; end;) {
 		unsigned w = ram_width((uintptr_t)(at + end), end);
-		const void *src = at + (end -= w);
-		if (w == 8) {
-			uint64_t v = __atomic_load_n((const uint64_t *)src, __ATOMIC_ACQUIRE);
-			memcpy(out + end, &v, 8);
-		} else if (w == 4) {
-			uint32_t v = __atomic_load_n((const uint32_t *)src, __ATOMIC_ACQUIRE);
-			memcpy(out + end, &v, 4);
-		} else if (w == 2) {
-			uint16_t v = __atomic_load_n((const uint16_t *)src, __ATOMIC_ACQUIRE);
-			memcpy(out + end, &v, 2);
-		} else {
-			out[end] = __atomic_load_n((const uint8_t *)src, __ATOMIC_ACQUIRE);
-		}
+		end -= w;
+		ram_word(out + end, at + end, w, false);
 	}
 }
 
@@ -273,22 +288,7 @@ static void ram_put(struct qemu_priv *p, uint64_t bus, const uint8_t *in, size_t
 
 	for (size_t i = 0; i < len;) {
 		unsigned w = ram_width((uintptr_t)(at + i), len - i);
-		void *dst = at + i;
-		if (w == 8) {
-			uint64_t v;
-			memcpy(&v, in + i, 8);
-			__atomic_store_n((uint64_t *)dst, v, __ATOMIC_RELEASE);
-		} else if (w == 4) {
-			uint32_t v;
-			memcpy(&v, in + i, 4);
-			__atomic_store_n((uint32_t *)dst, v, __ATOMIC_RELEASE);
-		} else if (w == 2) {
-			uint16_t v;
-			memcpy(&v, in + i, 2);
-			__atomic_store_n((uint16_t *)dst, v, __ATOMIC_RELEASE);
-		} else {
-			__atomic_store_n((uint8_t *)dst, in[i], __ATOMIC_RELEASE);
-		}
+		ram_word(at + i, in + i, w, true);
 		i += w;
 	}
 	/* A store may pass a later load: the avail index published, then

@@ -96,10 +96,8 @@ int qemu_peer_recv(struct vc_device *d, void *frame, size_t max, size_t *len, in
 void qemu_parts_pump(struct vc_device *d)
 {
 	struct qemu_priv *p = d->priv;
-	struct timespec ts;
+	uint64_t now = vc_now_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	if (now - p->pumped_ns < PUMP_EVERY_NS)
 		return;
 	p->pumped_ns = now;

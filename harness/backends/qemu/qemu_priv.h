@@ -91,7 +91,7 @@ struct qemu_priv {
 	bool out_of_process;        /* a part serves the device from another process (vhost-user):
 				     * QEMU's main loop going idle says nothing of it (no settle) */
 	int64_t alive_checked;      /* when the parts' alive hooks last ran (ms) */
-	int64_t pumped_ns;          /* when the parts last took in their peers' frames */
+	uint64_t pumped_ns;         /* when the parts last took in their peers' frames (vc_now_ns) */
 	char qmp_buf[8192];
 	size_t qmp_len;
 };

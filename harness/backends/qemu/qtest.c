@@ -205,7 +205,7 @@ static int take(struct qemu_priv *p)
 static int fill(struct qemu_priv *p, int wait_ms)
 {
 	struct pollfd pfd = { .fd = p->sock, .events = POLLIN };
-	struct timespec t0, t;
+	uint64_t t0 = vc_now_ns();
 	long spin = wait_ms > 0 ? spin_ns() : 0;
 	int rc, n;
 
@@ -213,14 +213,12 @@ static int fill(struct qemu_priv *p, int wait_ms)
 	 * for it cost 60 us more on an idle virtual CPU (tools/bench, doorbell
 	 * on qemu:), so wait for it awake a little first (50 us: as fast as longer, and
 	 * less taken from other devices run in parallel). */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		if ((rc = take(p)))
 			return rc > 0 ? 0 : rc;
 		if (wait_ms <= 0)
 			return -ETIMEDOUT;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) >= spin)
+		if (vc_now_ns() - t0 >= (uint64_t)spin)
 			break;
 		sched_yield();       /* a core shared with other devices' QEMUs is theirs meanwhile */
 	}

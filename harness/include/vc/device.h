@@ -172,6 +172,7 @@ void vc_device_close(struct vc_device *d);
  * for a wait's first): yields the core for the wait's first 200 us, then naps. */
 void vc_poll_pause(unsigned iteration);
 uint64_t vc_now_ms(void);
+uint64_t vc_now_ns(void);      /* CLOCK_MONOTONIC, as vc_now_ms */
 bool vc_has(const struct vc_device *d, unsigned abilities);
 
 /* The runner's watchdog asked the running clause to stop: from then on

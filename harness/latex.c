@@ -316,6 +316,12 @@ static void load(void)
 	parse_file("conformance.tex", 0);
 }
 
+void vc_spec_preload(void)
+{
+	vc_spec_load(NULL, 0);
+	load();
+}
+
 static const struct label *find_label(const char *name, bool anycase)
 {
 	load();

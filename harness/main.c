@@ -526,13 +526,17 @@ static int cmd_run(const struct options *o, const char *command)
 		html |= o->reports[i].f == VC_FMT_HTML;
 	vc_run_profile(o->sel.profile);
 	/* an HTML report charts the doorbells: recorded for it, --trace or not */
-	struct vc_run_request rq = { .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = o->trace || html };
-	if (!o->quiet && !vc_progress_open(&line, stderr, o->devices, o->ndevices))
-		rq = (struct vc_run_request){ .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = rq.trace,
-					      .progress = line.pg, .show = vc_progress_show, .show_arg = &line };
+	struct vc_run_request rq = { .sel = &o->sel, .timeout_ms = o->timeout_ms, .trace = o->trace || html,
+				     .meanwhile = vc_spec_preload };
+	if (!o->quiet && !vc_progress_open(&line, stderr, o->devices, o->ndevices)) {
+		rq.progress = line.pg;
+		rq.show = vc_progress_show;
+		rq.show_arg = &line;
+	}
 	rc = vc_run_devices(o->devices, o->ndevices, &rq, runs);
 	vc_progress_close(&line);
 	if (rc) {
+		vc_run_wait(runs, o->ndevices);
 		fprintf(stderr, "virtio-conform: could not run the devices: %s\n", strerror(-rc));
 		free(runs);
 		return EXIT_DEVICE;
@@ -585,6 +589,7 @@ static int cmd_run(const struct options *o, const char *command)
 		if (!rc && o->trace)
 			rc = write_file(o->trace, "trace", trace_writer, &(struct traces){ runs, o->ndevices });
 	}
+	vc_run_wait(runs, o->ndevices);     /* the devices closed: no QEMU outlives the run */
 	for (unsigned i = 0; i < opened && status != EXIT_USAGE; i++) {
 		if (dr[i].counts[VC_ERROR])
 			status = EXIT_DEVICE;

@@ -10,20 +10,31 @@
 #include <unistd.h>
 #include "vc/progress.h"
 
+/* What the processes share: the line's length, then each device's progress. */
+struct shared {
+	size_t shown;
+	struct vc_progress pg[];
+};
+
+static size_t map_size(unsigned n)
+{
+	return sizeof(struct shared) + n * sizeof(struct vc_progress);
+}
+
 int vc_progress_open(struct vc_progress_line *l, FILE *out, const char *const *specs, unsigned n)
 {
 	const char *term = getenv("TERM");
-	void *shared;
+	struct shared *sh;
 
 	memset(l, 0, sizeof(*l));
 	if (!out || !isatty(fileno(out)))
 		return -ENOTTY;
-	/* several devices run in child processes: they write, this one reads */
-	shared = mmap(NULL, n * sizeof(*l->pg), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED)
+	/* the devices run in child processes: they write, this one reads */
+	sh = mmap(NULL, map_size(n), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
 		return -errno;
-	memset(shared, 0, n * sizeof(*l->pg));
-	*l = (struct vc_progress_line){ out, specs, n, shared, !term || strcmp(term, "dumb"), 0 };
+	memset(sh, 0, map_size(n));
+	*l = (struct vc_progress_line){ out, specs, n, sh->pg, !term || strcmp(term, "dumb"), &sh->shown };
 	return 0;
 }
 
@@ -97,9 +108,9 @@ void vc_progress_show(void *arg)
 	fwrite(line, 1, used, l->out);
 	if (l->ansi)
 		fputs("\033[K", l->out);
-	else if (l->shown > used)
-		fprintf(l->out, "%*s", (int)(l->shown - used), "");
-	l->shown = used;
+	else if (*l->shown > used)
+		fprintf(l->out, "%*s", (int)(*l->shown - used), "");
+	*l->shown = used;
 	fflush(l->out);
 }
 
@@ -107,13 +118,13 @@ void vc_progress_close(struct vc_progress_line *l)
 {
 	if (!l->pg)
 		return;
-	if (l->shown) {
+	if (*l->shown) {
 		if (l->ansi)
 			fputs("\r\033[K", l->out);
 		else
-			fprintf(l->out, "\r%*s\r", (int)l->shown, "");
+			fprintf(l->out, "\r%*s\r", (int)*l->shown, "");
 		fflush(l->out);
 	}
-	munmap(l->pg, l->n * sizeof(*l->pg));
+	munmap(l->shown, map_size(l->n));
 	l->pg = NULL;
 }

@@ -1,9 +1,12 @@
-/* Running clauses on devices. One device runs in this process; several run
- * in child processes at once, each sending its results back through a pipe.
+/* Running clauses on devices. Each device runs in a child process, forked
+ * from this program, and sends its results back through a pipe; several run
+ * at once. The parent meanwhile does its own work (the spec's text for the
+ * reports) and writes the reports while the children close their devices.
  * The children are forks of this program, so pointers to static data (clause
  * table entries, clause ids in trace records) mean the same in the parent;
  * only the probe's pointers into itself need moving. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,14 +46,18 @@ static void suites_not_run(unsigned type, char *out, size_t len)
 			 "this device type, transport clauses only", used ? "; " : "", self ? self : "device-type");
 }
 
-static void progress(const struct vc_run_request *rq, struct vc_progress *pg, bool local)
+/* The lone device's process draws the progress line itself, at every
+ * clause; with several, the parent draws it for all. */
+static void progress(const struct vc_run_request *rq, struct vc_progress *pg, bool draw)
 {
-	if (pg && rq->show && local)
+	if (pg && rq->show && draw)
 		rq->show(rq->show_arg);
 }
 
-static void run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r, unsigned idx,
-		    bool local)
+/* Open, probe and run the clauses; the device is left open (NULL: it could
+ * not be opened or probed, r->err says why). */
+static struct vc_device *run_one(const char *spec, const struct vc_run_request *rq, struct vc_device_run *r,
+				 unsigned idx, bool draw)
 {
 	struct vc_progress *pg = rq->progress ? &rq->progress[idx] : NULL;
 	struct vc_device *dev;
@@ -60,7 +67,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 	if ((r->open_rc = vc_device_open(spec, &dev, r->err, sizeof(r->err)))) {
 		if (pg)
 			pg->finished = 1;
-		return;
+		return NULL;
 	}
 	/* a single wait gets a quarter of the clause's watchdog, so a clause
 	 * whose awaited event never comes still ends with its own verdict */
@@ -69,7 +76,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 		vc_device_close(dev);
 		if (pg)
 			pg->finished = 1;
-		return;
+		return NULL;
 	}
 	r->opened = true;
 	r->results = calloc(vc_clause_count(), sizeof(*r->results));
@@ -86,7 +93,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 			}
 			if (pg) {
 				pg->current = i + 1;
-				progress(rq, pg, local);
+				progress(rq, pg, draw);
 			}
 			vc_run_clause(cl, dev, &r->probe, rq->timeout_ms, rq->trace ? &r->trace : NULL,
 				      &r->results[r->n++]);
@@ -97,7 +104,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 	if (pg) {
 		pg->current = 0;
 		pg->finished = 1;
-		progress(rq, pg, local);
+		progress(rq, pg, draw);
 	}
 	if (r->results)
 		vc_linux_attach(dev, &r->probe, r->results, r->n);
@@ -105,7 +112,7 @@ static void run_one(const char *spec, const struct vc_run_request *rq, struct vc
 	r->dev = *dev;
 	r->dev.ops = NULL;
 	r->dev.priv = NULL;
-	vc_device_close(dev);
+	return dev;
 }
 
 void vc_device_run_free(struct vc_device_run *r)
@@ -132,14 +139,17 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static void child(int fd, const char *spec, const struct vc_run_request *rq, unsigned idx)
+/* The results go first, then the device is closed: the parent writes the
+ * reports while QEMU quits. */
+static void child(int fd, const char *spec, const struct vc_run_request *rq, unsigned idx, bool draw)
 {
 	struct vc_device_run *r = calloc(1, sizeof(*r));
+	struct vc_device *dev;
 	int rc;
 
 	if (!r)
 		_exit(3);
-	run_one(spec, rq, r, idx, false);
+	dev = run_one(spec, rq, r, idx, draw);
 	const struct vc_device_run *self = r;
 	rc = write_all(fd, &self, sizeof(self));
 	if (!rc)
@@ -149,7 +159,9 @@ static void child(int fd, const char *spec, const struct vc_run_request *rq, uns
 	if (!rc && r->trace.n)
 		rc = write_all(fd, r->trace.rec, r->trace.n * sizeof(*r->trace.rec));
 	close(fd);
-	exit(rc ? 3 : 0);     /* exit, not _exit: backends clean up (QEMU) at exit */
+	if (dev)
+		vc_device_close(dev);
+	exit(rc ? 3 : 0);     /* exit, not _exit: what a backend left is cleaned up at exit */
 }
 
 struct buf {
@@ -209,39 +221,42 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 {
 	struct pollfd pfd[VC_MAX_DEVICES];
 	struct buf bufs[VC_MAX_DEVICES] = { 0 };
-	pid_t pids[VC_MAX_DEVICES];
+	bool drawn = rq->progress && rq->show && n > 1;
 	unsigned open = 0;
 	int rc = 0;
 
-	if (n == 1) {
-		run_one(specs[0], rq, &runs[0], 0, true);
-		return 0;
-	}
-	if (n > VC_MAX_DEVICES)
+	if (!n || n > VC_MAX_DEVICES)
 		return -E2BIG;
 	fflush(NULL);         /* nothing buffered may be written twice */
+	memset(runs, 0, n * sizeof(*runs));
 	for (unsigned i = 0; i < n; i++) {
 		int p[2];
-		if (pipe(p))
+		/* close-on-exec: the end of file comes when the child has sent its
+		 * results, not when the last QEMU it started quits */
+		if (pipe2(p, O_CLOEXEC))
 			return -errno;
-		if ((pids[i] = fork()) < 0)
+		if ((runs[i].pid = fork()) < 0)
 			return -errno;
-		if (pids[i] == 0) {
+		if (runs[i].pid == 0) {
 			for (unsigned j = 0; j < i; j++)
 				close(pfd[j].fd);
 			close(p[0]);
-			child(p[1], specs[i], rq, i);
+			child(p[1], specs[i], rq, i, n == 1);
 		}
 		close(p[1]);
 		pfd[i] = (struct pollfd){ .fd = p[0], .events = POLLIN };
 		open++;
 	}
+	if (drawn)           /* the devices as they start, before the caller's own work */
+		rq->show(rq->show_arg);
+	if (rq->meanwhile)
+		rq->meanwhile();
 	/* Every clause of a child is bounded by its watchdog, so the children
 	 * end; their pipes are read as they go so none blocks on a full pipe. */
 	while (open) {
-		if (rq->progress && rq->show)
+		if (drawn)
 			rq->show(rq->show_arg);
-		if (poll(pfd, n, rq->progress && rq->show ? 100 : -1) < 0 && errno != EINTR)
+		if (poll(pfd, n, drawn ? 100 : -1) < 0 && errno != EINTR)
 			return -errno;
 		for (unsigned i = 0; i < n; i++) {
 			if (pfd[i].fd < 0 || !pfd[i].revents)
@@ -257,9 +272,12 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		int status;
-		waitpid(pids[i], &status, 0);
-		if (!unpack(&bufs[i], &runs[i])) {
+		pid_t pid = runs[i].pid;
+		int status = 0;
+		if (unpack(&bufs[i], &runs[i])) {
+			runs[i].pid = pid;
+		} else {
+			waitpid(pid, &status, 0);      /* it ended early: how */
 			memset(&runs[i], 0, sizeof(runs[i]));
 			snprintf(runs[i].dev.spec, sizeof(runs[i].dev.spec), "%s", specs[i]);
 			runs[i].open_rc = -EIO;
@@ -269,4 +287,11 @@ int vc_run_devices(const char *const *specs, unsigned n, const struct vc_run_req
 		free(bufs[i].data);
 	}
 	return rc;
+}
+
+void vc_run_wait(struct vc_device_run *runs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (runs[i].pid > 0 && waitpid(runs[i].pid, NULL, 0) >= 0)
+			runs[i].pid = 0;
 }

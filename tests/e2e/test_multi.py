@@ -1,9 +1,14 @@
 """Several devices in one run: each gets its own results in every report
-format, and they run in parallel processes."""
+format, and they run in parallel processes (one device runs in a process of
+its own too)."""
 import json
+import os
+import signal
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 
-from conftest import run
+from conftest import BIN, run
 
 
 def test_each_device_has_its_own_results(tmp_path):
@@ -45,3 +50,27 @@ def test_empty_device_list(tmp_path):
     (tmp_path / "none.txt").write_text("# nothing\n")
     r = run("run", "--devices", tmp_path / "none.txt")
     assert r.rc == 2 and "names no device" in r.err
+
+
+def test_a_device_process_that_dies_is_reported():
+    """The process running the only device is killed mid-run: the harness
+    says so in one line and exits 3, without waiting for anything more."""
+    proc = subprocess.Popen([str(BIN), "run", "--device", "sim:latency-us=2000", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        runner = []
+        deadline = time.monotonic() + 10
+        while not runner and time.monotonic() < deadline:
+            runner = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+            time.sleep(0.01)
+        assert runner, "no process runs the device"
+        time.sleep(0.2)
+        os.kill(int(runner[0]), signal.SIGKILL)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 3, err
+    assert err.splitlines() == ["virtio-conform: the process running sim:latency-us=2000 ended without its "
+                                "results (status 0x9)"], err

@@ -43,8 +43,9 @@ def test_no_frame_reaches_a_host_network(tmp_path):
 
 @needs_qemu
 def test_peer_socket_that_cannot_be_made_is_exit_3():
-    # stdin/out/err, the qtest and QMP listening sockets: no room for the pair
-    r = run_limited(6, "run", "--device", "qemu:virtio-net-pci", "--clause", NET)
+    # stdin/out/err, the pipe the results go back through, the qtest and QMP
+    # listening sockets: no room for the pair
+    r = run_limited(7, "run", "--device", "qemu:virtio-net-pci", "--clause", NET)
     assert r.returncode == 3
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     assert lines == ["virtio-conform: qemu: cannot create the packet peer's socket pair: Too many open files"], lines

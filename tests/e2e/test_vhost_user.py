@@ -231,8 +231,10 @@ def test_backend_killed_mid_run():
     try:
         daemon = None
         for _ in range(300):
-            out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "qemu-storage-daemon"],
-                                 capture_output=True, text=True).stdout.split()
+            # the device's process, a child of the harness, starts the daemon
+            runner = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+            out = [pid for r in runner for pid in subprocess.run(
+                ["pgrep", "-P", r, "-f", "qemu-storage-daemon"], capture_output=True, text=True).stdout.split()]
             if out:
                 daemon = int(out[0])
                 break

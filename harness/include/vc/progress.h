@@ -14,7 +14,8 @@ struct vc_progress_line {
 	unsigned n;
 	struct vc_progress *pg;       /* n entries, shared with the processes running them */
 	bool ansi;                    /* erase with ESC[K, else with spaces */
-	size_t shown;                 /* length of what is on the line */
+	size_t *shown;                /* length of what is on the line: shared too, as
+				       * the process that draws may not be the one that erases */
 };
 
 /* Set up for n devices on out, when out is a terminal: 0, or -ENOTTY (no

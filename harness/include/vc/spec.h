@@ -35,6 +35,10 @@ const struct vc_rule *vc_spec_rule_at(unsigned i);
 /* By id, case-insensitive; NULL when unknown (or the data is missing). */
 const struct vc_rule *vc_spec_rule(const char *id);
 
+/* Load the catalogs and read the LaTeX now rather than at the first use (a
+ * run does it while its devices run); a failure shows at that use. */
+void vc_spec_preload(void);
+
 /* From the LaTeX (read once, on first use). */
 /* The section number of the heading a \label names (sec:..., or a
  * normative block's devicenormative:/drivernormative: label), NULL unknown. */

@@ -297,6 +297,33 @@ static void test_ids_and_bars(void **state)
 	vc_device_close(d);
 }
 
+/* A batch of dword reads over config space gives what the same reads one
+ * by one give; a contiguous run of them is one qtest command. */
+static void test_config_space_batch(void **state)
+{
+	(void)state;
+	NEED_QEMU();
+	struct vc_device *d = open_ok("qemu:virtio-net-pci");
+	static struct vc_access whole[1024], part[3];
+
+	for (unsigned i = 0; i < 1024; i++)
+		whole[i] = (struct vc_access){ .width = 4, .off = 4 * i, .cfg = true };
+	uint64_t trips = d->round_trips;
+	assert_int_equal(vc_batch(d, whole, 1024), 0);
+	assert_int_equal(d->round_trips - trips, 1);
+	for (unsigned i = 0; i < 1024; i++)
+		assert_int_equal(whole[i].val, cfg(d, (uint16_t)(4 * i), 4));
+	/* from the middle on, and with a gap (access by access) */
+	for (unsigned k = 0; k < 2; k++) {
+		for (unsigned i = 0; i < 3; i++)
+			part[i] = (struct vc_access){ .width = 4, .off = 0x40 + 4 * i + (k && i == 2 ? 4 : 0), .cfg = true };
+		assert_int_equal(vc_batch(d, part, 3), 0);
+		for (unsigned i = 0; i < 3; i++)
+			assert_int_equal(part[i].val, whole[part[i].off / 4].val);
+	}
+	vc_device_close(d);
+}
+
 static void test_common_cfg(void **state)
 {
 	(void)state;
@@ -602,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_not_qemu),
 		cmocka_unit_test(test_missing_qemu),
 		cmocka_unit_test(test_ids_and_bars),
+		cmocka_unit_test(test_config_space_batch),
 		cmocka_unit_test(test_common_cfg),
 		cmocka_unit_test(test_dma_round_trip),
 		cmocka_unit_test(test_entropy_request),

@@ -9,6 +9,12 @@
  *                                   simulated device unless SPEC), untraced
  *                                   and traced, interleaved in rounds so
  *                                   drift hits both
+ *   vc-bench-helper conversation SPEC [N]
+ *                                   what one wait (a batch of one read) and
+ *                                   each further command of a batch of 64
+ *                                   reads cost on the device: N of each,
+ *                                   medians (a run's waits and commands at
+ *                                   these costs are its conversation's floor)
  *   vc-bench-helper used-after SPEC [N]
  *                                   how many looks at the used ring (each one
  *                                   round trip on qemu:, guest RAM reached
@@ -114,6 +120,46 @@ static int doorbell(unsigned n, const char *spec)
 	return 0;
 }
 
+static int conversation(const char *spec, unsigned n)
+{
+	enum { BATCH = 64, MAX_N = 1000 };
+	static uint64_t one[MAX_N], many[MAX_N];
+	struct vc_access a[BATCH];
+	struct vc_device *d;
+	struct vc_probe p;
+	char err[512];
+
+	if (n == 0 || n > MAX_N)
+		n = 200;
+	if (vc_device_open(spec, &d, err, sizeof(err)) || vc_probe_device(d, &p, err, sizeof(err))) {
+		fprintf(stderr, "vc-bench-helper: %s\n", err);
+		return 3;
+	}
+	if (!p.common) {
+		fprintf(stderr, "vc-bench-helper: %s has no common configuration\n", spec);
+		vc_device_close(d);
+		return 3;
+	}
+	/* num_queues, read again and again: no side effect, not a range the
+	 * backend could merge into one command */
+	for (unsigned i = 0; i < BATCH; i++)
+		a[i] = (struct vc_access){ .bar = p.common->bar, .width = 2, .off = p.common->offset + COMMON_num_queues };
+	for (unsigned r = 0; r < n; r++) {
+		uint64_t t0 = now_ns();
+		if (vc_batch(d, a, 1))
+			break;
+		uint64_t t1 = now_ns();
+		if (vc_batch(d, a, BATCH))
+			break;
+		one[r] = t1 - t0;
+		many[r] = now_ns() - t1;
+	}
+	double wait = (double)median(one, n), more = ((double)median(many, n) - wait) / (BATCH - 1);
+	printf("samples %u\nwait_us %.2f\ncommand_us %.2f\n", n, wait / 1e3, more > 0 ? more / 1e3 : 0.0);
+	vc_device_close(d);
+	return 0;
+}
+
 static int used_after(const char *spec, unsigned n)
 {
 	struct vc_device *d;
@@ -160,8 +206,11 @@ int main(int argc, char **argv)
 		return open_close(argv[2], argc > 3 ? (unsigned)atoi(argv[3]) : 5);
 	if (argc >= 2 && !strcmp(argv[1], "doorbell"))
 		return doorbell(argc > 2 ? (unsigned)atoi(argv[2]) : 100000, argc > 3 ? argv[3] : "sim");
+	if (argc >= 3 && !strcmp(argv[1], "conversation"))
+		return conversation(argv[2], argc > 3 ? (unsigned)atoi(argv[3]) : 200);
 	if (argc >= 3 && !strcmp(argv[1], "used-after"))
 		return used_after(argv[2], argc > 3 ? (unsigned)atoi(argv[3]) : 50);
-	fprintf(stderr, "usage: vc-bench-helper open SPEC [N] | doorbell [N] | used-after SPEC [N]\n");
+	fprintf(stderr, "usage: vc-bench-helper open SPEC [N] | doorbell [N] | conversation SPEC [N] | "
+		"used-after SPEC [N]\n");
 	return 2;
 }

@@ -17,5 +17,5 @@ def test_bench_quick_prints_every_figure():
     for figure in ("full suite wall time", "doorbell traced / untraced", "QEMU start-to-quit",
                    "suite / QEMU start-to-quit", "qtest commands", "qtest waits", "4 devices", "peak memory",
                    "reply wait asleep", "guest RAM through qtest", "QEMU start-to-quit alone, 2 at once",
-                   "2 devices / 1 device", "robustness profile wall time"):
+                   "2 devices / 1 device", "robustness profile wall time", "the conversation's floor"):
         assert figure in proc.stdout, figure

@@ -173,9 +173,8 @@ def test_qemu_model_under_probes(model):
 
 
 VHOST_USER = SOURCE / "fixtures" / "vhost-user"
-# DPDK (vhost-user:net) is not here yet: a run of the probes there takes
-# minutes per device death and has not been written up in full (findings.md).
-BACKENDS = {"vhost-user:blk": ("qemu-storage-daemon", "qemu-storage-daemon.expect"),
+BACKENDS = {"vhost-user:net": ("dpdk-testpmd", "dpdk.expect"),
+            "vhost-user:blk": ("qemu-storage-daemon", "qemu-storage-daemon.expect"),
             "vhost-user:fs": ("/usr/lib/qemu/virtiofsd", "virtiofsd.expect")}
 
 

@@ -86,6 +86,8 @@ static const struct { const char *name, *help; } environment[] = {
 	{ "VC_QEMU_ARGS", "more QEMU arguments (a -netdev or -blockdev behind the device)" },
 	{ "VC_QEMU_ACCEL", "QEMU's accelerator (default tcg; see the README for why)" },
 	{ "VC_QEMU_RAM", "qtest: guest RAM reached through qtest commands only (default: mapped by the harness too)" },
+	{ "VC_CPU_AWAKE", "0: idle CPUs may halt while a QEMU device runs (default: the harness asks them to poll, "
+			  "through /dev/cpu_dma_latency, when it may)" },
 	{ "NO_COLOR", "no colour in the text report" },
 };
 

@@ -297,6 +297,47 @@ static void test_ids_and_bars(void **state)
 	vc_device_close(d);
 }
 
+/* Whether this process holds the CPU wake-up latency request open. */
+static bool holds_cpu_latency(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	bool found = false;
+	char path[300], target[64];
+
+	while (dir && !found && (e = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		found = n > 0 && (size_t)n == strlen("/dev/cpu_dma_latency") &&
+			!memcmp(target, "/dev/cpu_dma_latency", (size_t)n);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* While a device is open, idle CPUs are asked to poll (wake-up latency 0):
+ * held by the open device, let go at its close; VC_CPU_AWAKE=0 asks nothing. */
+static void test_cpus_kept_awake_while_open(void **state)
+{
+	(void)state;
+	NEED_QEMU();
+	if (access("/dev/cpu_dma_latency", W_OK)) {
+		print_message("skipped: /dev/cpu_dma_latency is not writable here\n");
+		skip();
+	}
+	unsetenv("VC_CPU_AWAKE");
+	struct vc_device *d = open_ok("qemu:virtio-rng-pci");
+	assert_true(holds_cpu_latency());
+	vc_device_close(d);
+	assert_false(holds_cpu_latency());
+	setenv("VC_CPU_AWAKE", "0", 1);
+	d = open_ok("qemu:virtio-rng-pci");
+	assert_false(holds_cpu_latency());
+	vc_device_close(d);
+	unsetenv("VC_CPU_AWAKE");
+}
+
 /* A batch of dword reads over config space gives what the same reads one
  * by one give; a contiguous run of them is one qtest command. */
 static void test_config_space_batch(void **state)
@@ -630,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_missing_qemu),
 		cmocka_unit_test(test_ids_and_bars),
 		cmocka_unit_test(test_config_space_batch),
+		cmocka_unit_test(test_cpus_kept_awake_while_open),
 		cmocka_unit_test(test_common_cfg),
 		cmocka_unit_test(test_dma_round_trip),
 		cmocka_unit_test(test_entropy_request),

@@ -46,6 +46,8 @@ static void qemu_close(struct vc_device *d)
 	qemu_ram_close(p);
 	if (p->notify_fd >= 0)
 		close(p->notify_fd);
+	if (p->awake_fd >= 0)
+		close(p->awake_fd);
 	if (p->errfd >= 0)
 		close(p->errfd);
 	free(p->rbuf);
@@ -352,6 +354,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	p->qmp = -1;
 	p->errfd = -1;
 	p->notify_fd = -1;
+	p->awake_fd = -1;
 	p->ramfd = -1;
 	p->bdf = (uint16_t)(slot << 3 | fn);
 	p->dma_next = DMA_BASE;
@@ -546,6 +549,7 @@ int qemu_open_as(const char *backend, const char *arg, struct vc_device **out, c
 	qemu_live_forget_dir(p->pid);
 	p->dir[0] = 0;
 	p->opening = false;
+	p->awake_fd = qemu_hold_cpus_awake();
 	*out = d;
 	return 0;
 

@@ -56,6 +56,7 @@ struct qemu_priv {
 	int sock;
 	int errfd;                  /* QEMU's stderr file (unlinked once running) */
 	int notify_fd;              /* its notify trace events (unlinked once running); -1: off */
+	int awake_fd;               /* the CPU wake-up latency request held while it runs; -1: none */
 	off_t notify_pos;           /* read up to here */
 	bool dead;
 	char dir[128];
@@ -203,6 +204,7 @@ void qemu_live_forget_dir(pid_t pid);
 void qemu_live_del(pid_t pid);
 void qemu_kill(pid_t pid);
 void qemu_install_hooks(void);
+int qemu_hold_cpus_awake(void);
 bool qemu_find_binary(const char *name, char *path, size_t len);
 void qemu_stderr_line(int fd, bool at_exit, char *out, size_t len);
 int qemu_refusal_rc(const char *line);

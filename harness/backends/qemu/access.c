@@ -2,6 +2,7 @@
  * (or 0xcf8/0xcfc), BARs where topology.c placed them, DMA in guest RAM,
  * MSI-X messages steered into RAM mailboxes, INTx from the ioapic lines. */
 #include "qemu_priv.h"
+#include "vc/pci.h"
 
 /* ---- config space ---- */
 
@@ -150,12 +151,13 @@ static int queue_one(struct vc_device *d, const struct vc_access *a, unsigned *q
 }
 
 /* Config space read dword after dword from one offset on (the probe's
- * snapshot, 1024 reads): one qtest "read" of the range. QEMU splits it into
- * the same 4-byte reads, in the same order (its MMCFG region takes at most
- * 4 bytes an access), and answers them in one line. */
+ * snapshot, 1024 reads): one qtest b64read of the range, as guest RAM is
+ * read. QEMU splits it into the same 4-byte reads, in the same order (its
+ * MMCFG region takes at most 4 bytes an access), and answers them in one
+ * line. */
 static bool dword_cfg_run(const struct qemu_priv *p, const struct vc_access *a, unsigned n)
 {
-	if (!p->ecam || n < 2)
+	if (!p->ecam || n < 2 || n > 1024)
 		return false;
 	for (unsigned i = 0; i < n; i++)
 		if (!a[i].cfg || a[i].write || a[i].width != 4 || a[i].off != a[0].off + 4 * i)
@@ -163,33 +165,19 @@ static bool dword_cfg_run(const struct qemu_priv *p, const struct vc_access *a, 
 	return true;
 }
 
-static int nibble(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* The reply: "0x" and the range's bytes in hex, in address order */
 static int cfg_read_run(struct vc_device *d, struct vc_access *a, unsigned n)
 {
 	struct qemu_priv *p = d->priv;
+	uint8_t bytes[4096];
 	const char *r;
 	int rc;
 
-	if ((rc = qt_cmdf(d, &r, "read 0x%" PRIx64 " 0x%x", (uint64_t)(ECAM_BASE + ((uint64_t)p->bdf << 12) + a[0].off),
-			  4 * n)))
+	if ((rc = qt_cmdf(d, &r, "b64read 0x%" PRIx64 " 0x%x", (uint64_t)(ECAM_BASE + ((uint64_t)p->bdf << 12) + a[0].off),
+			  4 * n)) ||
+	    (rc = qemu_b64_decode(r, bytes, 4 * n)))
 		return rc;
-	if (strncmp(r, "0x", 2) || strlen(r + 2) != 8u * n)
-		return -EIO;
-	for (unsigned i = 0; i < n; i++) {
-		const char *h = r + 2 + 8 * i;
-		a[i].val = 0;
-		for (unsigned k = 0; k < 4; k++) {
-			int hi = nibble(h[2 * k]), lo = nibble(h[2 * k + 1]);
-			if (hi < 0 || lo < 0)
-				return -EIO;
-			a[i].val |= (uint64_t)(hi << 4 | lo) << (8 * k);
-		}
-	}
+	for (unsigned i = 0; i < n; i++)
+		a[i].val = vc_le32(bytes + 4 * i);
 	return 0;
 }
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include "vc/clause.h"
 #include "vc/devtypes/blk.h"
 #include "vc/driver.h"
@@ -390,14 +389,6 @@ static void watchdog_install(void)
 	installed = true;
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* What a clause needs of the device beyond config space: a gone device
  * cannot give it. */
 static bool needs_device(const struct vc_clause *cl)
@@ -488,7 +479,7 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 {
 	struct vc_ctx c = { .dev = d, .probe = p, .r = r, .trace = trace };
 	const char *unmet;
-	uint64_t t0 = now_us(), trips0 = d->round_trips, batches0 = d->batches;
+	uint64_t t0 = vc_now_ns() / 1000, trips0 = d->round_trips, batches0 = d->batches;
 	bool was_gone = d->gone[0];
 	volatile bool jumped = false;   /* set after a siglongjmp */
 	unsigned resets_lost = d->resets_lost;
@@ -558,7 +549,7 @@ void vc_run_clause(const struct vc_clause *cl, struct vc_device *d, struct vc_pr
 		snprintf(r->message, sizeof(r->message), "not run: the device stopped working during %s: %s",
 			 d->gone_during, d->gone);
 	}
-	r->duration_us = now_us() - t0;
+	r->duration_us = vc_now_ns() / 1000 - t0;
 	r->round_trips = d->round_trips - trips0;
 	r->batches = d->batches - batches0;
 }

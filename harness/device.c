@@ -32,8 +32,8 @@ uint64_t vc_now_ns(void)
  * lasts about 190 us in a virtual machine (napping from the 16th pause, the
  * clauses of the default suite on qemu:virtio-net-pci took 93 ms where they
  * take 70, for about the same CPU; docs/performance.md). Then naps of
- * 100 us, of 1 ms from 5 ms on, so a slow device costs no busy core. One wait at a time per process: the start
- * is kept here. */
+ * 100 us, of 1 ms from 5 ms on, so a slow device costs no busy core. One
+ * wait at a time per process: the start is kept here. */
 void vc_poll_pause(unsigned iteration)
 {
 	static uint64_t start;

@@ -25,17 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "vc/driver.h"
 #include "vc/trace.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -59,16 +50,16 @@ static int open_close(const char *spec, unsigned n)
 		n = 5;
 	for (unsigned i = 0; i < n; i++) {
 		struct vc_device *d;
-		uint64_t t0 = now_ns();
+		uint64_t t0 = vc_now_ns();
 		if (vc_device_open(spec, &d, err, sizeof(err))) {
 			fprintf(stderr, "vc-bench-helper: %s\n", err);
 			return 3;
 		}
-		uint64_t t1 = now_ns();
+		uint64_t t1 = vc_now_ns();
 		trips = d->round_trips;
 		vc_device_close(d);
 		open_ns[i] = t1 - t0;
-		close_ns[i] = now_ns() - t1;
+		close_ns[i] = vc_now_ns() - t1;
 	}
 	uint64_t o = median(open_ns, n), c = median(close_ns, n);
 	printf("open_ms %.2f\nclose_ms %.2f\nstart_to_quit_ms %.2f\nopen_round_trips %llu\nsamples %u\n",
@@ -106,10 +97,10 @@ static int doorbell(unsigned n, const char *spec)
 			unsigned which = (r + t) % 2;
 			drv.trace = which ? &trace : NULL;
 			trace.n = 0;          /* the same record buffer, as a run reuses its own */
-			uint64_t t0 = now_ns();
+			uint64_t t0 = vc_now_ns();
 			for (unsigned i = 0; i < n; i++)
 				vc_vq_kick(&drv, &vq);
-			*slot[which] = now_ns() - t0;
+			*slot[which] = vc_now_ns() - t0;
 		}
 	}
 	double a = (double)median(plain, ROUNDS) / n, b = (double)median(traced, ROUNDS) / n;
@@ -145,14 +136,14 @@ static int conversation(const char *spec, unsigned n)
 	for (unsigned i = 0; i < BATCH; i++)
 		a[i] = (struct vc_access){ .bar = p.common->bar, .width = 2, .off = p.common->offset + COMMON_num_queues };
 	for (unsigned r = 0; r < n; r++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = vc_now_ns();
 		if (vc_batch(d, a, 1))
 			break;
-		uint64_t t1 = now_ns();
+		uint64_t t1 = vc_now_ns();
 		if (vc_batch(d, a, BATCH))
 			break;
 		one[r] = t1 - t0;
-		many[r] = now_ns() - t1;
+		many[r] = vc_now_ns() - t1;
 	}
 	double wait = (double)median(one, n), more = ((double)median(many, n) - wait) / (BATCH - 1);
 	printf("samples %u\nwait_us %.2f\ncommand_us %.2f\n", n, wait / 1e3, more > 0 ? more / 1e3 : 0.0);

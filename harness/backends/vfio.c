@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -94,14 +93,6 @@ struct vfio_priv {
 static const struct vc_backend_ops vfio_ops;
 
 /* ---- small helpers ---- */
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const char *sysfs_root(void)
 {
@@ -604,7 +595,7 @@ static void enqueue(struct vfio_priv *p, int vector)
 static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 {
 	struct vfio_priv *p = d->priv;
-	int64_t deadline = now_ms() + (timeout_ms < 0 ? (int)d->timeout_ms : timeout_ms);
+	int64_t deadline = (int64_t)vc_now_ms() + (timeout_ms < 0 ? (int)d->timeout_ms : timeout_ms);
 	unsigned nfds = p->msix_on ? p->msix_active : p->intx_on ? 1 : 0;
 	struct pollfd *pfd = p->pfd;        /* not on the heap here: the watchdog may longjmp out */
 	int rc = 0;
@@ -623,7 +614,7 @@ static int vfio_irq_wait(struct vc_device *d, int timeout_ms, int *vector)
 		pfd[i].events = POLLIN;
 	}
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - (int64_t)vc_now_ms();
 		bool waiting_low = false;
 		/* INTx: unmask only once the last interrupt's level has gone (see intx_line) */
 		if (!p->msix_on && p->intx_masked) {

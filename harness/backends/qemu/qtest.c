@@ -7,12 +7,10 @@
 
 /* ---- time ---- */
 
+/* vc_now_ms, signed for deadline arithmetic */
 int64_t qemu_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)vc_now_ms();
 }
 
 /* ---- base64 (RFC 4648, padded), as glib's g_base64_* in QEMU speak it ---- */

@@ -137,11 +137,13 @@ static int conversation(const char *spec, unsigned n)
 		a[i] = (struct vc_access){ .bar = p.common->bar, .width = 2, .off = p.common->offset + COMMON_num_queues };
 	for (unsigned r = 0; r < n; r++) {
 		uint64_t t0 = vc_now_ns();
-		if (vc_batch(d, a, 1))
-			break;
+		int rc = vc_batch(d, a, 1);
 		uint64_t t1 = vc_now_ns();
-		if (vc_batch(d, a, BATCH))
-			break;
+		if (rc || vc_batch(d, a, BATCH)) {
+			fprintf(stderr, "vc-bench-helper: %s stopped answering\n", spec);
+			vc_device_close(d);
+			return 3;
+		}
 		one[r] = t1 - t0;
 		many[r] = vc_now_ns() - t1;
 	}
